@@ -1,0 +1,82 @@
+#include "api/event_publisher.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "api/json_codec.hpp"
+#include "api/topics.hpp"
+
+namespace juttu::api {
+
+namespace {
+
+bus::Frame frame(const json::object& object) {
+    return std::make_shared<const std::string>(json::serialize(object));
+}
+
+}  // namespace
+
+void EventPublisher::to_participants(const core::Conversation& conversation,
+                                     const bus::Frame& event) {
+    metrics_.events_published.fetch_add(1, std::memory_order_relaxed);
+    bus_.publish(topics::workspace(conversation.workspace_id), event);
+    bus_.publish(topics::contact(conversation.contact_id), event);
+}
+
+void EventPublisher::message_added(const core::Conversation& conversation,
+                                   const core::Message& message) {
+    to_participants(conversation, frame({{"type", "message"},
+                                         {"conversation_id", conversation.id},
+                                         {"message", to_json(message)}}));
+}
+
+void EventPublisher::conversation_changed(const core::Conversation& conversation) {
+    to_participants(conversation,
+                    frame({{"type", "conversation"}, {"conversation", to_json(conversation)}}));
+}
+
+void EventPublisher::typing(const core::Conversation& conversation,
+                            const services::Author& author, bool active) {
+    auto who = author_json(author.kind, author.id);
+    who["name"] = author.name;
+    const auto event = frame({{"type", "typing"},
+                              {"conversation_id", conversation.id},
+                              {"author", std::move(who)},
+                              {"active", active}});
+    if (author.kind == core::AuthorKind::visitor) {
+        // Only agents care that the visitor types.
+        metrics_.events_published.fetch_add(1, std::memory_order_relaxed);
+        bus_.publish(topics::workspace(conversation.workspace_id), event);
+    } else {
+        to_participants(conversation, event);
+    }
+}
+
+void EventPublisher::read_marked(const core::Conversation& conversation,
+                                 const core::ReadMark& mark) {
+    to_participants(conversation, frame({{"type", "read"},
+                                         {"conversation_id", conversation.id},
+                                         {"reader", author_json(mark.reader_kind, mark.reader_id)},
+                                         {"seq", mark.seq}}));
+}
+
+void EventPublisher::page_viewed(const core::PageView& view) {
+    metrics_.events_published.fetch_add(1, std::memory_order_relaxed);
+    bus_.publish(topics::workspace(view.workspace_id), frame({{"type", "page_view"},
+                                                              {"contact_id", view.contact_id},
+                                                              {"url", view.url},
+                                                              {"title", view.title},
+                                                              {"referrer", view.referrer},
+                                                              {"at", view.at}}));
+}
+
+void EventPublisher::sessions_revoked(const std::vector<core::Id>& session_ids) {
+    for (const auto id : session_ids) {
+        bus_.terminate(topics::session(id), close_session_revoked, "session revoked");
+    }
+}
+
+void EventPublisher::agent_revoked(core::Id agent_id) {
+    bus_.terminate(topics::agent(agent_id), close_session_revoked, "session revoked");
+}
+
+}  // namespace juttu::api

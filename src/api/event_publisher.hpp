@@ -1,0 +1,35 @@
+// Turns committed changes into protocol frames, serialised once, and publishes them
+// on the bus topics of the connections that must see them.
+#pragma once
+
+#include "api/metrics.hpp"
+#include "bus/bus.hpp"
+#include "services/events.hpp"
+
+namespace juttu::api {
+
+class EventPublisher final : public services::EventSink {
+public:
+    EventPublisher(bus::Bus& bus, Metrics& metrics) : bus_(bus), metrics_(metrics) {}
+
+    void message_added(const core::Conversation& conversation,
+                       const core::Message& message) override;
+    void conversation_changed(const core::Conversation& conversation) override;
+    void typing(const core::Conversation& conversation, const services::Author& author,
+                bool active) override;
+    void read_marked(const core::Conversation& conversation, const core::ReadMark& mark) override;
+    void page_viewed(const core::PageView& view) override;
+    void sessions_revoked(const std::vector<core::Id>& session_ids) override;
+    void agent_revoked(core::Id agent_id) override;
+
+    static constexpr std::uint16_t close_session_revoked = 4001;
+
+private:
+    // To the agents of the conversation's workspace and every tab of its visitor.
+    void to_participants(const core::Conversation& conversation, const bus::Frame& frame);
+
+    bus::Bus& bus_;
+    Metrics& metrics_;
+};
+
+}  // namespace juttu::api

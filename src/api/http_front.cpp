@@ -1,0 +1,120 @@
+#include "api/http_front.hpp"
+
+#include <sstream>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace juttu::api {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+net::Response json_response(const net::Request& request, const Reply& reply) {
+    net::Response response{reply.status, request.version()};
+    if (!reply.body.is_null()) {
+        response.set(http::field::content_type, "application/json");
+        response.body() = boost::json::serialize(reply.body);
+    }
+    response.set(http::field::cache_control, "no-store");
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+}
+
+void histogram(std::ostream& out, const std::string& name, const store::StoreStats& stats) {
+    out << "# HELP " << name << " Time to commit one group of store writes.\n";
+    out << "# TYPE " << name << " histogram\n";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < store::StoreStats::bucket_bounds.size(); ++i) {
+        cumulative += stats.commit_buckets[i];
+        out << name << "_bucket{le=\"" << store::StoreStats::bucket_bounds[i] << "\"} "
+            << cumulative << "\n";
+    }
+    cumulative += stats.commit_buckets.back();
+    out << name << "_bucket{le=\"+Inf\"} " << cumulative << "\n";
+    out << name << "_sum " << stats.commit_seconds_sum << "\n";
+    out << name << "_count " << cumulative << "\n";
+}
+
+void metric(std::ostream& out, std::string_view name, std::string_view type,
+            std::string_view help, std::uint64_t value) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
+        << name << " " << value << "\n";
+}
+
+}  // namespace
+
+HttpFront::HttpFront(RestApi& rest, store::Store& store, Metrics& metrics,
+                     net::StaticFiles& files, boost::asio::thread_pool& pool)
+    : rest_(rest), store_(store), metrics_(metrics), files_(files), pool_(pool) {}
+
+void HttpFront::handle(net::Request request, std::function<void(net::Response)> respond) {
+    metrics_.http_requests.fetch_add(1, std::memory_order_relaxed);
+    boost::asio::post(pool_, [this, request = std::move(request), respond = std::move(respond)] {
+        respond(answer(request));
+    });
+}
+
+net::Response HttpFront::answer(const net::Request& request) {
+    const std::string_view target = request.target();
+    const auto path = target.substr(0, target.find('?'));
+    try {
+        if (path.starts_with("/api/v1/") || path == "/api/v1") {
+            return json_response(request, rest_.handle(request));
+        }
+        if (path == "/healthz") return health(request);
+        if (path == "/metrics") return metrics(request);
+        if (auto file = files_.serve(request)) return std::move(*file);
+        return json_response(request, error_reply(http::status::not_found, "not_found",
+                                                  "nothing here"));
+    } catch (const std::exception& e) {
+        // The store failed (StoreError) or a bug: answer, keep serving, change nothing.
+        return json_response(request, error_reply(http::status::service_unavailable,
+                                                  "unavailable", e.what()));
+    }
+}
+
+net::Response HttpFront::health(const net::Request& request) {
+    const bool writable = store_.probe_writable();
+    Reply reply{writable ? http::status::ok : http::status::service_unavailable,
+                boost::json::object{{"status", writable ? "ok" : "store not writable"}}};
+    return json_response(request, reply);
+}
+
+net::Response HttpFront::metrics(const net::Request& request) {
+    const auto stats = store_.stats();
+    std::ostringstream out;
+    const auto websockets = connections_ ? connections_->websockets() : 0;
+    const auto total = connections_ ? connections_->total() : 0;
+    metric(out, "juttu_connections", "gauge", "Open WebSocket connections.", websockets);
+    metric(out, "juttu_http_connections", "gauge", "Open HTTP connections (not upgraded).",
+           total - websockets);
+    metric(out, "juttu_messages_total", "counter", "Messages stored.",
+           metrics_.messages_stored.load());
+    metric(out, "juttu_frames_received_total", "counter", "WebSocket frames received.",
+           metrics_.frames_received.load());
+    metric(out, "juttu_frames_rejected_total", "counter", "WebSocket frames refused as invalid.",
+           metrics_.frames_rejected.load());
+    metric(out, "juttu_events_published_total", "counter", "Events published to the bus.",
+           metrics_.events_published.load());
+    metric(out, "juttu_http_requests_total", "counter", "HTTP requests answered.",
+           metrics_.http_requests.load());
+    metric(out, "juttu_store_queue_depth", "gauge", "Writes waiting for the store writer.",
+           stats.queue_depth);
+    metric(out, "juttu_store_writes_total", "counter", "Store writes committed.", stats.writes);
+    metric(out, "juttu_store_commits_total", "counter", "Store transactions committed.",
+           stats.commits);
+    histogram(out, "juttu_store_commit_seconds", stats);
+
+    net::Response response{http::status::ok, request.version()};
+    response.set(http::field::content_type, "text/plain; version=0.0.4");
+    response.body() = out.str();
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+}
+
+}  // namespace juttu::api

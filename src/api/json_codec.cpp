@@ -1,0 +1,185 @@
+#include "api/json_codec.hpp"
+
+#include <boost/json/parse.hpp>
+
+namespace juttu::api {
+
+namespace {
+
+json::value optional_id(const std::optional<core::Id>& id) {
+    return id ? json::value(*id) : json::value(nullptr);
+}
+
+}  // namespace
+
+json::object to_json(const core::Workspace& workspace) {
+    return {{"id", workspace.id}, {"name", workspace.name}, {"created_at", workspace.created_at}};
+}
+
+json::object to_json(const core::Site& site) {
+    json::array origins;
+    for (const auto& origin : site.allowed_origins) origins.emplace_back(origin);
+    return {{"id", site.id},
+            {"workspace_id", site.workspace_id},
+            {"key", site.key},
+            {"name", site.name},
+            {"allowed_origins", std::move(origins)},
+            {"greeting", site.greeting},
+            {"color", site.color},
+            {"created_at", site.created_at}};
+}
+
+json::object to_json(const core::Agent& agent) {
+    return {{"id", agent.id},
+            {"workspace_id", agent.workspace_id},
+            {"email", agent.email},
+            {"name", agent.name},
+            {"role", core::to_string(agent.role)},
+            {"disabled", agent.disabled},
+            {"created_at", agent.created_at}};
+}
+
+json::object to_json(const core::Contact& contact) {
+    json::object attributes;
+    for (const auto& [key, value] : contact.attributes) attributes[key] = value;
+    return {{"id", contact.id},
+            {"site_id", contact.site_id},
+            {"name", contact.name},
+            {"email", contact.email},
+            {"attributes", std::move(attributes)},
+            {"first_seen", contact.first_seen},
+            {"last_seen", contact.last_seen},
+            {"visits", contact.visits}};
+}
+
+json::object to_json(const core::Conversation& conversation) {
+    return {{"id", conversation.id},
+            {"site_id", conversation.site_id},
+            {"contact_id", conversation.contact_id},
+            {"status", core::to_string(conversation.status)},
+            {"assignee_id", optional_id(conversation.assignee_id)},
+            {"last_seq", conversation.last_seq},
+            {"last_message_preview", conversation.last_message_preview},
+            {"last_message_at", conversation.last_message_at},
+            {"created_at", conversation.created_at},
+            {"updated_at", conversation.updated_at},
+            {"closed_at", optional_id(conversation.closed_at)}};
+}
+
+json::object author_json(core::AuthorKind kind, std::optional<core::Id> id) {
+    return {{"kind", core::to_string(kind)}, {"id", optional_id(id)}};
+}
+
+json::object to_json(const core::Message& message) {
+    return {{"id", message.id},
+            {"conversation_id", message.conversation_id},
+            {"seq", message.seq},
+            {"client_id", message.client_id},
+            {"author", author_json(message.author_kind, message.author_id)},
+            {"body", message.body},
+            {"created_at", message.created_at}};
+}
+
+json::object to_json(const core::PageView& view) {
+    return {{"id", view.id},           {"contact_id", view.contact_id}, {"url", view.url},
+            {"title", view.title},     {"referrer", view.referrer},     {"at", view.at}};
+}
+
+json::object to_json(const core::ReadMark& mark) {
+    return {{"reader", author_json(mark.reader_kind, mark.reader_id)}, {"seq", mark.seq}};
+}
+
+std::optional<json::object> parse_object(std::string_view text) {
+    boost::system::error_code ec;
+    json::value value = json::parse(text, ec);
+    if (ec || !value.is_object()) return std::nullopt;
+    return std::move(value.as_object());
+}
+
+const json::value* FieldReader::find(std::string_view key, bool required) {
+    if (error_) return nullptr;
+    const auto* value = object_.if_contains(key);
+    if (value == nullptr && required) fail(key, "is required");
+    return value;
+}
+
+void FieldReader::fail(std::string_view key, std::string_view expectation) {
+    if (!error_) error_ = "field '" + std::string(key) + "' " + std::string(expectation);
+}
+
+std::optional<std::string> FieldReader::text(std::string_view key, bool required,
+                                             std::size_t max_bytes) {
+    const auto* value = find(key, required);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) {
+        fail(key, "must be a string");
+        return std::nullopt;
+    }
+    const auto& text = value->get_string();
+    if (text.size() > max_bytes) {
+        fail(key, "is too long (at most " + std::to_string(max_bytes) + " bytes)");
+        return std::nullopt;
+    }
+    return std::string(text);
+}
+
+std::optional<std::int64_t> FieldReader::integer(std::string_view key, bool required,
+                                                 std::int64_t min, std::int64_t max) {
+    const auto* value = find(key, required);
+    if (value == nullptr) return std::nullopt;
+    std::optional<std::int64_t> number;
+    if (value->is_int64()) number = value->get_int64();
+    if (value->is_uint64() && value->get_uint64() <= INT64_MAX) {
+        number = static_cast<std::int64_t>(value->get_uint64());
+    }
+    if (!number) {
+        fail(key, "must be an integer");
+        return std::nullopt;
+    }
+    if (*number < min || *number > max) {
+        fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        return std::nullopt;
+    }
+    return number;
+}
+
+std::optional<bool> FieldReader::boolean(std::string_view key, bool required) {
+    const auto* value = find(key, required);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_bool()) {
+        fail(key, "must be true or false");
+        return std::nullopt;
+    }
+    return value->get_bool();
+}
+
+std::optional<std::vector<std::string>> FieldReader::texts(std::string_view key, bool required,
+                                                           std::size_t max_items) {
+    const auto* value = find(key, required);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_array() || value->get_array().size() > max_items) {
+        fail(key, "must be an array of at most " + std::to_string(max_items) + " strings");
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (const auto& item : value->get_array()) {
+        if (!item.is_string()) {
+            fail(key, "must hold only strings");
+            return std::nullopt;
+        }
+        out.emplace_back(item.get_string());
+    }
+    return out;
+}
+
+std::optional<std::optional<std::int64_t>> FieldReader::nullable_integer(std::string_view key,
+                                                                         bool required) {
+    const auto* value = find(key, required);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_null()) return std::optional<std::int64_t>{};
+    auto number = integer(key, true, 1);
+    if (!number) return std::nullopt;
+    return std::optional<std::int64_t>{*number};
+}
+
+}  // namespace juttu::api

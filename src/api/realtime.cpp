@@ -1,0 +1,268 @@
+#include "api/realtime.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/json_codec.hpp"
+#include "api/topics.hpp"
+#include "core/validation.hpp"
+
+namespace juttu::api {
+
+namespace {
+
+constexpr std::uint16_t close_policy = 1008;
+constexpr int default_sync_limit = 200;
+
+std::string_view frame_code(core::ErrorCode code) {
+    using core::ErrorCode;
+    switch (code) {
+        case ErrorCode::validation_failed: return "bad_frame";
+        case ErrorCode::unauthorized:
+        case ErrorCode::invalid_credentials: return "bad_token";
+        case ErrorCode::forbidden: return "forbidden";
+        case ErrorCode::not_found: return "not_found";
+        case ErrorCode::conflict: return "conflict";
+        case ErrorCode::conversation_closed: return "conversation_closed";
+        case ErrorCode::unknown_site: return "unknown_site";
+        case ErrorCode::origin_not_allowed: return "origin_not_allowed";
+        case ErrorCode::unavailable: return "unavailable";
+    }
+    return "unavailable";
+}
+
+json::object ack_json(const store::AppendResult& appended) {
+    return {{"type", "ack"},
+            {"client_id", appended.message.client_id},
+            {"conversation_id", appended.message.conversation_id},
+            {"message_id", appended.message.id},
+            {"seq", appended.message.seq},
+            {"created_at", appended.message.created_at},
+            {"duplicate", appended.status == store::AppendResult::Status::duplicate}};
+}
+
+}  // namespace
+
+std::shared_ptr<net::WsHandler> RealtimeGateway::make(
+    std::shared_ptr<net::WsConnection> connection, const net::Request& upgrade) {
+    std::string origin(upgrade[boost::beast::http::field::origin]);
+    return std::make_shared<RealtimeConnection>(deps_, std::move(connection), std::move(origin));
+}
+
+RealtimeConnection::RealtimeConnection(RealtimeDeps deps,
+                                       std::shared_ptr<net::WsConnection> connection,
+                                       std::string origin)
+    : deps_(deps),
+      connection_(std::move(connection)),
+      strand_(boost::asio::make_strand(deps.pool.get_executor())),
+      origin_(std::move(origin)) {}
+
+void RealtimeConnection::on_text(std::string frame) {
+    deps_.metrics.frames_received.fetch_add(1, std::memory_order_relaxed);
+    boost::asio::post(strand_, [self = shared_from_this(), frame = std::move(frame)] {
+        self->handle(frame);
+    });
+}
+
+void RealtimeConnection::on_closed() {
+    boost::asio::post(strand_, [self = shared_from_this()] {
+        self->phase_ = Phase::closed;
+        for (const auto& topic : self->topics_) self->deps_.bus.unsubscribe(topic, self.get());
+        self->topics_.clear();
+    });
+}
+
+void RealtimeConnection::deliver(const bus::Frame& frame) {
+    if (auto connection = connection_) connection->send(frame);
+}
+
+void RealtimeConnection::terminate(std::uint16_t close_code, const std::string& reason) {
+    if (auto connection = connection_) connection->close(close_code, reason);
+}
+
+void RealtimeConnection::handle(const std::string& text) {
+    if (phase_ == Phase::closed) return;
+    auto frame = parse_object(text);
+    if (!frame) {
+        deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
+        return send_error("invalid_json", "a frame must be one JSON object", "");
+    }
+    const auto* type = frame->if_contains("type");
+    if (type == nullptr || !type->is_string()) {
+        deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
+        return send_error("bad_frame", "field 'type' must be a string", "");
+    }
+    const std::string type_name(type->get_string());
+    if (phase_ == Phase::awaiting_hello && type_name != "hello") {
+        return refuse("unauthenticated", "the first frame must be hello");
+    }
+    dispatch(type_name, *frame);
+}
+
+void RealtimeConnection::dispatch(const std::string& type, const json::object& frame) {
+    if (type == "hello") return on_hello(frame);
+    if (type == "send") return on_send(frame);
+    if (type == "sync") return on_sync(frame);
+    if (type == "typing") return on_typing(frame);
+    if (type == "read") return on_read(frame);
+    if (type == "page_view") return on_page_view(frame);
+    if (type == "ping") return send({{"type", "pong"}});
+    deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
+    send_error("unknown_type", "unknown frame type '" + type.substr(0, 40) + "'", type.substr(0, 40));
+}
+
+void RealtimeConnection::on_hello(const json::object& frame) {
+    if (phase_ != Phase::awaiting_hello) {
+        return send_error("bad_frame", "already said hello", "hello");
+    }
+    FieldReader in(frame);
+    auto role = in.text("role", true, 20);
+    if (!in.ok()) return refuse("bad_frame", in.error());
+    if (*role == "visitor") return hello_visitor(frame);
+    if (*role == "agent") return hello_agent(frame);
+    refuse("bad_frame", "field 'role' must be \"visitor\" or \"agent\"");
+}
+
+void RealtimeConnection::hello_visitor(const json::object& frame) {
+    FieldReader in(frame);
+    auto site_key = in.text("site_key", true, 100);
+    auto contact_token = in.text("contact_token", false, 200);
+    if (!in.ok()) return refuse("bad_frame", in.error());
+    auto welcome =
+        deps_.chat.connect_visitor(*site_key, origin_, contact_token.value_or(std::string()));
+    if (!welcome.ok()) {
+        return refuse(frame_code(welcome.error().code), welcome.error().message);
+    }
+    const auto& w = welcome.value();
+    participant_ = services::Participant{core::AuthorKind::visitor, w.site.workspace_id,
+                                         w.contact.id, w.site.id, w.contact.name};
+    subscribe(topics::contact(w.contact.id));
+    phase_ = Phase::ready;
+    json::value conversation = nullptr;
+    if (w.conversation) conversation = to_json(*w.conversation);
+    send({{"type", "welcome"},
+          {"role", "visitor"},
+          {"contact_token", w.contact_token},
+          {"contact", {{"id", w.contact.id}, {"name", w.contact.name}, {"email", w.contact.email}}},
+          {"site", {{"name", w.site.name}, {"greeting", w.site.greeting}, {"color", w.site.color}}},
+          {"conversation", std::move(conversation)}});
+}
+
+void RealtimeConnection::hello_agent(const json::object& frame) {
+    FieldReader in(frame);
+    auto token = in.text("token", true, 200);
+    if (!in.ok()) return refuse("bad_frame", in.error());
+    auto session = deps_.auth.authenticate(*token);
+    if (!session.ok()) return refuse("bad_token", session.error().message);
+    const auto& agent = session.value().agent;
+    subscribe(topics::workspace(agent.workspace_id));
+    subscribe(topics::session(session.value().session_id));
+    subscribe(topics::agent(agent.id));
+    // A revocation between the check and the subscriptions would be missed: check again.
+    if (!deps_.auth.authenticate(*token).ok()) return refuse("bad_token", "the session was revoked");
+    participant_ = services::Participant::of(agent);
+    phase_ = Phase::ready;
+    auto workspace = json::object{{"id", agent.workspace_id}};
+    send({{"type", "welcome"},
+          {"role", "agent"},
+          {"agent", to_json(agent)},
+          {"workspace", std::move(workspace)}});
+}
+
+void RealtimeConnection::on_send(const json::object& frame) {
+    FieldReader in(frame);
+    auto client_id = in.text("client_id", true, 200);
+    auto body = in.text("body", true, 1'000'000);
+    auto conversation_id = in.integer("conversation_id", false, 1);
+    if (!in.ok()) return send_error("bad_frame", in.error(), client_id.value_or("send"));
+    const std::string ref = *client_id;
+    services::SendRequest request{conversation_id, std::move(*client_id), std::move(*body)};
+    deps_.chat.send(*participant_, std::move(request),
+                    [self = shared_from_this(), ref](core::Result<store::AppendResult> result) {
+                        if (!result.ok()) return self->send_error(result.error(), ref);
+                        const auto& appended = result.value();
+                        if (appended.status == store::AppendResult::Status::stored) {
+                            self->deps_.metrics.messages_stored.fetch_add(
+                                1, std::memory_order_relaxed);
+                        }
+                        self->send(ack_json(appended));
+                    });
+}
+
+void RealtimeConnection::on_sync(const json::object& frame) {
+    FieldReader in(frame);
+    auto conversation_id = in.integer("conversation_id", true, 1);
+    auto after_seq = in.integer("after_seq", false, 0);
+    auto limit = in.integer("limit", false, 1, services::ChatService::max_history_page);
+    if (!in.ok()) return send_error("bad_frame", in.error(), "sync");
+    auto history = deps_.chat.history(*participant_, *conversation_id, after_seq.value_or(0), 0,
+                                      static_cast<int>(limit.value_or(default_sync_limit)));
+    if (!history.ok()) return send_error(history.error(), "sync");
+    send({{"type", "history"},
+          {"conversation_id", *conversation_id},
+          {"messages", to_json_array(history.value().messages)},
+          {"has_more", history.value().has_more},
+          {"read_marks", to_json_array(history.value().read_marks)}});
+}
+
+void RealtimeConnection::on_typing(const json::object& frame) {
+    FieldReader in(frame);
+    auto conversation_id = in.integer("conversation_id", false, 1);
+    auto active = in.boolean("active", true);
+    if (!in.ok()) return send_error("bad_frame", in.error(), "typing");
+    auto done = deps_.chat.typing(*participant_, conversation_id, *active);
+    if (!done.ok()) send_error(done.error(), "typing");
+}
+
+void RealtimeConnection::on_read(const json::object& frame) {
+    FieldReader in(frame);
+    auto conversation_id = in.integer("conversation_id", true, 1);
+    auto seq = in.integer("seq", true, 0);
+    if (!in.ok()) return send_error("bad_frame", in.error(), "read");
+    auto marked = deps_.chat.mark_read(*participant_, *conversation_id, *seq);
+    if (!marked.ok()) send_error(marked.error(), "read");
+}
+
+void RealtimeConnection::on_page_view(const json::object& frame) {
+    if (participant_->kind != core::AuthorKind::visitor) {
+        return send_error("bad_frame", "page_view is sent by visitors", "page_view");
+    }
+    FieldReader in(frame);
+    auto url = in.text("url", true, core::limits::url_bytes);
+    auto title = in.text("title", false, core::limits::title_bytes);
+    auto referrer = in.text("referrer", false, core::limits::url_bytes);
+    if (!in.ok()) return send_error("bad_frame", in.error(), "page_view");
+    auto viewed = deps_.chat.page_view(*participant_, std::move(*url), title.value_or(""),
+                                       referrer.value_or(""));
+    if (!viewed.ok()) send_error(viewed.error(), "page_view");
+}
+
+void RealtimeConnection::subscribe(const std::string& topic) {
+    deps_.bus.subscribe(topic, weak_from_this());
+    topics_.push_back(topic);
+}
+
+void RealtimeConnection::send(const json::object& frame) {
+    if (auto connection = connection_) {
+        connection->send(std::make_shared<const std::string>(json::serialize(frame)));
+    }
+}
+
+void RealtimeConnection::send_error(std::string_view code, std::string_view message,
+                                    std::string_view ref) {
+    send({{"type", "error"}, {"code", code}, {"message", message}, {"ref", ref}});
+}
+
+void RealtimeConnection::send_error(const core::Error& error, std::string_view ref) {
+    send_error(frame_code(error.code), error.message, ref);
+}
+
+void RealtimeConnection::refuse(std::string_view code, std::string_view message) {
+    deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
+    send_error(code, message, "hello");
+    phase_ = Phase::closed;
+    if (auto connection = connection_) connection->close(close_policy, std::string(code));
+}
+
+}  // namespace juttu::api

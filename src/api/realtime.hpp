@@ -1,0 +1,85 @@
+// The real-time protocol (docs/protocol.md) on top of net's WebSocket sessions.
+//
+// Each connection gets a RealtimeConnection. Frames are handled one at a time, in
+// arrival order, on the connection's strand of the blocking pool (they may read the
+// store); message appends complete on the store's writer, which answers the ack.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/metrics.hpp"
+#include "bus/bus.hpp"
+#include "net/server.hpp"
+#include "services/auth/auth_service.hpp"
+#include "services/chat/chat_service.hpp"
+
+namespace juttu::api {
+
+struct RealtimeDeps {
+    services::ChatService& chat;
+    services::AuthService& auth;
+    bus::Bus& bus;
+    Metrics& metrics;
+    boost::asio::thread_pool& pool;
+};
+
+class RealtimeGateway final : public net::WsHandlerFactory {
+public:
+    explicit RealtimeGateway(RealtimeDeps deps) : deps_(deps) {}
+    std::shared_ptr<net::WsHandler> make(std::shared_ptr<net::WsConnection> connection,
+                                         const net::Request& upgrade) override;
+
+private:
+    RealtimeDeps deps_;
+};
+
+class RealtimeConnection final : public net::WsHandler,
+                                 public bus::Subscriber,
+                                 public std::enable_shared_from_this<RealtimeConnection> {
+public:
+    RealtimeConnection(RealtimeDeps deps, std::shared_ptr<net::WsConnection> connection,
+                       std::string origin);
+
+    void on_text(std::string frame) override;
+    void on_closed() override;
+    void deliver(const bus::Frame& frame) override;
+    void terminate(std::uint16_t close_code, const std::string& reason) override;
+
+private:
+    enum class Phase { awaiting_hello, ready, closed };
+
+    void handle(const std::string& text);
+    void dispatch(const std::string& type, const boost::json::object& frame);
+    void on_hello(const boost::json::object& frame);
+    void hello_visitor(const boost::json::object& frame);
+    void hello_agent(const boost::json::object& frame);
+    void on_send(const boost::json::object& frame);
+    void on_sync(const boost::json::object& frame);
+    void on_typing(const boost::json::object& frame);
+    void on_read(const boost::json::object& frame);
+    void on_page_view(const boost::json::object& frame);
+
+    void subscribe(const std::string& topic);
+    void send(const boost::json::object& frame);
+    void send_error(std::string_view code, std::string_view message, std::string_view ref);
+    void send_error(const core::Error& error, std::string_view ref);
+    // Answers with the error, then closes with 1008: the connection cannot go on.
+    void refuse(std::string_view code, std::string_view message);
+
+    RealtimeDeps deps_;
+    std::shared_ptr<net::WsConnection> connection_;
+    boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
+    std::string origin_;
+    Phase phase_ = Phase::awaiting_hello;
+    std::optional<services::Participant> participant_;
+    std::vector<std::string> topics_;
+};
+
+}  // namespace juttu::api

@@ -1,0 +1,113 @@
+// The REST API under /api/v1 (docs/api.md): a route table, authentication and role
+// checks, and thin handlers that parse, call a service and serialise.
+//
+// handle() blocks (argon2, store): the HTTP front calls it on the blocking pool.
+// The same route table produces GET /api/v1/openapi.json, so the document cannot
+// drift from the routes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <boost/url/params_view.hpp>
+
+#include "core/result.hpp"
+#include "net/server.hpp"
+#include "services/admin/admin_service.hpp"
+#include "services/auth/auth_service.hpp"
+#include "services/chat/chat_service.hpp"
+
+namespace juttu::api {
+
+struct RestDeps {
+    services::ChatService& chat;
+    services::AuthService& auth;
+    services::AdminService& admin;
+    std::string public_url;  // for embed snippets
+};
+
+struct Reply {
+    boost::beast::http::status status = boost::beast::http::status::ok;
+    boost::json::value body;  // null: no body (204)
+};
+
+Reply error_reply(const core::Error& error);
+Reply error_reply(boost::beast::http::status status, std::string_view code,
+                  std::string_view message);
+
+class RestApi {
+public:
+    explicit RestApi(RestDeps deps);
+
+    // `target` path starts with /api/v1.
+    Reply handle(const net::Request& request);
+    // Call before serving: the URL embed snippets point at.
+    void set_public_url(std::string url) { deps_.public_url = std::move(url); }
+
+private:
+    enum class Access { everyone, agent, admin };
+
+    struct Call {
+        const net::Request& request;
+        std::vector<core::Id> ids;  // the {id}s of the path, in order
+        boost::urls::params_view query;
+        std::optional<store::SessionInfo> session;
+        boost::json::object body;
+
+        const core::Agent& agent() const { return session->agent; }
+        core::Id workspace() const { return session->agent.workspace_id; }
+    };
+
+    using Handler = Reply (RestApi::*)(Call&);
+
+    struct Route {
+        boost::beast::http::verb method;
+        std::string pattern;  // relative to /api/v1, "{id}" matches a positive integer
+        Access access;
+        std::string summary;
+        Handler handler;
+        bool takes_body = false;
+    };
+
+    static std::vector<Route> routes();
+    static std::optional<std::vector<core::Id>> match(const std::string& pattern,
+                                                      std::string_view path);
+    boost::json::object openapi_document() const;
+
+    Reply login(Call& call);
+    Reply logout(Call& call);
+    Reply me(Call& call);
+    Reply change_password(Call& call);
+    Reply openapi(Call& call);
+
+    Reply list_conversations(Call& call);
+    Reply get_conversation(Call& call);
+    Reply list_messages(Call& call);
+    Reply close_conversation(Call& call);
+    Reply reopen_conversation(Call& call);
+    Reply assign_conversation(Call& call);
+    Reply get_contact(Call& call);
+
+    Reply list_sites(Call& call);
+    Reply create_site(Call& call);
+    Reply get_site(Call& call);
+    Reply update_site(Call& call);
+    Reply delete_site(Call& call);
+    Reply site_snippet(Call& call);
+
+    Reply list_agents(Call& call);
+    Reply create_agent(Call& call);
+    Reply get_agent(Call& call);
+    Reply update_agent(Call& call);
+    Reply delete_agent(Call& call);
+
+    RestDeps deps_;
+    std::vector<Route> routes_;
+};
+
+}  // namespace juttu::api

@@ -1,0 +1,318 @@
+// The REST handlers: parse the call, invoke a service, serialise its answer.
+#include <charconv>
+
+#include "api/json_codec.hpp"
+#include "api/rest_api.hpp"
+
+namespace juttu::api {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+Reply ok(json::value body) { return Reply{http::status::ok, std::move(body)}; }
+Reply created(json::value body) { return Reply{http::status::created, std::move(body)}; }
+Reply no_content() { return Reply{http::status::no_content, nullptr}; }
+
+Reply invalid(std::string_view message) {
+    return error_reply(http::status::bad_request, "validation_failed", message);
+}
+
+template <class T, class F>
+Reply reply_with(core::Result<T> result, F&& serialise) {
+    if (!result.ok()) return error_reply(result.error());
+    return ok(serialise(result.value()));
+}
+
+std::optional<std::string> query_value(const boost::urls::params_view& query,
+                                       std::string_view key) {
+    auto it = query.find(key);
+    if (it == query.end()) return std::nullopt;
+    return std::string((*it).value);
+}
+
+// A non-negative integer query parameter; `bad` is set when present but malformed.
+std::optional<std::int64_t> query_integer(const boost::urls::params_view& query,
+                                          std::string_view key, bool& bad) {
+    auto text = query_value(query, key);
+    if (!text) return std::nullopt;
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() || value < 0) {
+        bad = true;
+        return std::nullopt;
+    }
+    return value;
+}
+
+// Cursor "UPDATED_AT.ID" of the last item of the previous page.
+bool parse_cursor(const std::string& cursor, store::ConversationFilter& filter) {
+    const auto dot = cursor.find('.');
+    if (dot == std::string::npos) return false;
+    std::int64_t updated_at = 0;
+    std::int64_t id = 0;
+    auto first = std::from_chars(cursor.data(), cursor.data() + dot, updated_at);
+    auto second = std::from_chars(cursor.data() + dot + 1, cursor.data() + cursor.size(), id);
+    if (first.ec != std::errc() || first.ptr != cursor.data() + dot ||
+        second.ec != std::errc() || second.ptr != cursor.data() + cursor.size()) {
+        return false;
+    }
+    filter.before_updated_at = updated_at;
+    filter.before_id = id;
+    return true;
+}
+
+std::optional<services::SiteFields> site_fields(const json::object& body, bool creating,
+                                                std::string& error) {
+    FieldReader in(body);
+    services::SiteFields fields;
+    fields.name = in.text("name", creating, 1000);
+    fields.allowed_origins = in.texts("allowed_origins", false, 100);
+    fields.greeting = in.text("greeting", false, 10'000);
+    fields.color = in.text("color", false, 100);
+    if (!in.ok()) {
+        error = in.error();
+        return std::nullopt;
+    }
+    return fields;
+}
+
+std::optional<services::AgentFields> agent_fields(const json::object& body, bool creating,
+                                                  std::string& error) {
+    FieldReader in(body);
+    services::AgentFields fields;
+    fields.email = in.text("email", creating, 1000);
+    fields.name = in.text("name", creating, 1000);
+    fields.password = in.text("password", creating, 1000);
+    auto role = in.text("role", false, 20);
+    fields.disabled = in.boolean("disabled", false);
+    if (!in.ok()) {
+        error = in.error();
+        return std::nullopt;
+    }
+    if (role) {
+        fields.role = core::parse_role(*role);
+        if (!fields.role) {
+            error = "field 'role' must be \"admin\" or \"agent\"";
+            return std::nullopt;
+        }
+    }
+    return fields;
+}
+
+json::object site_json(const core::Site& site) { return to_json(site); }
+json::object agent_json(const core::Agent& agent) { return to_json(agent); }
+json::object conversation_reply(const core::Conversation& conversation) {
+    return {{"conversation", to_json(conversation)}};
+}
+
+}  // namespace
+
+// --- authentication ---
+
+Reply RestApi::login(Call& call) {
+    FieldReader in(call.body);
+    auto email = in.text("email", true, 1000);
+    auto password = in.text("password", true, 1000);
+    if (!in.ok()) return invalid(in.error());
+    return reply_with(deps_.auth.login(*email, *password), [](const services::LoginResult& r) {
+        return json::object{
+            {"token", r.token}, {"expires_at", r.expires_at}, {"agent", to_json(r.agent)}};
+    });
+}
+
+Reply RestApi::logout(Call& call) {
+    deps_.auth.logout(*call.session);
+    return no_content();
+}
+
+Reply RestApi::me(Call& call) {
+    json::object workspace{{"id", call.workspace()}};
+    if (auto found = deps_.admin.find_workspace_by_id(call.workspace()); found.ok()) {
+        workspace = to_json(found.value());
+    }
+    return ok(json::object{{"agent", to_json(call.agent())}, {"workspace", std::move(workspace)}});
+}
+
+Reply RestApi::change_password(Call& call) {
+    FieldReader in(call.body);
+    auto current = in.text("current_password", true, 1000);
+    auto next = in.text("new_password", true, 1000);
+    if (!in.ok()) return invalid(in.error());
+    auto changed = deps_.auth.change_password(*call.session, *current, *next);
+    if (!changed.ok()) return error_reply(changed.error());
+    return no_content();
+}
+
+// --- conversations and contacts ---
+
+Reply RestApi::list_conversations(Call& call) {
+    store::ConversationFilter filter;
+    filter.workspace_id = call.workspace();
+    bool bad = false;
+    if (auto status = query_value(call.query, "status")) {
+        filter.status = core::parse_status(*status);
+        if (!filter.status) return invalid("status must be open, pending or closed");
+    }
+    if (auto assignee = query_value(call.query, "assignee")) {
+        if (*assignee == "me") {
+            filter.assignee = store::ConversationFilter::Assignee::agent;
+            filter.assignee_id = call.agent().id;
+        } else if (*assignee == "none") {
+            filter.assignee = store::ConversationFilter::Assignee::unassigned;
+        } else if (auto id = query_integer(call.query, "assignee", bad); id && !bad) {
+            filter.assignee = store::ConversationFilter::Assignee::agent;
+            filter.assignee_id = *id;
+        } else {
+            return invalid("assignee must be me, none or an agent id");
+        }
+    }
+    filter.site_id = query_integer(call.query, "site", bad);
+    filter.limit = static_cast<int>(query_integer(call.query, "limit", bad).value_or(50));
+    if (bad) return invalid("site and limit must be non-negative integers");
+    if (auto cursor = query_value(call.query, "cursor"); cursor && !parse_cursor(*cursor, filter)) {
+        return invalid("cursor is malformed");
+    }
+    return reply_with(deps_.chat.list_conversations(filter), [](const services::ConversationPage& p) {
+        json::value next = nullptr;
+        if (p.has_more) {
+            const auto& last = p.items.back();
+            next = std::to_string(last.updated_at) + "." + std::to_string(last.id);
+        }
+        return json::object{{"items", to_json_array(p.items)}, {"next_cursor", std::move(next)}};
+    });
+}
+
+Reply RestApi::get_conversation(Call& call) {
+    return reply_with(deps_.chat.conversation_detail(call.workspace(), call.ids[0]),
+                      [](const services::ConversationDetail& d) {
+                          return json::object{{"conversation", to_json(d.conversation)},
+                                              {"contact", to_json(d.contact)},
+                                              {"read_marks", to_json_array(d.read_marks)}};
+                      });
+}
+
+Reply RestApi::list_messages(Call& call) {
+    bool bad = false;
+    const auto after = query_integer(call.query, "after_seq", bad).value_or(0);
+    auto before = query_integer(call.query, "before_seq", bad).value_or(0);
+    const auto limit = query_integer(call.query, "limit", bad).value_or(50);
+    if (bad || limit > services::ChatService::max_history_page) {
+        return invalid("after_seq, before_seq must be non-negative integers; limit 1-500");
+    }
+    const auto reader = services::Participant::of(call.agent());
+    // With no bounds at all, the latest page.
+    if (after == 0 && before == 0) before = INT64_MAX;
+    return reply_with(deps_.chat.history(reader, call.ids[0], after, before, static_cast<int>(limit)),
+                      [](const services::History& h) {
+                          return json::object{{"items", to_json_array(h.messages)},
+                                              {"has_more", h.has_more}};
+                      });
+}
+
+Reply RestApi::close_conversation(Call& call) {
+    return reply_with(deps_.chat.set_status(call.workspace(), call.ids[0],
+                                            core::ConversationStatus::closed),
+                      conversation_reply);
+}
+
+Reply RestApi::reopen_conversation(Call& call) {
+    return reply_with(
+        deps_.chat.set_status(call.workspace(), call.ids[0], core::ConversationStatus::open),
+        conversation_reply);
+}
+
+Reply RestApi::assign_conversation(Call& call) {
+    FieldReader in(call.body);
+    auto agent_id = in.nullable_integer("agent_id", true);
+    if (!in.ok()) return invalid(in.error() + " (an agent id or null)");
+    return reply_with(deps_.chat.assign(call.workspace(), call.ids[0], *agent_id),
+                      conversation_reply);
+}
+
+Reply RestApi::get_contact(Call& call) {
+    return reply_with(deps_.chat.contact_detail(call.workspace(), call.ids[0]),
+                      [](const services::ContactDetail& d) {
+                          return json::object{{"contact", to_json(d.contact)},
+                                              {"conversations", to_json_array(d.conversations)},
+                                              {"page_views", to_json_array(d.page_views)}};
+                      });
+}
+
+// --- sites ---
+
+Reply RestApi::list_sites(Call& call) {
+    return ok(json::object{{"items", to_json_array(deps_.admin.list_sites(call.workspace()))}});
+}
+
+Reply RestApi::create_site(Call& call) {
+    std::string error;
+    auto fields = site_fields(call.body, true, error);
+    if (!fields) return invalid(error);
+    auto site = deps_.admin.create_site(call.workspace(), *fields);
+    if (!site.ok()) return error_reply(site.error());
+    return created(to_json(site.value()));
+}
+
+Reply RestApi::get_site(Call& call) {
+    return reply_with(deps_.admin.get_site(call.workspace(), call.ids[0]), site_json);
+}
+
+Reply RestApi::update_site(Call& call) {
+    std::string error;
+    auto fields = site_fields(call.body, false, error);
+    if (!fields) return invalid(error);
+    return reply_with(deps_.admin.update_site(call.workspace(), call.ids[0], *fields), site_json);
+}
+
+Reply RestApi::delete_site(Call& call) {
+    auto deleted = deps_.admin.delete_site(call.workspace(), call.ids[0]);
+    if (!deleted.ok()) return error_reply(deleted.error());
+    return no_content();
+}
+
+Reply RestApi::site_snippet(Call& call) {
+    return reply_with(deps_.admin.get_site(call.workspace(), call.ids[0]),
+                      [this](const core::Site& site) {
+                          return json::object{{"snippet", services::AdminService::snippet(
+                                                              site, deps_.public_url)}};
+                      });
+}
+
+// --- agents ---
+
+Reply RestApi::list_agents(Call& call) {
+    return ok(json::object{{"items", to_json_array(deps_.admin.list_agents(call.workspace()))}});
+}
+
+Reply RestApi::create_agent(Call& call) {
+    std::string error;
+    auto fields = agent_fields(call.body, true, error);
+    if (!fields) return invalid(error);
+    auto agent = deps_.admin.create_agent(call.workspace(), *fields);
+    if (!agent.ok()) return error_reply(agent.error());
+    return created(to_json(agent.value()));
+}
+
+Reply RestApi::get_agent(Call& call) {
+    return reply_with(deps_.admin.get_agent(call.workspace(), call.ids[0]), agent_json);
+}
+
+Reply RestApi::update_agent(Call& call) {
+    std::string error;
+    auto fields = agent_fields(call.body, false, error);
+    if (!fields) return invalid(error);
+    return reply_with(deps_.admin.update_agent(call.workspace(), call.ids[0], *fields),
+                      agent_json);
+}
+
+Reply RestApi::delete_agent(Call& call) {
+    if (call.ids[0] == call.agent().id) {
+        return error_reply(http::status::conflict, "conflict", "you cannot remove yourself");
+    }
+    auto deleted = deps_.admin.delete_agent(call.workspace(), call.ids[0]);
+    if (!deleted.ok()) return error_reply(deleted.error());
+    return no_content();
+}
+
+}  // namespace juttu::api

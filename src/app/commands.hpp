@@ -1,0 +1,37 @@
+// The `juttu` subcommands. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+
+namespace juttu::app {
+
+int serve(const Config& config);
+
+struct AdminArgs {
+    std::string data_dir;
+    std::string workspace;
+    std::string name;
+    std::string email;
+    std::string password;
+    std::string role = "agent";
+    std::string site;
+    std::string public_url;
+    std::vector<std::string> origins;
+};
+
+int admin_workspace_create(const AdminArgs& args);
+int admin_site_create(const AdminArgs& args);
+int admin_agent_create(const AdminArgs& args);
+int admin_password_reset(const AdminArgs& args);
+int admin_snippet(const AdminArgs& args);
+
+// Where `serve` notes its public URL in the data dir, for `admin snippet`.
+inline constexpr const char* public_url_file = "public-url";
+
+// One line on stderr, for every command: "juttu: MESSAGE".
+void print_error(const std::string& message);
+
+}  // namespace juttu::app

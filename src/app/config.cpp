@@ -1,0 +1,102 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace juttu::app {
+
+namespace {
+
+std::size_t parse_count(const std::string& name, const std::string& text, std::size_t max) {
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value > max) {
+        throw std::invalid_argument(name + " must be a whole number up to " + std::to_string(max));
+    }
+    return value;
+}
+
+std::optional<std::string> toml_value(const toml::table& table, const std::string& key) {
+    auto node = table.at_path(key);
+    if (!node) return std::nullopt;
+    if (auto text = node.value<std::string>()) return *text;
+    if (auto number = node.value<std::int64_t>()) return std::to_string(*number);
+    throw std::invalid_argument("config key '" + key + "' must be a string or an integer");
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& config_keys() {
+    static const std::vector<ConfigKey> keys{
+        {"listen", "JUTTU_LISTEN", "server.listen", "HOST:PORT to listen on (default 127.0.0.1:8080)"},
+        {"data-dir", "JUTTU_DATA_DIR", "server.data_dir", "directory of the SQLite database (default ./data)"},
+        {"public-url", "JUTTU_PUBLIC_URL", "server.public_url", "URL the widget is served from (default http://LISTEN)"},
+        {"web-root", "JUTTU_WEB_ROOT", "server.web_root", "directory of the web assets"},
+        {"threads", "JUTTU_THREADS", "server.threads", "event-loop threads (default: one per core)"},
+        {"workers", "JUTTU_WORKERS", "server.workers", "blocking worker threads (default: 4 per core)"},
+        {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout", "seconds before a silent WebSocket closes (default 60)"},
+        {"log-level", "JUTTU_LOG_LEVEL", "log.level", "trace, debug, info, warn, error (default info)"},
+    };
+    return keys;
+}
+
+std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+        throw std::invalid_argument("listen address must be HOST:PORT, got '" + listen + "'");
+    }
+    auto port = parse_count("listen port", listen.substr(colon + 1), 65535);
+    return {listen.substr(0, colon), static_cast<std::uint16_t>(port)};
+}
+
+Config resolve_config(const FlagValues& flags, const std::optional<std::string>& config_file) {
+    toml::table file;
+    std::optional<std::string> path = config_file;
+    if (!path) {
+        if (const char* env = std::getenv("JUTTU_CONFIG")) path = env;
+    }
+    if (path) {
+        try {
+            file = toml::parse_file(*path);
+        } catch (const toml::parse_error& e) {
+            throw std::invalid_argument("cannot read config file " + *path + ": " +
+                                        std::string(e.description()));
+        }
+    }
+    std::map<std::string, std::string> values;
+    for (const auto& key : config_keys()) {
+        if (auto flag = flags.find(key.flag); flag != flags.end()) {
+            values[key.flag] = flag->second;
+        } else if (const char* env = std::getenv(key.env); env != nullptr && *env != '\0') {
+            values[key.flag] = env;
+        } else if (auto from_file = toml_value(file, key.toml)) {
+            values[key.flag] = *from_file;
+        }
+    }
+    Config config;
+    auto take = [&](const char* name) -> const std::string* {
+        auto it = values.find(name);
+        return it == values.end() ? nullptr : &it->second;
+    };
+    if (auto v = take("listen")) config.listen = *v;
+    split_listen(config.listen);  // validates
+    if (auto v = take("data-dir")) config.data_dir = *v;
+    if (auto v = take("public-url")) config.public_url = *v;
+    if (auto v = take("web-root")) config.web_root = *v;
+    if (auto v = take("threads")) config.threads = parse_count("threads", *v, 256);
+    if (auto v = take("workers")) config.workers = parse_count("workers", *v, 1024);
+    if (auto v = take("ws-idle-timeout")) {
+        config.ws_idle_timeout = std::chrono::seconds(parse_count("ws-idle-timeout", *v, 86400));
+        if (config.ws_idle_timeout.count() < 2) {
+            throw std::invalid_argument("ws-idle-timeout must be at least 2 seconds");
+        }
+    }
+    if (auto v = take("log-level")) config.log_level = *v;
+    return config;
+}
+
+}  // namespace juttu::app

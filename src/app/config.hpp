@@ -1,0 +1,43 @@
+// Configuration of `juttu serve`: flags, then JUTTU_* environment variables, then an
+// optional TOML file (--config or JUTTU_CONFIG), then defaults — first found wins.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace juttu::app {
+
+struct Config {
+    std::string listen = "127.0.0.1:8080";
+    std::filesystem::path data_dir = "data";
+    std::string public_url;  // empty: http://LISTEN
+    std::filesystem::path web_root;  // empty: found next to the binary
+    std::size_t threads = 0;          // 0: hardware threads
+    std::size_t workers = 0;          // blocking pool; 0: 4 per hardware thread
+    std::chrono::seconds ws_idle_timeout{60};
+    std::string log_level = "info";
+};
+
+// Values given on the command line, by option name ("listen", "data-dir", ...).
+using FlagValues = std::map<std::string, std::string>;
+
+// Throws std::invalid_argument with a one-line message for a bad value or file.
+Config resolve_config(const FlagValues& flags, const std::optional<std::string>& config_file);
+
+// "127.0.0.1:8080" -> host and port; throws std::invalid_argument.
+std::pair<std::string, std::uint16_t> split_listen(const std::string& listen);
+
+// The options `serve` reads, with their environment variable and TOML key.
+struct ConfigKey {
+    const char* flag;
+    const char* env;
+    const char* toml;
+    const char* help;
+};
+const std::vector<ConfigKey>& config_keys();
+
+}  // namespace juttu::app

@@ -1,0 +1,140 @@
+// `juttu serve`: wires the store, bus, services, API and network, then runs until
+// SIGINT or SIGTERM and shuts down gracefully.
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/event_publisher.hpp"
+#include "api/http_front.hpp"
+#include "api/realtime.hpp"
+#include "api/rest_api.hpp"
+#include "app/bootstrap.hpp"
+#include "app/commands.hpp"
+#include "bus/local_bus.hpp"
+#include "core/clock.hpp"
+#include "net/server.hpp"
+#include "net/static_files.hpp"
+#include "services/admin/admin_service.hpp"
+#include "services/auth/auth_service.hpp"
+#include "services/chat/chat_service.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace juttu::app {
+
+namespace {
+
+std::filesystem::path default_web_root() {
+    std::error_code ec;
+    const auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+    for (const auto& candidate : {exe_dir / "../web/public", exe_dir / "web",
+                                  std::filesystem::path("/usr/share/juttu/web")}) {
+        if (std::filesystem::is_directory(candidate, ec)) return candidate.lexically_normal();
+    }
+    return exe_dir / "../web/public";
+}
+
+std::vector<std::string> own_origins(const std::string& host, std::uint16_t port,
+                                     const std::string& public_url) {
+    std::vector<std::string> origins;
+    // The public URL's origin: scheme://host[:port], without any path.
+    const auto scheme_end = public_url.find("://");
+    if (scheme_end != std::string::npos) {
+        origins.push_back(public_url.substr(0, public_url.find('/', scheme_end + 3)));
+    }
+    const auto port_text = std::to_string(port);
+    origins.push_back("http://" + host + ":" + port_text);
+    if (host == "127.0.0.1" || host == "0.0.0.0" || host == "localhost") {
+        origins.push_back("http://127.0.0.1:" + port_text);
+        origins.push_back("http://localhost:" + port_text);
+    }
+    std::sort(origins.begin(), origins.end());
+    origins.erase(std::unique(origins.begin(), origins.end()), origins.end());
+    return origins;
+}
+
+// `juttu admin snippet` runs in another process and reads the URL from here.
+void remember_public_url(const std::filesystem::path& data_dir, const std::string& url) {
+    std::ofstream(data_dir / public_url_file) << url << "\n";
+}
+
+void wait_for_signal() {
+    boost::asio::io_context signals_loop;
+    boost::asio::signal_set signals(signals_loop, SIGINT, SIGTERM);
+    signals.async_wait([](const boost::system::error_code&, int signal) {
+        spdlog::info("signal {} received, shutting down", signal);
+    });
+    signals_loop.run();
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+    spdlog::set_level(spdlog::level::from_str(config.log_level));
+    auto [host, port] = split_listen(config.listen);
+    std::filesystem::create_directories(config.data_dir);
+    auto store = store::sqlite::SqliteStore::open(config.data_dir / "juttu.db");
+
+    core::SystemClock clock;
+    bus::LocalBus bus;
+    api::Metrics metrics;
+    api::EventPublisher events(bus, metrics);
+    services::AuthService auth(*store, events, clock);
+    services::AdminService admin(*store, events, clock);
+    services::ChatService chat(*store, events, clock);
+
+    const auto cores = std::max(1U, std::thread::hardware_concurrency());
+    boost::asio::thread_pool pool(config.workers != 0 ? config.workers : 4 * cores);
+
+    net::ServerOptions options;
+    options.host = host;
+    options.port = port;
+    options.threads = config.threads;
+    options.ws_idle_timeout = config.ws_idle_timeout;
+
+    api::RestApi rest({chat, auth, admin, config.public_url});
+    net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
+    api::HttpFront front(rest, *store, metrics, files, pool);
+    api::RealtimeGateway gateway({chat, auth, bus, metrics, pool});
+    net::Server server(options, front, gateway);
+    front.set_connections(&server.connections());
+
+    // The own URL is known only once the port is bound (port 0 picks one); nothing is
+    // served before start(), so setting it here races with nothing.
+    const auto bound_port = server.listen();
+    const std::string own_url = "http://" + host + ":" + std::to_string(bound_port);
+    const std::string public_url = config.public_url.empty() ? own_url : config.public_url;
+    rest.set_public_url(public_url);
+    remember_public_url(config.data_dir, public_url);
+
+    if (!store->has_workspaces()) {
+        auto demo = bootstrap_demo(admin, own_origins(host, bound_port, public_url));
+        std::cout << "Created workspace Demo with site \"Demo shop\" (key " << demo.site_key << ")\n";
+        if (demo.generated_password.empty()) {
+            std::cout << "Admin login: " << demo.admin_email
+                      << " (password from JUTTU_BOOTSTRAP_ADMIN_PASSWORD)\n";
+        } else {
+            std::cout << "Admin login: " << demo.admin_email << " / " << demo.generated_password
+                      << "  (shown once: change it after logging in)\n";
+        }
+    }
+    server.start();
+    std::cout << "Juttu listening on " << own_url << std::endl;
+    spdlog::info("console: {}/console  demo shop: {}/demo  data: {}", own_url, own_url,
+                 config.data_dir.string());
+
+    wait_for_signal();
+    server.stop();  // no new frames or requests after this
+    pool.join();    // finish in-flight handlers
+    store.reset();  // commit every queued write while the bus is still alive
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace juttu::app

@@ -1,0 +1,59 @@
+#include "core/types.hpp"
+
+namespace juttu::core {
+
+std::string_view to_string(Role role) {
+    switch (role) {
+        case Role::admin:
+            return "admin";
+        case Role::agent:
+            return "agent";
+    }
+    return "agent";
+}
+
+std::string_view to_string(ConversationStatus status) {
+    switch (status) {
+        case ConversationStatus::open:
+            return "open";
+        case ConversationStatus::pending:
+            return "pending";
+        case ConversationStatus::closed:
+            return "closed";
+    }
+    return "open";
+}
+
+std::string_view to_string(AuthorKind kind) {
+    switch (kind) {
+        case AuthorKind::visitor:
+            return "visitor";
+        case AuthorKind::agent:
+            return "agent";
+        case AuthorKind::system:
+            return "system";
+    }
+    return "system";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+    if (text == "admin") return Role::admin;
+    if (text == "agent") return Role::agent;
+    return std::nullopt;
+}
+
+std::optional<ConversationStatus> parse_status(std::string_view text) {
+    if (text == "open") return ConversationStatus::open;
+    if (text == "pending") return ConversationStatus::pending;
+    if (text == "closed") return ConversationStatus::closed;
+    return std::nullopt;
+}
+
+std::optional<AuthorKind> parse_author_kind(std::string_view text) {
+    if (text == "visitor") return AuthorKind::visitor;
+    if (text == "agent") return AuthorKind::agent;
+    if (text == "system") return AuthorKind::system;
+    return std::nullopt;
+}
+
+}  // namespace juttu::core

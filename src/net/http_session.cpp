@@ -1,0 +1,121 @@
+#include "net/http_session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "net/ws_session.hpp"
+
+namespace juttu::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+
+constexpr auto request_timeout = std::chrono::seconds(30);
+
+Response plain_error(http::status status, const std::string& code, const std::string& message,
+                     unsigned version) {
+    Response res{status, version};
+    res.set(http::field::content_type, "application/json");
+    res.body() = R"({"error":{"code":")" + code + R"(","message":")" + message + R"("}})";
+    res.keep_alive(false);
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, const ServerOptions& options,
+                         ConnectionRegistry& registry, HttpHandler& http, WsHandlerFactory& ws)
+    : stream_(std::move(socket)), options_(options), registry_(registry), http_(http), ws_(ws) {}
+
+HttpSession::~HttpSession() {
+    if (registry_id_ != 0) registry_.remove(registry_id_, false);
+}
+
+void HttpSession::run() {
+    registry_id_ = registry_.add(weak_from_this(), false);
+    read_next();
+}
+
+void HttpSession::shutdown() {
+    boost::asio::post(stream_.get_executor(), [self = shared_from_this()] {
+        self->shutting_down_ = true;
+        if (!self->busy_) self->close_socket();  // idle keep-alive: close now
+    });
+}
+
+void HttpSession::read_next() {
+    if (shutting_down_) return close_socket();
+    parser_.emplace();
+    parser_->body_limit(options_.http_body_limit);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(request_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         self->on_read(ec);
+                     });
+}
+
+void HttpSession::on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+        return write(plain_error(http::status::payload_too_large, "payload_too_large",
+                                 "the request body is larger than 64 KiB", 11));
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset) {
+        return close_socket();
+    }
+    if (ec) {
+        return write(plain_error(http::status::bad_request, "bad_request",
+                                 "the HTTP request is malformed", 11));
+    }
+    Request request = parser_->release();
+    if (beast::websocket::is_upgrade(request)) {
+        if (request.target() != "/ws") {
+            return write(plain_error(http::status::not_found, "not_found",
+                                     "WebSocket connections go to /ws", request.version()));
+        }
+        stream_.expires_never();
+        auto ws = std::make_shared<WsSession>(stream_.release_socket(), options_, registry_);
+        ws->run(std::move(request), ws_);
+        return;  // the socket now belongs to the WebSocket session
+    }
+    busy_ = true;
+    stream_.expires_never();  // the handler may take a while; the answer resets it
+    http_.handle(std::move(request), [self = shared_from_this()](Response response) {
+        boost::asio::post(self->stream_.get_executor(),
+                          [self, response = std::move(response)]() mutable {
+                              self->write(std::move(response));
+                          });
+    });
+}
+
+void HttpSession::write(Response response) {
+    busy_ = true;
+    if (shutting_down_) response.keep_alive(false);
+    response_ = std::make_shared<Response>(std::move(response));
+    const bool keep_alive = response_->keep_alive();
+    stream_.expires_after(request_timeout);
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                          self->on_write(ec, keep_alive);
+                      });
+}
+
+void HttpSession::on_write(beast::error_code ec, bool keep_alive) {
+    busy_ = false;
+    response_.reset();
+    if (ec || !keep_alive) return close_socket();
+    read_next();
+}
+
+void HttpSession::close_socket() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    stream_.close();
+}
+
+}  // namespace juttu::net

@@ -1,0 +1,57 @@
+// One WebSocket connection: reads frames into its WsHandler, writes queued frames.
+// Owned by its event loop (see net/README.md); every member is touched only there.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "net/server.hpp"
+
+namespace juttu::net {
+
+class WsSession final : public WsConnection,
+                        public Closable,
+                        public std::enable_shared_from_this<WsSession> {
+public:
+    WsSession(boost::asio::ip::tcp::socket socket, const ServerOptions& options,
+              ConnectionRegistry& registry);
+    ~WsSession() override;
+
+    // Completes the handshake for `upgrade`, then reads until the peer goes away.
+    void run(Request upgrade, WsHandlerFactory& factory);
+
+    void send(Frame frame) override;
+    void close(std::uint16_t code, std::string reason) override;
+    void shutdown() override;
+
+private:
+    void on_accept(boost::beast::error_code ec, WsHandlerFactory& factory);
+    void read_next();
+    void on_read(boost::beast::error_code ec);
+    void enqueue(Frame frame);
+    void write_next();
+    void on_write(boost::beast::error_code ec);
+    void begin_close(std::uint16_t code, std::string reason);
+    void finish();
+
+    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::flat_buffer buffer_;
+    std::deque<Frame> queue_;
+    std::shared_ptr<WsHandler> handler_;
+    Request upgrade_;
+    const ServerOptions& options_;
+    ConnectionRegistry& registry_;
+    std::uint64_t registry_id_ = 0;
+    bool writing_ = false;
+    bool closing_ = false;  // no more frames are queued once a close is requested
+    bool close_sent_ = false;
+    bool finished_ = false;
+    std::optional<boost::beast::websocket::close_reason> pending_close_;
+};
+
+}  // namespace juttu::net

@@ -1,0 +1,228 @@
+#include "services/admin/admin_service.hpp"
+
+#include <algorithm>
+
+#include "core/validation.hpp"
+#include "services/auth/crypto.hpp"
+
+namespace juttu::services {
+
+using core::ErrorCode;
+using core::fail;
+
+namespace {
+
+std::optional<core::Error> check_name(const std::string& name, std::string_view what) {
+    if (core::is_blank(name) || name.size() > core::limits::name_bytes ||
+        !core::is_valid_utf8(name)) {
+        return fail(ErrorCode::validation_failed,
+                    std::string(what) + " must be 1-200 bytes of text");
+    }
+    return std::nullopt;
+}
+
+// Applies the given site fields to `site`, validating each; an error changes nothing.
+std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields& fields) {
+    core::Site next = site;
+    if (fields.name) {
+        if (auto error = check_name(*fields.name, "name")) return error;
+        next.name = *fields.name;
+    }
+    if (fields.allowed_origins) {
+        if (fields.allowed_origins->size() > core::limits::origins_per_site) {
+            return fail(ErrorCode::validation_failed, "a site has at most 50 allowed origins");
+        }
+        next.allowed_origins.clear();
+        for (const auto& origin : *fields.allowed_origins) {
+            auto normalized = core::normalize_origin(origin);
+            if (!normalized) {
+                return fail(ErrorCode::validation_failed,
+                            "'" + origin.substr(0, 100) + "' is not an origin like https://shop.example");
+            }
+            if (std::find(next.allowed_origins.begin(), next.allowed_origins.end(), *normalized) ==
+                next.allowed_origins.end()) {
+                next.allowed_origins.push_back(*normalized);
+            }
+        }
+    }
+    if (fields.greeting) {
+        if (fields.greeting->size() > core::limits::greeting_bytes ||
+            !core::is_valid_utf8(*fields.greeting)) {
+            return fail(ErrorCode::validation_failed, "greeting must be at most 1000 bytes of text");
+        }
+        next.greeting = *fields.greeting;
+    }
+    if (fields.color) {
+        if (!core::is_valid_color(*fields.color)) {
+            return fail(ErrorCode::validation_failed, "color must look like #2b6cb0");
+        }
+        next.color = *fields.color;
+    }
+    site = std::move(next);
+    return std::nullopt;
+}
+
+core::Error not_found(std::string_view what) {
+    return fail(ErrorCode::not_found, std::string("no such ") + std::string(what));
+}
+
+}  // namespace
+
+AdminService::AdminService(store::Store& store, EventSink& events, const core::Clock& clock)
+    : store_(store), events_(events), clock_(clock) {}
+
+core::Result<core::Workspace> AdminService::create_workspace(std::string_view name) {
+    const std::string text(name);
+    if (auto error = check_name(text, "workspace name")) return *error;
+    if (store_.find_workspace_by_name(text)) {
+        return fail(ErrorCode::conflict, "a workspace with this name exists");
+    }
+    return store_.create_workspace(text, clock_.now_ms());
+}
+
+core::Result<core::Workspace> AdminService::find_workspace(std::string_view name) {
+    auto workspace = store_.find_workspace_by_name(std::string(name));
+    if (!workspace) return not_found("workspace");
+    return *workspace;
+}
+
+core::Result<core::Workspace> AdminService::find_workspace_by_id(core::Id id) {
+    auto workspace = store_.find_workspace(id);
+    if (!workspace) return not_found("workspace");
+    return *workspace;
+}
+
+core::Result<core::Site> AdminService::create_site(core::Id workspace_id,
+                                                   const SiteFields& fields) {
+    if (!fields.name) return fail(ErrorCode::validation_failed, "name is required");
+    core::Site site;
+    site.workspace_id = workspace_id;
+    site.greeting = default_greeting;
+    site.color = default_color;
+    if (auto error = apply_site_fields(site, fields)) return *error;
+    site.key = random_token("s_", 12);
+    site.created_at = clock_.now_ms();
+    return store_.create_site(site);
+}
+
+core::Result<core::Site> AdminService::get_site(core::Id workspace_id, core::Id site_id) {
+    auto site = store_.find_site(workspace_id, site_id);
+    if (!site) return not_found("site");
+    return *site;
+}
+
+core::Result<core::Site> AdminService::update_site(core::Id workspace_id, core::Id site_id,
+                                                   const SiteFields& fields) {
+    auto site = store_.find_site(workspace_id, site_id);
+    if (!site) return not_found("site");
+    if (auto error = apply_site_fields(*site, fields)) return *error;
+    if (!store_.update_site(*site)) return not_found("site");
+    return *site;
+}
+
+core::Result<core::Done> AdminService::delete_site(core::Id workspace_id, core::Id site_id) {
+    if (!store_.delete_site(workspace_id, site_id)) return not_found("site");
+    return core::Done{};
+}
+
+core::Result<core::Site> AdminService::find_site_by_key(std::string_view key) {
+    auto site = store_.find_site_by_key(std::string(key));
+    if (!site) return fail(ErrorCode::unknown_site, "no site has this key");
+    return *site;
+}
+
+std::vector<core::Site> AdminService::list_sites(core::Id workspace_id) {
+    return store_.list_sites(workspace_id);
+}
+
+core::Result<core::Agent> AdminService::create_agent(core::Id workspace_id,
+                                                     const AgentFields& fields) {
+    if (!fields.email || !fields.name || !fields.password) {
+        return fail(ErrorCode::validation_failed, "email, name and password are required");
+    }
+    auto email = core::normalize_email(*fields.email);
+    if (!email) return fail(ErrorCode::validation_failed, "email is not a valid address");
+    if (auto error = check_name(*fields.name, "name")) return *error;
+    if (auto problem = core::password_problem(*fields.password)) {
+        return fail(ErrorCode::validation_failed, *problem);
+    }
+    core::Agent agent;
+    agent.workspace_id = workspace_id;
+    agent.email = *email;
+    agent.name = *fields.name;
+    agent.role = fields.role.value_or(core::Role::agent);
+    agent.disabled = fields.disabled.value_or(false);
+    agent.created_at = clock_.now_ms();
+    auto created = store_.create_agent(agent, hash_password(*fields.password));
+    if (!created) return fail(ErrorCode::conflict, "an agent with this email exists");
+    return *created;
+}
+
+core::Result<core::Agent> AdminService::get_agent(core::Id workspace_id, core::Id agent_id) {
+    auto agent = store_.find_agent(workspace_id, agent_id);
+    if (!agent) return not_found("agent");
+    return *agent;
+}
+
+core::Result<core::Agent> AdminService::update_agent(core::Id workspace_id, core::Id agent_id,
+                                                     const AgentFields& fields) {
+    auto agent = store_.find_agent(workspace_id, agent_id);
+    if (!agent) return not_found("agent");
+    if (fields.email) return fail(ErrorCode::validation_failed, "email cannot be changed");
+    if (fields.name) {
+        if (auto error = check_name(*fields.name, "name")) return *error;
+        agent->name = *fields.name;
+    }
+    if (fields.password) {
+        if (auto problem = core::password_problem(*fields.password)) {
+            return fail(ErrorCode::validation_failed, *problem);
+        }
+    }
+    if (fields.role) agent->role = *fields.role;
+    if (fields.disabled) agent->disabled = *fields.disabled;
+    if (!store_.update_agent(*agent)) return not_found("agent");
+    if (fields.password) {
+        store_.set_agent_password(workspace_id, agent_id, hash_password(*fields.password));
+    }
+    if (fields.password || agent->disabled) revoke_agent(*agent);
+    return *agent;
+}
+
+core::Result<core::Done> AdminService::delete_agent(core::Id workspace_id, core::Id agent_id) {
+    auto agent = store_.find_agent(workspace_id, agent_id);
+    if (!agent) return not_found("agent");
+    revoke_agent(*agent);
+    if (!store_.delete_agent(workspace_id, agent_id)) return not_found("agent");
+    return core::Done{};
+}
+
+core::Result<core::Agent> AdminService::reset_password(std::string_view email,
+                                                       std::string_view password) {
+    auto normalized = core::normalize_email(email);
+    auto credentials = normalized ? store_.find_agent_by_email(*normalized) : std::nullopt;
+    if (!credentials) return not_found("agent");
+    if (auto problem = core::password_problem(password)) {
+        return fail(ErrorCode::validation_failed, *problem);
+    }
+    const auto& agent = credentials->agent;
+    store_.set_agent_password(agent.workspace_id, agent.id, hash_password(password));
+    revoke_agent(agent);
+    return agent;
+}
+
+std::vector<core::Agent> AdminService::list_agents(core::Id workspace_id) {
+    return store_.list_agents(workspace_id);
+}
+
+void AdminService::revoke_agent(const core::Agent& agent) {
+    store_.delete_agent_sessions(agent.id, std::nullopt);
+    events_.agent_revoked(agent.id);
+}
+
+std::string AdminService::snippet(const core::Site& site, std::string_view public_url) {
+    std::string base(public_url);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return "<script src=\"" + base + "/widget.js\" data-site=\"" + site.key + "\" async></script>";
+}
+
+}  // namespace juttu::services

@@ -1,0 +1,70 @@
+// Workspaces, sites and agents: the records an admin manages, from the REST API or
+// the `juttu admin` CLI. Every method is scoped to the workspace it is given; role
+// checks belong to the caller (the CLI is trusted, the API checks the agent's role).
+// Thread-safe; blocking.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "services/events.hpp"
+#include "store/store.hpp"
+
+namespace juttu::services {
+
+struct SiteFields {
+    std::optional<std::string> name;
+    std::optional<std::vector<std::string>> allowed_origins;
+    std::optional<std::string> greeting;
+    std::optional<std::string> color;
+};
+
+struct AgentFields {
+    std::optional<std::string> email;
+    std::optional<std::string> name;
+    std::optional<std::string> password;
+    std::optional<core::Role> role;
+    std::optional<bool> disabled;
+};
+
+class AdminService {
+public:
+    AdminService(store::Store& store, EventSink& events, const core::Clock& clock);
+
+    core::Result<core::Workspace> create_workspace(std::string_view name);
+    core::Result<core::Workspace> find_workspace(std::string_view name);
+    core::Result<core::Workspace> find_workspace_by_id(core::Id id);
+
+    core::Result<core::Site> create_site(core::Id workspace_id, const SiteFields& fields);
+    core::Result<core::Site> get_site(core::Id workspace_id, core::Id site_id);
+    core::Result<core::Site> update_site(core::Id workspace_id, core::Id site_id,
+                                         const SiteFields& fields);
+    core::Result<core::Done> delete_site(core::Id workspace_id, core::Id site_id);
+    core::Result<core::Site> find_site_by_key(std::string_view key);
+    std::vector<core::Site> list_sites(core::Id workspace_id);
+
+    core::Result<core::Agent> create_agent(core::Id workspace_id, const AgentFields& fields);
+    core::Result<core::Agent> get_agent(core::Id workspace_id, core::Id agent_id);
+    // A new password or disabling revokes every session of the agent.
+    core::Result<core::Agent> update_agent(core::Id workspace_id, core::Id agent_id,
+                                           const AgentFields& fields);
+    core::Result<core::Done> delete_agent(core::Id workspace_id, core::Id agent_id);
+    core::Result<core::Agent> reset_password(std::string_view email, std::string_view password);
+    std::vector<core::Agent> list_agents(core::Id workspace_id);
+
+    static std::string snippet(const core::Site& site, std::string_view public_url);
+    static constexpr std::string_view default_color = "#2b6cb0";
+    static constexpr std::string_view default_greeting = "Hi! How can we help you today?";
+
+private:
+    void revoke_agent(const core::Agent& agent);
+
+    store::Store& store_;
+    EventSink& events_;
+    const core::Clock& clock_;
+};
+
+}  // namespace juttu::services

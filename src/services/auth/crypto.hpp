@@ -1,0 +1,20 @@
+// Secrets: random tokens, token hashes and password hashes. Thin wrappers over
+// OpenSSL and libargon2 so the rest of Juttu never touches raw crypto.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace juttu::services {
+
+// `prefix` + base64url of `bytes` random bytes from the OS CSPRNG.
+std::string random_token(std::string_view prefix, std::size_t bytes = 24);
+
+// Lower-case hex SHA-256: tokens are stored only as hashes.
+std::string sha256_hex(std::string_view data);
+
+// argon2id with OWASP's minimum cost (m=19 MiB, t=2, p=1), PHC-encoded with its salt.
+std::string hash_password(std::string_view password);
+bool verify_password(const std::string& encoded, std::string_view password);
+
+}  // namespace juttu::services

@@ -1,0 +1,251 @@
+#include "services/chat/chat_service.hpp"
+
+#include <algorithm>
+
+#include "core/validation.hpp"
+#include "services/auth/crypto.hpp"
+
+namespace juttu::services {
+
+using core::ErrorCode;
+using core::fail;
+
+namespace {
+
+core::Error no_conversation() { return fail(ErrorCode::not_found, "no such conversation"); }
+
+core::Result<store::AppendResult> to_result(store::AppendResult result) {
+    using Status = store::AppendResult::Status;
+    switch (result.status) {
+        case Status::stored:
+        case Status::duplicate:
+            return result;
+        case Status::no_conversation:
+            return no_conversation();
+        case Status::closed:
+            return fail(ErrorCode::conversation_closed, "the conversation is closed");
+        case Status::failed:
+            break;
+    }
+    return fail(ErrorCode::unavailable, "the message could not be stored: " + result.error);
+}
+
+std::optional<core::Error> check_send(const Participant& author, const SendRequest& request) {
+    if (!core::is_valid_client_id(request.client_id)) {
+        return fail(ErrorCode::validation_failed,
+                    "client_id must be 1-64 characters of A-Z a-z 0-9 - _ . :");
+    }
+    if (auto problem = core::message_body_problem(request.body)) {
+        return fail(ErrorCode::validation_failed, *problem);
+    }
+    if (author.kind == core::AuthorKind::agent && !request.conversation_id) {
+        return fail(ErrorCode::validation_failed, "conversation_id is required");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Participant Participant::of(const core::Agent& agent) {
+    return Participant{core::AuthorKind::agent, agent.workspace_id, agent.id, 0, agent.name};
+}
+
+ChatService::ChatService(store::Store& store, EventSink& events, const core::Clock& clock)
+    : store_(store), events_(events), clock_(clock) {}
+
+core::Result<VisitorWelcome> ChatService::connect_visitor(std::string_view site_key,
+                                                          std::string_view origin,
+                                                          std::string_view contact_token) {
+    auto site = store_.find_site_by_key(std::string(site_key));
+    if (!site) return fail(ErrorCode::unknown_site, "no site has this key");
+    const auto normalized = core::normalize_origin(origin);
+    const auto& allowed = site->allowed_origins;
+    if (!normalized || std::find(allowed.begin(), allowed.end(), *normalized) == allowed.end()) {
+        return fail(ErrorCode::origin_not_allowed,
+                    "this page's origin is not allowed for the site");
+    }
+    const auto now = clock_.now_ms();
+    VisitorWelcome welcome{*site, {}, std::string(contact_token), std::nullopt};
+    std::optional<core::Contact> contact;
+    if (!contact_token.empty() && contact_token.size() <= 200) {
+        contact = store_.find_contact_by_token(site->workspace_id, sha256_hex(contact_token));
+    }
+    if (contact) {
+        store_.record_visit(site->workspace_id, contact->id, now);
+    } else {
+        welcome.contact_token = random_token("ct_", 24);
+        contact = store_.create_contact(site->workspace_id, site->id,
+                                        sha256_hex(welcome.contact_token), now);
+    }
+    welcome.contact = *contact;
+    welcome.conversation = store_.find_active_conversation(site->workspace_id, site->id, contact->id);
+    return welcome;
+}
+
+void ChatService::send(const Participant& author, SendRequest request, SendDone done) {
+    if (auto error = check_send(author, request)) {
+        done(std::move(*error));
+        return;
+    }
+    store::NewMessage message;
+    message.workspace_id = author.workspace_id;
+    message.author_kind = author.kind;
+    message.author_id = author.id;
+    message.client_id = std::move(request.client_id);
+    message.body = std::move(request.body);
+    message.at = clock_.now_ms();
+    if (author.kind == core::AuthorKind::visitor) {
+        message.site_id = author.site_id;
+        message.contact_id = author.id;
+    } else {
+        message.conversation_id = request.conversation_id;
+    }
+    store_.append_message_async(std::move(message), [this, done = std::move(done)](
+                                                        store::AppendResult appended) {
+        const bool stored = appended.status == store::AppendResult::Status::stored;
+        const bool created = appended.conversation_created;
+        const auto conversation = appended.conversation;
+        const auto stored_message = appended.message;
+        done(to_result(std::move(appended)));
+        if (!stored) return;
+        if (created) events_.conversation_changed(conversation);
+        events_.message_added(conversation, stored_message);
+    });
+}
+
+core::Result<core::Conversation> ChatService::accessible(const Participant& who,
+                                                         core::Id conversation_id) {
+    auto conversation = store_.find_conversation(who.workspace_id, conversation_id);
+    if (!conversation) return no_conversation();
+    if (who.kind == core::AuthorKind::visitor && conversation->contact_id != who.id) {
+        return no_conversation();
+    }
+    return *conversation;
+}
+
+core::Result<History> ChatService::history(const Participant& reader, core::Id conversation_id,
+                                           core::Seq after_seq, core::Seq before_seq, int limit) {
+    if (limit < 1 || limit > max_history_page || after_seq < 0 || before_seq < 0) {
+        return fail(ErrorCode::validation_failed, "limit must be 1-500 and seqs not negative");
+    }
+    auto conversation = accessible(reader, conversation_id);
+    if (!conversation.ok()) return conversation.error();
+    History history{conversation.value(), {}, false, {}};
+    history.messages = store_.list_messages(reader.workspace_id, conversation_id, after_seq,
+                                            before_seq, limit + 1);
+    if (history.messages.size() > static_cast<std::size_t>(limit)) {
+        history.has_more = true;
+        // Paging forward drops the newest extra; paging back (latest page) the oldest.
+        const bool paging_back = after_seq == 0 && before_seq > 0;
+        if (paging_back) {
+            history.messages.erase(history.messages.begin());
+        } else {
+            history.messages.pop_back();
+        }
+    }
+    history.read_marks = store_.list_read_marks(reader.workspace_id, conversation_id);
+    return history;
+}
+
+core::Result<core::Seq> ChatService::mark_read(const Participant& reader,
+                                               core::Id conversation_id, core::Seq seq) {
+    if (seq < 0) return fail(ErrorCode::validation_failed, "seq must not be negative");
+    auto conversation = accessible(reader, conversation_id);
+    if (!conversation.ok()) return conversation.error();
+    core::ReadMark mark{conversation_id, reader.kind, reader.id, seq};
+    mark.seq = store_.set_read_mark(reader.workspace_id, mark);
+    events_.read_marked(conversation.value(), mark);
+    return mark.seq;
+}
+
+core::Result<core::Done> ChatService::typing(const Participant& author,
+                                             std::optional<core::Id> conversation_id,
+                                             bool active) {
+    std::optional<core::Conversation> conversation;
+    if (conversation_id) {
+        auto found = accessible(author, *conversation_id);
+        if (!found.ok()) return found.error();
+        conversation = found.value();
+    } else if (author.kind == core::AuthorKind::visitor) {
+        conversation = store_.find_active_conversation(author.workspace_id, author.site_id, author.id);
+        if (!conversation) return core::Done{};  // nothing to type into yet
+    } else {
+        return fail(ErrorCode::validation_failed, "conversation_id is required");
+    }
+    events_.typing(*conversation, Author{author.kind, author.id, author.name}, active);
+    return core::Done{};
+}
+
+core::Result<core::PageView> ChatService::page_view(const Participant& visitor, std::string url,
+                                                    std::string title, std::string referrer) {
+    if (!core::is_valid_http_url(url)) {
+        return fail(ErrorCode::validation_failed, "url must be an absolute http(s) URL");
+    }
+    if (title.size() > core::limits::title_bytes || !core::is_valid_utf8(title)) {
+        return fail(ErrorCode::validation_failed, "title must be at most 512 bytes of text");
+    }
+    if (!referrer.empty() && !core::is_valid_http_url(referrer)) {
+        return fail(ErrorCode::validation_failed, "referrer must be empty or an http(s) URL");
+    }
+    core::PageView view{0,        visitor.workspace_id, visitor.id, std::move(url),
+                        std::move(title), std::move(referrer), clock_.now_ms()};
+    view = store_.add_page_view(view);
+    events_.page_viewed(view);
+    return view;
+}
+
+core::Result<ConversationPage> ChatService::list_conversations(store::ConversationFilter filter) {
+    if (filter.limit < 1 || filter.limit > max_conversation_page) {
+        return fail(ErrorCode::validation_failed, "limit must be 1-100");
+    }
+    const auto limit = static_cast<std::size_t>(filter.limit);
+    filter.limit += 1;
+    ConversationPage page{store_.list_conversations(filter), false};
+    if (page.items.size() > limit) {
+        page.items.resize(limit);
+        page.has_more = true;
+    }
+    return page;
+}
+
+core::Result<ConversationDetail> ChatService::conversation_detail(core::Id workspace_id,
+                                                                  core::Id id) {
+    auto conversation = store_.find_conversation(workspace_id, id);
+    if (!conversation) return no_conversation();
+    auto contact = store_.find_contact(workspace_id, conversation->contact_id);
+    if (!contact) return fail(ErrorCode::not_found, "no such contact");
+    return ConversationDetail{*conversation, *contact, store_.list_read_marks(workspace_id, id)};
+}
+
+core::Result<core::Conversation> ChatService::set_status(core::Id workspace_id, core::Id id,
+                                                         core::ConversationStatus status) {
+    auto conversation = store_.set_conversation_status(workspace_id, id, status, clock_.now_ms());
+    if (!conversation) return no_conversation();
+    events_.conversation_changed(*conversation);
+    return *conversation;
+}
+
+core::Result<core::Conversation> ChatService::assign(core::Id workspace_id, core::Id id,
+                                                     std::optional<core::Id> agent_id) {
+    if (agent_id && !store_.find_agent(workspace_id, *agent_id)) {
+        return fail(ErrorCode::not_found, "no such agent");
+    }
+    auto conversation = store_.assign_conversation(workspace_id, id, agent_id, clock_.now_ms());
+    if (!conversation) return no_conversation();
+    events_.conversation_changed(*conversation);
+    return *conversation;
+}
+
+core::Result<ContactDetail> ChatService::contact_detail(core::Id workspace_id,
+                                                        core::Id contact_id) {
+    auto contact = store_.find_contact(workspace_id, contact_id);
+    if (!contact) return fail(ErrorCode::not_found, "no such contact");
+    store::ConversationFilter filter;
+    filter.workspace_id = workspace_id;
+    filter.contact_id = contact_id;
+    filter.limit = max_conversation_page;
+    return ContactDetail{*contact, store_.list_conversations(filter),
+                         store_.list_page_views(workspace_id, contact_id, 50)};
+}
+
+}  // namespace juttu::services

@@ -1,0 +1,114 @@
+// Conversations and messages: what visitors and agents do, over the real-time
+// protocol and the REST API alike.
+//
+// Access rule, in one place (can_access): an agent reaches the conversations of its
+// workspace; a visitor only their own. Everything else answers not_found.
+//
+// Thread-safe. send() never blocks (the store's writer completes it); every other
+// method may block on the store, so call it off the event loops.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "services/events.hpp"
+#include "store/store.hpp"
+
+namespace juttu::services {
+
+// Who is acting: a visitor (id = contact id, on site_id) or an agent (id = agent id).
+struct Participant {
+    core::AuthorKind kind = core::AuthorKind::visitor;
+    core::Id workspace_id = 0;
+    core::Id id = 0;
+    core::Id site_id = 0;
+    std::string name;
+
+    static Participant of(const core::Agent& agent);
+};
+
+struct VisitorWelcome {
+    core::Site site;
+    core::Contact contact;
+    std::string contact_token;  // the one given, or a new one
+    std::optional<core::Conversation> conversation;
+};
+
+struct History {
+    core::Conversation conversation;
+    std::vector<core::Message> messages;
+    bool has_more = false;
+    std::vector<core::ReadMark> read_marks;
+};
+
+struct ConversationPage {
+    std::vector<core::Conversation> items;
+    bool has_more = false;
+};
+
+struct ConversationDetail {
+    core::Conversation conversation;
+    core::Contact contact;
+    std::vector<core::ReadMark> read_marks;
+};
+
+struct ContactDetail {
+    core::Contact contact;
+    std::vector<core::Conversation> conversations;
+    std::vector<core::PageView> page_views;
+};
+
+struct SendRequest {
+    std::optional<core::Id> conversation_id;  // required for agents, ignored for visitors
+    std::string client_id;
+    std::string body;
+};
+
+class ChatService {
+public:
+    using SendDone = std::function<void(core::Result<store::AppendResult>)>;
+
+    ChatService(store::Store& store, EventSink& events, const core::Clock& clock);
+
+    core::Result<VisitorWelcome> connect_visitor(std::string_view site_key,
+                                                 std::string_view origin,
+                                                 std::string_view contact_token);
+
+    // `done` runs once, after the durable commit (on the store's writer thread) or at
+    // once for invalid input; events follow it.
+    void send(const Participant& author, SendRequest request, SendDone done);
+
+    core::Result<History> history(const Participant& reader, core::Id conversation_id,
+                                  core::Seq after_seq, core::Seq before_seq, int limit);
+    core::Result<core::Seq> mark_read(const Participant& reader, core::Id conversation_id,
+                                      core::Seq seq);
+    // A visitor may leave out the conversation: their active one is meant.
+    core::Result<core::Done> typing(const Participant& author,
+                                    std::optional<core::Id> conversation_id, bool active);
+    core::Result<core::PageView> page_view(const Participant& visitor, std::string url,
+                                           std::string title, std::string referrer);
+
+    core::Result<ConversationPage> list_conversations(store::ConversationFilter filter);
+    core::Result<ConversationDetail> conversation_detail(core::Id workspace_id, core::Id id);
+    core::Result<core::Conversation> set_status(core::Id workspace_id, core::Id id,
+                                                core::ConversationStatus status);
+    core::Result<core::Conversation> assign(core::Id workspace_id, core::Id id,
+                                            std::optional<core::Id> agent_id);
+    core::Result<ContactDetail> contact_detail(core::Id workspace_id, core::Id contact_id);
+
+    static constexpr int max_history_page = 500;
+    static constexpr int max_conversation_page = 100;
+
+private:
+    core::Result<core::Conversation> accessible(const Participant& who, core::Id conversation_id);
+
+    store::Store& store_;
+    EventSink& events_;
+    const core::Clock& clock_;
+};
+
+}  // namespace juttu::services

@@ -1,0 +1,227 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <array>
+#include <string>
+
+namespace juttu::store::sqlite {
+
+namespace {
+
+// Deletion rules, chosen so nothing is left pointing at a deleted row:
+//  - A workspace owns everything in it: deleting it cascades to all its rows.
+//  - Deleting a site deletes the site's conversations, and with them their messages
+//    and read marks (a conversation cannot exist without the site it belongs to).
+//    Contacts belong to the workspace, not the site: a contact that first came from
+//    the deleted site keeps its other conversations and its page views, and its
+//    site_id becomes NULL (read back as 0).
+//  - Deleting an agent deletes its sessions, unassigns its conversations (assignee_id
+//    becomes NULL) and deletes its read marks. Its messages stay, with author_id still
+//    naming the deleted agent, so conversation history is never rewritten.
+//
+// Tenancy is enforced by the schema where a row points into its own workspace:
+// conversations reference (workspace_id, site_id) and (workspace_id, contact_id), so
+// a conversation cannot join a site or contact of another workspace.
+//
+// Token hashes are BLOBs: compared bytewise whatever encoding the caller uses.
+// Empty client ids are stored as NULL so they never collide in the idempotency key.
+constexpr std::string_view initial_schema = R"sql(
+CREATE TABLE workspaces (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE sites (
+    id               INTEGER PRIMARY KEY,
+    workspace_id     INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    key              TEXT NOT NULL UNIQUE,
+    name             TEXT NOT NULL,
+    allowed_origins  TEXT NOT NULL DEFAULT '',  -- newline-joined origins
+    greeting         TEXT NOT NULL DEFAULT '',
+    color            TEXT NOT NULL DEFAULT '',
+    created_at       INTEGER NOT NULL
+);
+-- Parent key for the composite foreign keys; also lists a workspace's sites.
+CREATE UNIQUE INDEX sites_workspace_id ON sites(workspace_id, id);
+
+CREATE TABLE agents (
+    id             INTEGER PRIMARY KEY,
+    workspace_id   INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    email          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name           TEXT NOT NULL,
+    password_hash  TEXT NOT NULL,
+    role           TEXT NOT NULL CHECK (role IN ('admin', 'agent')),
+    disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX agents_workspace_id ON agents(workspace_id, id);
+
+CREATE TABLE sessions (
+    id          INTEGER PRIMARY KEY,
+    agent_id    INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    token_hash  BLOB NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+CREATE INDEX sessions_agent ON sessions(agent_id);
+
+CREATE TABLE contacts (
+    id            INTEGER PRIMARY KEY,
+    workspace_id  INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    site_id       INTEGER REFERENCES sites(id) ON DELETE SET NULL,
+    token_hash    BLOB NOT NULL,
+    name          TEXT NOT NULL DEFAULT '',
+    email         TEXT NOT NULL DEFAULT '',
+    first_seen    INTEGER NOT NULL,
+    last_seen     INTEGER NOT NULL,
+    visits        INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (workspace_id, token_hash)
+);
+CREATE UNIQUE INDEX contacts_workspace_id ON contacts(workspace_id, id);
+CREATE INDEX contacts_site ON contacts(site_id);
+
+CREATE TABLE contact_attributes (
+    contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (contact_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE page_views (
+    id            INTEGER PRIMARY KEY,
+    workspace_id  INTEGER NOT NULL,
+    contact_id    INTEGER NOT NULL,
+    url           TEXT NOT NULL,
+    title         TEXT NOT NULL DEFAULT '',
+    referrer      TEXT NOT NULL DEFAULT '',
+    at            INTEGER NOT NULL,
+    FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id)
+        ON DELETE CASCADE
+);
+CREATE INDEX page_views_contact ON page_views(contact_id, at DESC, id DESC);
+
+CREATE TABLE conversations (
+    id                    INTEGER PRIMARY KEY,
+    workspace_id          INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    site_id               INTEGER NOT NULL,
+    contact_id            INTEGER NOT NULL,
+    status                TEXT NOT NULL CHECK (status IN ('open', 'pending', 'closed')),
+    assignee_id           INTEGER REFERENCES agents(id) ON DELETE SET NULL,
+    last_seq              INTEGER NOT NULL DEFAULT 0,
+    last_message_preview  TEXT NOT NULL DEFAULT '',
+    last_message_at       INTEGER NOT NULL DEFAULT 0,
+    created_at            INTEGER NOT NULL,
+    updated_at            INTEGER NOT NULL,
+    closed_at             INTEGER,
+    FOREIGN KEY (workspace_id, site_id) REFERENCES sites(workspace_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id)
+        ON DELETE CASCADE
+);
+-- The inbox: newest activity first, keyset-paginated.
+CREATE INDEX conversations_recent ON conversations(workspace_id, updated_at DESC, id DESC);
+-- A visitor's active conversation on a site.
+CREATE INDEX conversations_contact ON conversations(contact_id, site_id, status);
+-- Per-site inbox, and the child key of the site foreign key.
+CREATE INDEX conversations_site ON conversations(site_id, updated_at DESC, id DESC);
+-- Per-agent inbox, and unassigning on agent deletion.
+CREATE INDEX conversations_assignee ON conversations(assignee_id, updated_at DESC, id DESC);
+
+CREATE TABLE messages (
+    id               INTEGER PRIMARY KEY,
+    conversation_id  INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    seq              INTEGER NOT NULL,
+    client_id        TEXT,  -- NULL when the client sent none
+    author_kind      TEXT NOT NULL CHECK (author_kind IN ('visitor', 'agent', 'system')),
+    author_id        INTEGER,
+    body             TEXT NOT NULL,
+    created_at       INTEGER NOT NULL,
+    UNIQUE (conversation_id, seq),
+    -- Idempotency: a client id is unique per author.
+    UNIQUE (author_kind, author_id, client_id)
+);
+
+CREATE TABLE read_marks (
+    conversation_id  INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    reader_kind      TEXT NOT NULL CHECK (reader_kind IN ('visitor', 'agent', 'system')),
+    reader_id        INTEGER NOT NULL,
+    seq              INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, reader_kind, reader_id)
+) WITHOUT ROWID;
+
+-- reader_id is polymorphic (contact or agent), so no foreign key can do this.
+CREATE TRIGGER agents_delete_read_marks AFTER DELETE ON agents
+BEGIN
+    DELETE FROM read_marks WHERE reader_kind = 'agent' AND reader_id = OLD.id;
+END;
+
+-- One row rewritten by health probes to prove a write transaction commits.
+CREATE TABLE store_probe (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    writes  INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 1> all_migrations{{
+    {1, "initial schema", initial_schema},
+}};
+
+void rollback_quietly(Database& db) noexcept {
+    try {
+        if (!db.autocommit()) db.exec("ROLLBACK");
+    } catch (const StoreError&) {
+        // The original failure is the one worth reporting.
+    }
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return all_migrations; }
+
+int schema_version(Database& db) {
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    Statement query = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    query.step();
+    return static_cast<int>(query.column_int64(0));
+}
+
+int apply_migrations(Database& db) {
+    int current = schema_version(db);
+    int latest = all_migrations.back().version;
+    if (current > latest) {
+        throw StoreError("sqlite: database schema version " + std::to_string(current) +
+                         " is newer than this build (" + std::to_string(latest) + ")");
+    }
+    int applied = 0;
+    for (const Migration& migration : all_migrations) {
+        if (migration.version <= current) continue;
+        try {
+            // IMMEDIATE: a second process migrating at the same time waits here
+            // instead of failing half-way through.
+            db.exec("BEGIN IMMEDIATE");
+            // Re-check inside the lock: the other process may have applied it.
+            if (schema_version(db) >= migration.version) {
+                db.exec("COMMIT");
+                continue;
+            }
+            db.exec(migration.sql);
+            // The store never reads the clock for domain data; this bookkeeping
+            // timestamp comes from sqlite.
+            db.prepare(
+                  "INSERT INTO schema_migrations(version, applied_at) "
+                  "VALUES (?, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))")
+                .bind(1, std::int64_t{migration.version})
+                .run();
+            db.exec("COMMIT");
+            ++applied;
+        } catch (const StoreError& error) {
+            rollback_quietly(db);
+            throw StoreError("sqlite: migration " + std::to_string(migration.version) + " (" +
+                             std::string(migration.name) + ") failed: " + error.what());
+        }
+    }
+    return applied;
+}
+
+}  // namespace juttu::store::sqlite

@@ -1,0 +1,997 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <future>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "store/sqlite/migrations.hpp"
+
+namespace juttu::store::sqlite {
+
+namespace {
+
+using core::AuthorKind;
+using core::ConversationStatus;
+
+// Idle read connections kept open; more may exist while many threads read at once.
+constexpr std::size_t max_idle_readers = 16;
+constexpr std::size_t preview_max_chars = 140;
+// How long probe_writable waits for its commit before calling the store unwritable.
+constexpr auto probe_timeout = std::chrono::seconds(5);
+
+// A consistent snapshot for reads that take more than one statement. Declare it
+// before the statements so they are reset before it ends.
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Database& db) : db_(db) { db_.exec("BEGIN"); }
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+    ~ReadTransaction() {
+        try {
+            db_.exec("ROLLBACK");
+        } catch (const StoreError&) {
+            // The pool discards a connection still inside a transaction.
+        }
+    }
+
+private:
+    Database& db_;
+};
+
+template <class T>
+T require(std::optional<T> value, std::string_view what) {
+    if (!value) throw StoreError("sqlite: invalid " + std::string(what) + " in the database");
+    return *value;
+}
+
+bool is_unique_violation(const SqliteError& error) {
+    return error.code() == SQLITE_CONSTRAINT_UNIQUE || error.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+std::string error_text(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
+// The first preview_max_chars characters, never splitting a UTF-8 sequence.
+std::string preview_of(std::string_view body) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        auto byte = static_cast<unsigned char>(body[i]);
+        bool starts_character = (byte & 0xC0) != 0x80;
+        if (!starts_character) continue;
+        if (chars == preview_max_chars) return std::string(body.substr(0, i));
+        ++chars;
+    }
+    return std::string(body);
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string joined;
+    for (const std::string& line : lines) {
+        if (!joined.empty()) joined += '\n';
+        joined += line;
+    }
+    return joined;
+}
+
+std::vector<std::string> split_lines(std::string_view text) {
+    std::vector<std::string> lines;
+    while (!text.empty()) {
+        std::size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        if (!line.empty()) lines.emplace_back(line);
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
+    }
+    return lines;
+}
+
+// --- Row readers. Each *_columns list matches its reader, with a fixed table alias. ---
+
+const std::string workspace_columns = "w.id, w.name, w.created_at";
+
+core::Workspace read_workspace(const Statement& row) {
+    return core::Workspace{row.column_int64(0), row.column_text(1), row.column_int64(2)};
+}
+
+const std::string site_columns =
+    "s.id, s.workspace_id, s.key, s.name, s.allowed_origins, s.greeting, s.color, s.created_at";
+
+core::Site read_site(const Statement& row) {
+    core::Site site;
+    site.id = row.column_int64(0);
+    site.workspace_id = row.column_int64(1);
+    site.key = row.column_text(2);
+    site.name = row.column_text(3);
+    site.allowed_origins = split_lines(row.column_text(4));
+    site.greeting = row.column_text(5);
+    site.color = row.column_text(6);
+    site.created_at = row.column_int64(7);
+    return site;
+}
+
+const std::string agent_columns =
+    "a.id, a.workspace_id, a.email, a.name, a.role, a.disabled, a.created_at";
+constexpr int agent_column_count = 7;
+
+core::Agent read_agent(const Statement& row, int first = 0) {
+    core::Agent agent;
+    agent.id = row.column_int64(first + 0);
+    agent.workspace_id = row.column_int64(first + 1);
+    agent.email = row.column_text(first + 2);
+    agent.name = row.column_text(first + 3);
+    agent.role = require(core::parse_role(row.column_text(first + 4)), "agent role");
+    agent.disabled = row.column_int64(first + 5) != 0;
+    agent.created_at = row.column_int64(first + 6);
+    return agent;
+}
+
+const std::string contact_columns =
+    "ct.id, ct.workspace_id, COALESCE(ct.site_id, 0), ct.name, ct.email, ct.first_seen, "
+    "ct.last_seen, ct.visits";
+
+core::Contact read_contact(const Statement& row) {
+    core::Contact contact;
+    contact.id = row.column_int64(0);
+    contact.workspace_id = row.column_int64(1);
+    contact.site_id = row.column_int64(2);
+    contact.name = row.column_text(3);
+    contact.email = row.column_text(4);
+    contact.first_seen = row.column_int64(5);
+    contact.last_seen = row.column_int64(6);
+    contact.visits = row.column_int64(7);
+    return contact;
+}
+
+const std::string page_view_columns =
+    "pv.id, pv.workspace_id, pv.contact_id, pv.url, pv.title, pv.referrer, pv.at";
+
+core::PageView read_page_view(const Statement& row) {
+    return core::PageView{row.column_int64(0), row.column_int64(1), row.column_int64(2),
+                          row.column_text(3),  row.column_text(4),  row.column_text(5),
+                          row.column_int64(6)};
+}
+
+const std::string conversation_columns =
+    "c.id, c.workspace_id, c.site_id, c.contact_id, c.status, c.assignee_id, c.last_seq, "
+    "c.last_message_preview, c.last_message_at, c.created_at, c.updated_at, c.closed_at";
+
+core::Conversation read_conversation(const Statement& row, int first = 0) {
+    core::Conversation conversation;
+    conversation.id = row.column_int64(first + 0);
+    conversation.workspace_id = row.column_int64(first + 1);
+    conversation.site_id = row.column_int64(first + 2);
+    conversation.contact_id = row.column_int64(first + 3);
+    conversation.status =
+        require(core::parse_status(row.column_text(first + 4)), "conversation status");
+    conversation.assignee_id = row.column_optional_int64(first + 5);
+    conversation.last_seq = row.column_int64(first + 6);
+    conversation.last_message_preview = row.column_text(first + 7);
+    conversation.last_message_at = row.column_int64(first + 8);
+    conversation.created_at = row.column_int64(first + 9);
+    conversation.updated_at = row.column_int64(first + 10);
+    conversation.closed_at = row.column_optional_int64(first + 11);
+    return conversation;
+}
+
+const std::string message_columns =
+    "m.id, m.conversation_id, m.seq, COALESCE(m.client_id, ''), m.author_kind, m.author_id, "
+    "m.body, m.created_at";
+constexpr int message_column_count = 8;
+
+core::Message read_message(const Statement& row) {
+    core::Message message;
+    message.id = row.column_int64(0);
+    message.conversation_id = row.column_int64(1);
+    message.seq = row.column_int64(2);
+    message.client_id = row.column_text(3);
+    message.author_kind = require(core::parse_author_kind(row.column_text(4)), "author kind");
+    message.author_id = row.column_optional_int64(5);
+    message.body = row.column_text(6);
+    message.created_at = row.column_int64(7);
+    return message;
+}
+
+// --- Queries shared by reads and writer jobs ---
+
+std::map<std::string, std::string> load_attributes(Database& db, Id contact_id) {
+    std::map<std::string, std::string> attributes;
+    Statement query = db.prepare("SELECT key, value FROM contact_attributes WHERE contact_id = ?");
+    query.bind(1, contact_id);
+    while (query.step()) attributes.emplace(query.column_text(0), query.column_text(1));
+    return attributes;
+}
+
+std::optional<core::Contact> load_contact_by_token(Database& db, Id workspace_id,
+                                                   const std::string& token_hash) {
+    static const std::string sql = "SELECT " + contact_columns +
+                                   " FROM contacts ct WHERE ct.workspace_id = ? AND "
+                                   "ct.token_hash = ?";
+    std::optional<core::Contact> contact;
+    {
+        Statement query = db.prepare(sql);
+        query.bind(1, workspace_id).bind_blob(2, token_hash);
+        if (query.step()) contact = read_contact(query);
+    }
+    if (contact) contact->attributes = load_attributes(db, contact->id);
+    return contact;
+}
+
+std::optional<core::Conversation> load_conversation(Database& db, Id workspace_id, Id id) {
+    static const std::string sql = "SELECT " + conversation_columns +
+                                   " FROM conversations c WHERE c.id = ? AND c.workspace_id = ?";
+    Statement query = db.prepare(sql);
+    query.bind_all(id, workspace_id);
+    if (!query.step()) return std::nullopt;
+    return read_conversation(query);
+}
+
+std::optional<core::Conversation> load_active_conversation(Database& db, Id workspace_id,
+                                                           Id site_id, Id contact_id) {
+    static const std::string sql = "SELECT " + conversation_columns +
+                                   " FROM conversations c WHERE c.contact_id = ? AND "
+                                   "c.site_id = ? AND c.status IN ('open', 'pending') AND "
+                                   "c.workspace_id = ? ORDER BY c.updated_at DESC, c.id DESC "
+                                   "LIMIT 1";
+    Statement query = db.prepare(sql);
+    query.bind_all(contact_id, site_id, workspace_id);
+    if (!query.step()) return std::nullopt;
+    return read_conversation(query);
+}
+
+// The conversation's last_seq and the reader's mark; nullopt when the conversation is
+// not in the workspace.
+struct MarkState {
+    Seq last_seq = 0;
+    std::optional<Seq> mark;
+};
+
+std::optional<MarkState> load_mark_state(Database& db, Id workspace_id,
+                                         const core::ReadMark& mark) {
+    Statement query = db.prepare(
+        "SELECT c.last_seq, r.seq FROM conversations c LEFT JOIN read_marks r ON "
+        "r.conversation_id = c.id AND r.reader_kind = ? AND r.reader_id = ? "
+        "WHERE c.id = ? AND c.workspace_id = ?");
+    query.bind_all(core::to_string(mark.reader_kind), mark.reader_id, mark.conversation_id,
+                   workspace_id);
+    if (!query.step()) return std::nullopt;
+    return MarkState{query.column_int64(0), query.column_optional_int64(1)};
+}
+
+AppendResult status_only(AppendResult::Status status) {
+    AppendResult result;
+    result.status = status;
+    return result;
+}
+
+AppendResult failed_result(const std::exception_ptr& error) {
+    AppendResult result;
+    result.status = AppendResult::Status::failed;
+    result.error = error_text(error);
+    return result;
+}
+
+// The whole append, as one writer job.
+AppendResult append_in(Database& db, const NewMessage& input) {
+    using Status = AppendResult::Status;
+    std::string_view author_kind = core::to_string(input.author_kind);
+
+    // A retried send returns what the first one stored, wherever that conversation is now.
+    if (!input.client_id.empty()) {
+        static const std::string sql = "SELECT " + message_columns + ", " + conversation_columns +
+                                       " FROM messages m JOIN conversations c ON "
+                                       "c.id = m.conversation_id WHERE m.author_kind = ? AND "
+                                       "m.author_id IS ? AND m.client_id = ? AND "
+                                       "c.workspace_id = ?";
+        Statement query = db.prepare(sql);
+        query.bind_all(author_kind, input.author_id, input.client_id, input.workspace_id);
+        if (query.step()) {
+            AppendResult result = status_only(Status::duplicate);
+            result.message = read_message(query);
+            result.conversation = read_conversation(query, message_column_count);
+            return result;
+        }
+    }
+
+    AppendResult result = status_only(Status::stored);
+    std::optional<core::Conversation> conversation;
+    if (input.conversation_id) {
+        conversation = load_conversation(db, input.workspace_id, *input.conversation_id);
+        if (!conversation) return status_only(Status::no_conversation);
+        if (conversation->status == ConversationStatus::closed) {
+            AppendResult closed = status_only(Status::closed);
+            closed.conversation = *conversation;
+            return closed;
+        }
+    } else if (input.author_kind == AuthorKind::visitor) {
+        conversation =
+            load_active_conversation(db, input.workspace_id, input.site_id, input.contact_id);
+        if (!conversation) {
+            Statement owned = db.prepare(
+                "SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1 AND workspace_id = ?3) AND "
+                "EXISTS (SELECT 1 FROM contacts WHERE id = ?2 AND workspace_id = ?3)");
+            owned.bind_all(input.site_id, input.contact_id, input.workspace_id);
+            if (!owned.step() || owned.column_int64(0) == 0) {
+                return status_only(Status::no_conversation);
+            }
+            db.prepare(
+                  "INSERT INTO conversations(workspace_id, site_id, contact_id, status, "
+                  "created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?)")
+                .bind_all(input.workspace_id, input.site_id, input.contact_id, input.at, input.at)
+                .run();
+            core::Conversation created;
+            created.id = db.last_insert_rowid();
+            created.workspace_id = input.workspace_id;
+            created.site_id = input.site_id;
+            created.contact_id = input.contact_id;
+            created.status = ConversationStatus::open;
+            created.created_at = input.at;
+            created.updated_at = input.at;
+            conversation = std::move(created);
+            result.conversation_created = true;
+        }
+    } else {
+        // Agents and the system must name the conversation.
+        return status_only(Status::no_conversation);
+    }
+
+    core::Message& message = result.message;
+    message.conversation_id = conversation->id;
+    message.seq = conversation->last_seq + 1;
+    message.client_id = input.client_id;
+    message.author_kind = input.author_kind;
+    message.author_id = input.author_id;
+    message.body = input.body;
+    message.created_at = input.at;
+    db.prepare(
+          "INSERT INTO messages(conversation_id, seq, client_id, author_kind, author_id, body, "
+          "created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?)")
+        .bind_all(message.conversation_id, message.seq, message.client_id, author_kind,
+                  message.author_id, message.body, message.created_at)
+        .run();
+    message.id = db.last_insert_rowid();
+
+    // Callers stamp messages before they queue, so stamps can arrive out of order:
+    // MAX keeps the activity times from moving backwards.
+    conversation->last_seq = message.seq;
+    conversation->last_message_preview = preview_of(input.body);
+    conversation->last_message_at = std::max(conversation->last_message_at, input.at);
+    conversation->updated_at = std::max(conversation->updated_at, input.at);
+    db.prepare(
+          "UPDATE conversations SET last_seq = ?, last_message_preview = ?, "
+          "last_message_at = ?, updated_at = ? WHERE id = ?")
+        .bind_all(conversation->last_seq, conversation->last_message_preview,
+                  conversation->last_message_at, conversation->updated_at, conversation->id)
+        .run();
+    result.conversation = std::move(*conversation);
+    return result;
+}
+
+}  // namespace
+
+// --- Lifetime and connections ---
+
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file) {
+    std::unique_ptr<Database> db = Database::open(file, Database::Mode::read_write_create);
+    apply_migrations(*db);
+    return std::unique_ptr<SqliteStore>(new SqliteStore(file, std::move(db)));
+}
+
+SqliteStore::SqliteStore(std::filesystem::path file, std::unique_ptr<Database> write_db)
+    : file_(std::move(file)), writer_(std::move(write_db)) {}
+
+SqliteStore::~SqliteStore() { writer_.stop(); }
+
+SqliteStore::ReadLease SqliteStore::read() {
+    std::unique_ptr<Database> db;
+    {
+        std::lock_guard lock(pool_mutex_);
+        if (!idle_readers_.empty()) {
+            db = std::move(idle_readers_.back());
+            idle_readers_.pop_back();
+        }
+    }
+    if (!db) db = Database::open(file_, Database::Mode::read_only);
+    return ReadLease(*this, std::move(db));
+}
+
+void SqliteStore::release(std::unique_ptr<Database> db) noexcept {
+    // A connection left inside a transaction would pin an old snapshot: drop it.
+    if (!db || !db->autocommit()) return;
+    std::lock_guard lock(pool_mutex_);
+    if (idle_readers_.size() < max_idle_readers) idle_readers_.push_back(std::move(db));
+}
+
+// --- Workspaces ---
+
+core::Workspace SqliteStore::create_workspace(const std::string& name, TimeMs now) {
+    return writer_.run([&](Database& db) {
+        db.prepare("INSERT INTO workspaces(name, created_at) VALUES (?, ?)")
+            .bind_all(name, now)
+            .run();
+        return core::Workspace{db.last_insert_rowid(), name, now};
+    });
+}
+
+std::optional<core::Workspace> SqliteStore::find_workspace(Id id) {
+    static const std::string sql =
+        "SELECT " + workspace_columns + " FROM workspaces w WHERE w.id = ?";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind(1, id);
+    if (!query.step()) return std::nullopt;
+    return read_workspace(query);
+}
+
+std::optional<core::Workspace> SqliteStore::find_workspace_by_name(const std::string& name) {
+    static const std::string sql =
+        "SELECT " + workspace_columns + " FROM workspaces w WHERE w.name = ?";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind(1, name);
+    if (!query.step()) return std::nullopt;
+    return read_workspace(query);
+}
+
+bool SqliteStore::has_workspaces() {
+    auto db = read();
+    Statement query = db->prepare("SELECT EXISTS (SELECT 1 FROM workspaces)");
+    return query.step() && query.column_int64(0) != 0;
+}
+
+// --- Sites ---
+
+core::Site SqliteStore::create_site(const core::Site& site) {
+    return writer_.run([&](Database& db) {
+        db.prepare(
+              "INSERT INTO sites(workspace_id, key, name, allowed_origins, greeting, color, "
+              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind_all(site.workspace_id, site.key, site.name, join_lines(site.allowed_origins),
+                      site.greeting, site.color, site.created_at)
+            .run();
+        core::Site created = site;
+        created.id = db.last_insert_rowid();
+        return created;
+    });
+}
+
+std::optional<core::Site> SqliteStore::find_site(Id workspace_id, Id site_id) {
+    static const std::string sql =
+        "SELECT " + site_columns + " FROM sites s WHERE s.id = ? AND s.workspace_id = ?";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind_all(site_id, workspace_id);
+    if (!query.step()) return std::nullopt;
+    return read_site(query);
+}
+
+std::optional<core::Site> SqliteStore::find_site_by_key(const std::string& key) {
+    static const std::string sql = "SELECT " + site_columns + " FROM sites s WHERE s.key = ?";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind(1, key);
+    if (!query.step()) return std::nullopt;
+    return read_site(query);
+}
+
+std::vector<core::Site> SqliteStore::list_sites(Id workspace_id) {
+    static const std::string sql =
+        "SELECT " + site_columns + " FROM sites s WHERE s.workspace_id = ? ORDER BY s.id";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind(1, workspace_id);
+    std::vector<core::Site> sites;
+    while (query.step()) sites.push_back(read_site(query));
+    return sites;
+}
+
+bool SqliteStore::update_site(const core::Site& site) {
+    return writer_.run([&](Database& db) {
+        db.prepare(
+              "UPDATE sites SET name = ?, allowed_origins = ?, greeting = ?, color = ? "
+              "WHERE id = ? AND workspace_id = ?")
+            .bind_all(site.name, join_lines(site.allowed_origins), site.greeting, site.color,
+                      site.id, site.workspace_id)
+            .run();
+        return db.changes() > 0;
+    });
+}
+
+bool SqliteStore::delete_site(Id workspace_id, Id site_id) {
+    return writer_.run([&](Database& db) {
+        db.prepare("DELETE FROM sites WHERE id = ? AND workspace_id = ?")
+            .bind_all(site_id, workspace_id)
+            .run();
+        return db.changes() > 0;
+    });
+}
+
+// --- Agents ---
+
+std::optional<core::Agent> SqliteStore::create_agent(const core::Agent& agent,
+                                                     const std::string& password_hash) {
+    return writer_.run([&](Database& db) -> std::optional<core::Agent> {
+        try {
+            db.prepare(
+                  "INSERT INTO agents(workspace_id, email, name, password_hash, role, disabled, "
+                  "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .bind_all(agent.workspace_id, agent.email, agent.name, password_hash,
+                          core::to_string(agent.role), std::int64_t{agent.disabled},
+                          agent.created_at)
+                .run();
+        } catch (const SqliteError& error) {
+            if (is_unique_violation(error)) return std::nullopt;
+            throw;
+        }
+        core::Agent created = agent;
+        created.id = db.last_insert_rowid();
+        return created;
+    });
+}
+
+std::optional<core::Agent> SqliteStore::find_agent(Id workspace_id, Id agent_id) {
+    static const std::string sql =
+        "SELECT " + agent_columns + " FROM agents a WHERE a.id = ? AND a.workspace_id = ?";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind_all(agent_id, workspace_id);
+    if (!query.step()) return std::nullopt;
+    return read_agent(query);
+}
+
+std::optional<AgentCredentials> SqliteStore::find_agent_by_email(const std::string& email) {
+    // The column's NOCASE collation makes the match case-insensitive.
+    static const std::string sql =
+        "SELECT " + agent_columns + ", a.password_hash FROM agents a WHERE a.email = ?";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind(1, email);
+    if (!query.step()) return std::nullopt;
+    return AgentCredentials{read_agent(query), query.column_text(agent_column_count)};
+}
+
+std::vector<core::Agent> SqliteStore::list_agents(Id workspace_id) {
+    static const std::string sql =
+        "SELECT " + agent_columns + " FROM agents a WHERE a.workspace_id = ? ORDER BY a.id";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind(1, workspace_id);
+    std::vector<core::Agent> agents;
+    while (query.step()) agents.push_back(read_agent(query));
+    return agents;
+}
+
+bool SqliteStore::update_agent(const core::Agent& agent) {
+    return writer_.run([&](Database& db) {
+        try {
+            if (agent.email.empty()) {
+                db.prepare(
+                      "UPDATE agents SET name = ?, role = ?, disabled = ? "
+                      "WHERE id = ? AND workspace_id = ?")
+                    .bind_all(agent.name, core::to_string(agent.role), std::int64_t{agent.disabled},
+                              agent.id, agent.workspace_id)
+                    .run();
+            } else {
+                db.prepare(
+                      "UPDATE agents SET email = ?, name = ?, role = ?, disabled = ? "
+                      "WHERE id = ? AND workspace_id = ?")
+                    .bind_all(agent.email, agent.name, core::to_string(agent.role),
+                              std::int64_t{agent.disabled}, agent.id, agent.workspace_id)
+                    .run();
+            }
+        } catch (const SqliteError& error) {
+            if (is_unique_violation(error)) return false;
+            throw;
+        }
+        return db.changes() > 0;
+    });
+}
+
+bool SqliteStore::set_agent_password(Id workspace_id, Id agent_id,
+                                     const std::string& password_hash) {
+    return writer_.run([&](Database& db) {
+        db.prepare("UPDATE agents SET password_hash = ? WHERE id = ? AND workspace_id = ?")
+            .bind_all(password_hash, agent_id, workspace_id)
+            .run();
+        return db.changes() > 0;
+    });
+}
+
+bool SqliteStore::delete_agent(Id workspace_id, Id agent_id) {
+    return writer_.run([&](Database& db) {
+        db.prepare("DELETE FROM agents WHERE id = ? AND workspace_id = ?")
+            .bind_all(agent_id, workspace_id)
+            .run();
+        return db.changes() > 0;
+    });
+}
+
+// --- Sessions ---
+
+Id SqliteStore::create_session(Id agent_id, const std::string& token_hash, TimeMs now,
+                               TimeMs expires_at) {
+    return writer_.run([&](Database& db) {
+        db.prepare(
+              "INSERT INTO sessions(agent_id, token_hash, created_at, expires_at) "
+              "VALUES (?, ?, ?, ?)")
+            .bind(1, agent_id)
+            .bind_blob(2, token_hash)
+            .bind(3, now)
+            .bind(4, expires_at)
+            .run();
+        return db.last_insert_rowid();
+    });
+}
+
+std::optional<SessionInfo> SqliteStore::find_session(const std::string& token_hash, TimeMs now) {
+    static const std::string sql = "SELECT s.id, " + agent_columns +
+                                   " FROM sessions s JOIN agents a ON a.id = s.agent_id "
+                                   "WHERE s.token_hash = ? AND s.expires_at > ? AND "
+                                   "a.disabled = 0";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind_blob(1, token_hash).bind(2, now);
+    if (!query.step()) return std::nullopt;
+    return SessionInfo{query.column_int64(0), read_agent(query, 1)};
+}
+
+bool SqliteStore::delete_session(Id session_id) {
+    return writer_.run([&](Database& db) {
+        db.prepare("DELETE FROM sessions WHERE id = ?").bind(1, session_id).run();
+        return db.changes() > 0;
+    });
+}
+
+std::vector<Id> SqliteStore::delete_agent_sessions(Id agent_id, std::optional<Id> keep) {
+    return writer_.run([&](Database& db) {
+        Statement statement =
+            db.prepare("DELETE FROM sessions WHERE agent_id = ? AND id IS NOT ? RETURNING id");
+        statement.bind_all(agent_id, keep);
+        std::vector<Id> deleted;
+        while (statement.step()) deleted.push_back(statement.column_int64(0));
+        std::sort(deleted.begin(), deleted.end());
+        return deleted;
+    });
+}
+
+// --- Contacts ---
+
+core::Contact SqliteStore::create_contact(Id workspace_id, Id site_id,
+                                          const std::string& token_hash, TimeMs now) {
+    return writer_.run([&](Database& db) {
+        // Selecting from sites keeps the insert inside the workspace; a token that
+        // already exists (two first visits racing) keeps its contact.
+        db.prepare(
+              "INSERT INTO contacts(workspace_id, site_id, token_hash, first_seen, last_seen, "
+              "visits) SELECT ?1, s.id, ?3, ?4, ?4, 1 FROM sites s "
+              "WHERE s.id = ?2 AND s.workspace_id = ?1 "
+              "ON CONFLICT(workspace_id, token_hash) DO NOTHING")
+            .bind(1, workspace_id)
+            .bind(2, site_id)
+            .bind_blob(3, token_hash)
+            .bind(4, now)
+            .run();
+        return load_contact_by_token(db, workspace_id, token_hash).value_or(core::Contact{});
+    });
+}
+
+std::optional<core::Contact> SqliteStore::find_contact_by_token(Id workspace_id,
+                                                                const std::string& token_hash) {
+    auto db = read();
+    ReadTransaction transaction(*db);
+    return load_contact_by_token(*db, workspace_id, token_hash);
+}
+
+std::optional<core::Contact> SqliteStore::find_contact(Id workspace_id, Id contact_id) {
+    static const std::string sql =
+        "SELECT " + contact_columns + " FROM contacts ct WHERE ct.id = ? AND ct.workspace_id = ?";
+    auto db = read();
+    ReadTransaction transaction(*db);
+    std::optional<core::Contact> contact;
+    {
+        Statement query = db->prepare(sql);
+        query.bind_all(contact_id, workspace_id);
+        if (query.step()) contact = read_contact(query);
+    }
+    if (contact) contact->attributes = load_attributes(*db, contact->id);
+    return contact;
+}
+
+void SqliteStore::record_visit(Id workspace_id, Id contact_id, TimeMs now) {
+    writer_.run([&](Database& db) {
+        db.prepare(
+              "UPDATE contacts SET last_seen = MAX(last_seen, ?), visits = visits + 1 "
+              "WHERE id = ? AND workspace_id = ?")
+            .bind_all(now, contact_id, workspace_id)
+            .run();
+    });
+}
+
+bool SqliteStore::update_contact(const core::Contact& contact) {
+    return writer_.run([&](Database& db) {
+        db.prepare("UPDATE contacts SET name = ?, email = ? WHERE id = ? AND workspace_id = ?")
+            .bind_all(contact.name, contact.email, contact.id, contact.workspace_id)
+            .run();
+        if (db.changes() == 0) return false;
+        db.prepare("DELETE FROM contact_attributes WHERE contact_id = ?").bind(1, contact.id).run();
+        for (const auto& [key, value] : contact.attributes) {
+            db.prepare("INSERT INTO contact_attributes(contact_id, key, value) VALUES (?, ?, ?)")
+                .bind_all(contact.id, key, value)
+                .run();
+        }
+        return true;
+    });
+}
+
+core::PageView SqliteStore::add_page_view(const core::PageView& view) {
+    return writer_.run([&](Database& db) {
+        db.prepare(
+              "INSERT INTO page_views(workspace_id, contact_id, url, title, referrer, at) "
+              "SELECT ct.workspace_id, ct.id, ?, ?, ?, ? FROM contacts ct "
+              "WHERE ct.id = ? AND ct.workspace_id = ?")
+            .bind_all(view.url, view.title, view.referrer, view.at, view.contact_id,
+                      view.workspace_id)
+            .run();
+        core::PageView stored = view;
+        stored.id = db.changes() > 0 ? db.last_insert_rowid() : 0;
+        return stored;
+    });
+}
+
+std::vector<core::PageView> SqliteStore::list_page_views(Id workspace_id, Id contact_id,
+                                                         int limit) {
+    static const std::string sql = "SELECT " + page_view_columns +
+                                   " FROM page_views pv WHERE pv.contact_id = ? AND "
+                                   "pv.workspace_id = ? ORDER BY pv.at DESC, pv.id DESC LIMIT ?";
+    if (limit <= 0) return {};
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind_all(contact_id, workspace_id, std::int64_t{limit});
+    std::vector<core::PageView> views;
+    while (query.step()) views.push_back(read_page_view(query));
+    return views;
+}
+
+// --- Conversations ---
+
+std::optional<core::Conversation> SqliteStore::find_conversation(Id workspace_id, Id id) {
+    auto db = read();
+    return load_conversation(*db, workspace_id, id);
+}
+
+std::optional<core::Conversation> SqliteStore::find_active_conversation(Id workspace_id, Id site_id,
+                                                                        Id contact_id) {
+    auto db = read();
+    return load_active_conversation(*db, workspace_id, site_id, contact_id);
+}
+
+std::vector<core::Conversation> SqliteStore::list_conversations(const ConversationFilter& filter) {
+    if (filter.limit <= 0) return {};
+    // Only the filters in use appear in the SQL, so each combination gets a plan
+    // (and a cached statement) of its own.
+    using Value = std::variant<std::int64_t, std::string_view>;
+    std::vector<Value> values;
+    std::string sql =
+        "SELECT " + conversation_columns + " FROM conversations c WHERE c.workspace_id = ?";
+    values.emplace_back(filter.workspace_id);
+    if (filter.status) {
+        sql += " AND c.status = ?";
+        values.emplace_back(core::to_string(*filter.status));
+    }
+    switch (filter.assignee) {
+        case ConversationFilter::Assignee::any:
+            break;
+        case ConversationFilter::Assignee::unassigned:
+            sql += " AND c.assignee_id IS NULL";
+            break;
+        case ConversationFilter::Assignee::agent:
+            sql += " AND c.assignee_id = ?";
+            values.emplace_back(filter.assignee_id);
+            break;
+    }
+    if (filter.site_id) {
+        sql += " AND c.site_id = ?";
+        values.emplace_back(*filter.site_id);
+    }
+    if (filter.contact_id) {
+        sql += " AND c.contact_id = ?";
+        values.emplace_back(*filter.contact_id);
+    }
+    if (filter.before_updated_at && filter.before_id) {
+        sql += " AND (c.updated_at, c.id) < (?, ?)";
+        values.emplace_back(*filter.before_updated_at);
+        values.emplace_back(*filter.before_id);
+    } else if (filter.before_updated_at) {
+        // Without an id the cursor is a point in time: everything older.
+        sql += " AND c.updated_at < ?";
+        values.emplace_back(*filter.before_updated_at);
+    }
+    sql += " ORDER BY c.updated_at DESC, c.id DESC LIMIT ?";
+    values.emplace_back(std::int64_t{filter.limit});
+
+    auto db = read();
+    Statement query = db->prepare(sql);
+    int index = 0;
+    for (const Value& value : values) {
+        ++index;
+        std::visit([&](const auto& v) { query.bind(index, v); }, value);
+    }
+    std::vector<core::Conversation> conversations;
+    while (query.step()) conversations.push_back(read_conversation(query));
+    return conversations;
+}
+
+std::optional<core::Conversation> SqliteStore::set_conversation_status(
+    Id workspace_id, Id id, core::ConversationStatus status, TimeMs now) {
+    return writer_.run([&](Database& db) -> std::optional<core::Conversation> {
+        std::optional<core::Conversation> conversation = load_conversation(db, workspace_id, id);
+        if (!conversation || conversation->status == status) return conversation;
+        conversation->status = status;
+        conversation->updated_at = std::max(conversation->updated_at, now);
+        conversation->closed_at =
+            status == ConversationStatus::closed ? std::optional<TimeMs>(now) : std::nullopt;
+        db.prepare(
+              "UPDATE conversations SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?")
+            .bind_all(core::to_string(status), conversation->updated_at, conversation->closed_at,
+                      id)
+            .run();
+        return conversation;
+    });
+}
+
+std::optional<core::Conversation> SqliteStore::assign_conversation(Id workspace_id, Id id,
+                                                                   std::optional<Id> assignee,
+                                                                   TimeMs now) {
+    return writer_.run([&](Database& db) -> std::optional<core::Conversation> {
+        std::optional<core::Conversation> conversation = load_conversation(db, workspace_id, id);
+        if (!conversation || conversation->assignee_id == assignee) return conversation;
+        conversation->assignee_id = assignee;
+        conversation->updated_at = std::max(conversation->updated_at, now);
+        db.prepare("UPDATE conversations SET assignee_id = ?, updated_at = ? WHERE id = ?")
+            .bind_all(assignee, conversation->updated_at, id)
+            .run();
+        return conversation;
+    });
+}
+
+// --- Messages ---
+
+AppendResult SqliteStore::append_message(const NewMessage& message) {
+    auto promise = std::make_shared<std::promise<AppendResult>>();
+    std::future<AppendResult> future = promise->get_future();
+    append_message_async(message,
+                         [promise](AppendResult result) { promise->set_value(std::move(result)); });
+    return future.get();
+}
+
+void SqliteStore::append_message_async(NewMessage message, std::function<void(AppendResult)> done) {
+    // Shared so that `done` is still ours to call if submit() refuses the job.
+    auto callback = std::make_shared<std::function<void(AppendResult)>>(std::move(done));
+    auto result = std::make_shared<AppendResult>();
+    try {
+        auto input = std::make_shared<const NewMessage>(std::move(message));
+        writer_.submit([input, result](Database& db) { *result = append_in(db, *input); },
+                       [callback, result](std::exception_ptr error) {
+                           (*callback)(error ? failed_result(error) : std::move(*result));
+                       });
+    } catch (...) {
+        try {
+            (*callback)(failed_result(std::current_exception()));
+        } catch (...) {
+            // `done` must not throw; this method must not either.
+        }
+    }
+}
+
+std::vector<core::Message> SqliteStore::list_messages(Id workspace_id, Id conversation_id,
+                                                      Seq after_seq, Seq before_seq, int limit) {
+    if (limit <= 0) return {};
+    static const std::string from = "SELECT " + message_columns +
+                                    " FROM messages m JOIN conversations c ON "
+                                    "c.id = m.conversation_id WHERE m.conversation_id = ? AND "
+                                    "c.workspace_id = ?";
+    static const std::string latest_below = from + " AND m.seq < ? ORDER BY m.seq DESC LIMIT ?";
+    static const std::string after_only = from + " AND m.seq > ? ORDER BY m.seq LIMIT ?";
+    static const std::string between = from + " AND m.seq > ? AND m.seq < ? ORDER BY m.seq LIMIT ?";
+
+    auto db = read();
+    std::vector<core::Message> messages;
+    if (before_seq > 0 && after_seq <= 0) {
+        Statement query = db->prepare(latest_below);
+        query.bind_all(conversation_id, workspace_id, before_seq, std::int64_t{limit});
+        while (query.step()) messages.push_back(read_message(query));
+        std::reverse(messages.begin(), messages.end());
+        return messages;
+    }
+    Statement query = db->prepare(before_seq > 0 ? between : after_only);
+    if (before_seq > 0) {
+        query.bind_all(conversation_id, workspace_id, after_seq, before_seq, std::int64_t{limit});
+    } else {
+        query.bind_all(conversation_id, workspace_id, after_seq, std::int64_t{limit});
+    }
+    while (query.step()) messages.push_back(read_message(query));
+    return messages;
+}
+
+// --- Read marks ---
+
+Seq SqliteStore::set_read_mark(Id workspace_id, const core::ReadMark& mark) {
+    // Most calls repeat a mark already stored: answer those without a write.
+    {
+        auto db = read();
+        std::optional<MarkState> state = load_mark_state(*db, workspace_id, mark);
+        if (!state) return 0;
+        Seq target = std::clamp<Seq>(mark.seq, 0, state->last_seq);
+        if (state->mark.value_or(0) >= target) return state->mark.value_or(0);
+    }
+    return writer_.run([&](Database& db) -> Seq {
+        // Read again on the writer: the conversation may have moved on since.
+        std::optional<MarkState> state = load_mark_state(db, workspace_id, mark);
+        if (!state) return 0;
+        Seq target = std::clamp<Seq>(mark.seq, 0, state->last_seq);
+        if (state->mark.value_or(0) >= target) return state->mark.value_or(0);
+        db.prepare(
+              "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
+              "VALUES (?, ?, ?, ?) ON CONFLICT(conversation_id, reader_kind, reader_id) "
+              "DO UPDATE SET seq = MAX(seq, excluded.seq)")
+            .bind_all(mark.conversation_id, core::to_string(mark.reader_kind), mark.reader_id,
+                      target)
+            .run();
+        return target;
+    });
+}
+
+std::vector<core::ReadMark> SqliteStore::list_read_marks(Id workspace_id, Id conversation_id) {
+    auto db = read();
+    Statement query = db->prepare(
+        "SELECT r.conversation_id, r.reader_kind, r.reader_id, r.seq FROM read_marks r "
+        "JOIN conversations c ON c.id = r.conversation_id "
+        "WHERE r.conversation_id = ? AND c.workspace_id = ? "
+        "ORDER BY r.reader_kind, r.reader_id");
+    query.bind_all(conversation_id, workspace_id);
+    std::vector<core::ReadMark> marks;
+    while (query.step()) {
+        marks.push_back(
+            core::ReadMark{query.column_int64(0),
+                           require(core::parse_author_kind(query.column_text(1)), "reader kind"),
+                           query.column_int64(2), query.column_int64(3)});
+    }
+    return marks;
+}
+
+// --- Health ---
+
+bool SqliteStore::probe_writable() {
+    auto promise = std::make_shared<std::promise<bool>>();
+    std::future<bool> future = promise->get_future();
+    try {
+        writer_.submit(
+            [](Database& db) {
+                db.prepare(
+                      "INSERT INTO store_probe(id, writes) VALUES (1, 1) "
+                      "ON CONFLICT(id) DO UPDATE SET writes = writes + 1")
+                    .run();
+            },
+            [promise](std::exception_ptr error) { promise->set_value(error == nullptr); });
+    } catch (const StoreError&) {
+        return false;
+    }
+    // A writer stuck behind a slow disk counts as unwritable rather than hanging the caller.
+    return future.wait_for(probe_timeout) == std::future_status::ready && future.get();
+}
+
+StoreStats SqliteStore::stats() { return writer_.stats(); }
+
+}  // namespace juttu::store::sqlite

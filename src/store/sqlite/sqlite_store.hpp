@@ -1,0 +1,133 @@
+// The Store on one SQLite file in WAL mode.
+//
+// Writes all go through one group-committing Writer (writer.hpp); reads use a pool of
+// read-only connections, each used by one thread at a time, created on demand and
+// reused. WAL lets those reads run alongside the writer's transaction.
+//
+// Beyond store.hpp:
+//  - Deletion rules (see migrations.cpp): delete_site deletes the site's conversations
+//    with their messages and read marks, and leaves the workspace's contacts (site_id
+//    reads 0 for a contact whose first site was deleted); delete_agent deletes its
+//    sessions and read marks and unassigns its conversations, keeping its messages.
+//  - create_site and create_agent keep the created_at they are given (the store never
+//    reads the clock); create_contact starts at visits = 1 and, for a token that
+//    already exists, returns the existing contact. create_contact and add_page_view
+//    return id 0 and store nothing when the site or contact is not in the workspace.
+//  - update_agent also changes the email when a non-empty one is given.
+//  - Messages with an empty client_id are never treated as duplicates.
+//  - append_message reports database failures as Status::failed, like the async form.
+//  - A non-positive limit returns nothing.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/writer.hpp"
+#include "store/store.hpp"
+
+namespace juttu::store::sqlite {
+
+class SqliteStore final : public Store {
+public:
+    // Opens (creating if needed) the database file and applies pending migrations.
+    // The directory must exist.
+    static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file);
+
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+    // Finishes every queued write before closing.
+    ~SqliteStore() override;
+
+    core::Workspace create_workspace(const std::string& name, TimeMs now) override;
+    std::optional<core::Workspace> find_workspace(Id id) override;
+    std::optional<core::Workspace> find_workspace_by_name(const std::string& name) override;
+    bool has_workspaces() override;
+
+    core::Site create_site(const core::Site& site) override;
+    std::optional<core::Site> find_site(Id workspace_id, Id site_id) override;
+    std::optional<core::Site> find_site_by_key(const std::string& key) override;
+    std::vector<core::Site> list_sites(Id workspace_id) override;
+    bool update_site(const core::Site& site) override;
+    bool delete_site(Id workspace_id, Id site_id) override;
+
+    std::optional<core::Agent> create_agent(const core::Agent& agent,
+                                            const std::string& password_hash) override;
+    std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) override;
+    std::optional<AgentCredentials> find_agent_by_email(const std::string& email) override;
+    std::vector<core::Agent> list_agents(Id workspace_id) override;
+    bool update_agent(const core::Agent& agent) override;
+    bool set_agent_password(Id workspace_id, Id agent_id,
+                            const std::string& password_hash) override;
+    bool delete_agent(Id workspace_id, Id agent_id) override;
+
+    Id create_session(Id agent_id, const std::string& token_hash, TimeMs now,
+                      TimeMs expires_at) override;
+    std::optional<SessionInfo> find_session(const std::string& token_hash, TimeMs now) override;
+    bool delete_session(Id session_id) override;
+    std::vector<Id> delete_agent_sessions(Id agent_id, std::optional<Id> keep) override;
+
+    core::Contact create_contact(Id workspace_id, Id site_id, const std::string& token_hash,
+                                 TimeMs now) override;
+    std::optional<core::Contact> find_contact_by_token(Id workspace_id,
+                                                       const std::string& token_hash) override;
+    std::optional<core::Contact> find_contact(Id workspace_id, Id contact_id) override;
+    void record_visit(Id workspace_id, Id contact_id, TimeMs now) override;
+    bool update_contact(const core::Contact& contact) override;
+
+    core::PageView add_page_view(const core::PageView& view) override;
+    std::vector<core::PageView> list_page_views(Id workspace_id, Id contact_id, int limit) override;
+
+    std::optional<core::Conversation> find_conversation(Id workspace_id, Id id) override;
+    std::optional<core::Conversation> find_active_conversation(Id workspace_id, Id site_id,
+                                                               Id contact_id) override;
+    std::vector<core::Conversation> list_conversations(const ConversationFilter& filter) override;
+    std::optional<core::Conversation> set_conversation_status(Id workspace_id, Id id,
+                                                              core::ConversationStatus status,
+                                                              TimeMs now) override;
+    std::optional<core::Conversation> assign_conversation(Id workspace_id, Id id,
+                                                          std::optional<Id> assignee,
+                                                          TimeMs now) override;
+
+    AppendResult append_message(const NewMessage& message) override;
+    void append_message_async(NewMessage message, std::function<void(AppendResult)> done) override;
+    std::vector<core::Message> list_messages(Id workspace_id, Id conversation_id, Seq after_seq,
+                                             Seq before_seq, int limit) override;
+
+    Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) override;
+    std::vector<core::ReadMark> list_read_marks(Id workspace_id, Id conversation_id) override;
+
+    bool probe_writable() override;
+    StoreStats stats() override;
+
+private:
+    // A pooled read connection, returned to the pool when destroyed.
+    class ReadLease {
+    public:
+        ReadLease(SqliteStore& store, std::unique_ptr<Database> db)
+            : store_(&store), db_(std::move(db)) {}
+        ReadLease(const ReadLease&) = delete;
+        ReadLease& operator=(const ReadLease&) = delete;
+        ~ReadLease() { store_->release(std::move(db_)); }
+        Database& operator*() const { return *db_; }
+        Database* operator->() const { return db_.get(); }
+
+    private:
+        SqliteStore* store_;
+        std::unique_ptr<Database> db_;
+    };
+
+    SqliteStore(std::filesystem::path file, std::unique_ptr<Database> write_db);
+
+    ReadLease read();
+    void release(std::unique_ptr<Database> db) noexcept;
+
+    std::filesystem::path file_;
+    std::mutex pool_mutex_;
+    std::vector<std::unique_ptr<Database>> idle_readers_;  // guarded by pool_mutex_
+    Writer writer_;
+};
+
+}  // namespace juttu::store::sqlite

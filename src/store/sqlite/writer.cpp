@@ -1,0 +1,148 @@
+#include "store/sqlite/writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <iterator>
+
+namespace juttu::store::sqlite {
+
+Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch)
+    : db_(std::move(db)), max_batch_(std::max<std::size_t>(max_batch, 1)) {
+    thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::submit(Job job, Completion done) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) throw StoreError("sqlite: the store is closed");
+        queue_.push_back(Entry{std::move(job), std::move(done)});
+        ++stats_.queue_depth;
+    }
+    wake_.notify_one();
+}
+
+void Writer::stop() {
+    std::lock_guard stop_lock(stop_mutex_);
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+StoreStats Writer::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+void Writer::loop() {
+    std::vector<Entry> batch;
+    batch.reserve(max_batch_);
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            // Stopping only ends the loop once everything queued has run.
+            if (queue_.empty()) return;
+            auto count = static_cast<std::ptrdiff_t>(std::min(max_batch_, queue_.size()));
+            batch.assign(std::make_move_iterator(queue_.begin()),
+                         std::make_move_iterator(queue_.begin() + count));
+            queue_.erase(queue_.begin(), queue_.begin() + count);
+        }
+        run_batch(batch);
+        batch.clear();
+    }
+}
+
+void Writer::run_batch(std::vector<Entry>& batch) {
+    std::size_t next = 0;
+    while (next < batch.size()) next = run_transaction(batch, next);
+}
+
+std::size_t Writer::run_transaction(std::vector<Entry>& entries, std::size_t first) {
+    auto started = std::chrono::steady_clock::now();
+    std::vector<std::exception_ptr> errors;
+    errors.reserve(entries.size() - first);
+    // A failure that ends the whole transaction: every job run in it is lost.
+    std::exception_ptr fatal;
+    std::size_t end = first;
+
+    try {
+        db_->exec("BEGIN IMMEDIATE");
+    } catch (...) {
+        fatal = std::current_exception();
+    }
+    if (fatal) {
+        // Nothing can be written now; fail the whole batch rather than spin.
+        end = entries.size();
+        errors.assign(end - first, nullptr);
+    } else {
+        for (; end < entries.size();) {
+            std::exception_ptr error;
+            try {
+                db_->exec("SAVEPOINT job");
+                entries[end].job(*db_);
+                db_->exec("RELEASE job");
+            } catch (...) {
+                error = std::current_exception();
+                try {
+                    // Some errors (disk full, I/O) make sqlite roll back the whole
+                    // transaction itself; then there is no savepoint left to undo.
+                    if (!db_->autocommit()) db_->exec("ROLLBACK TO job; RELEASE job");
+                    if (db_->autocommit()) fatal = error;
+                } catch (...) {
+                    fatal = std::current_exception();
+                }
+            }
+            errors.push_back(error);
+            ++end;
+            if (fatal) break;
+        }
+        if (!fatal) {
+            try {
+                db_->exec("COMMIT");
+            } catch (...) {
+                fatal = std::current_exception();
+            }
+        }
+        if (fatal && !db_->autocommit()) {
+            try {
+                db_->exec("ROLLBACK");
+            } catch (...) {
+                // Reported through `fatal`; the next BEGIN fails if the connection is broken.
+            }
+        }
+    }
+
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+    record(seconds.count(), end - first, !fatal);
+
+    for (std::size_t i = first; i < end; ++i) {
+        std::exception_ptr outcome = errors[i - first] ? errors[i - first] : fatal;
+        try {
+            entries[i].done(outcome);
+        } catch (...) {
+            // Completions must not throw; one that does cannot undo the commit and
+            // must not stop the others from running.
+        }
+    }
+    return end;
+}
+
+void Writer::record(double seconds, std::size_t jobs, bool committed) {
+    std::lock_guard lock(mutex_);
+    stats_.writes += jobs;
+    stats_.queue_depth -= std::min<std::uint64_t>(stats_.queue_depth, jobs);
+    if (!committed) return;
+    ++stats_.commits;
+    stats_.commit_seconds_sum += seconds;
+    const auto& bounds = StoreStats::bucket_bounds;
+    auto bucket = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), seconds) -
+                                           bounds.begin());
+    ++stats_.commit_buckets[bucket];
+}
+
+}  // namespace juttu::store::sqlite

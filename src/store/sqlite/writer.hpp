@@ -1,0 +1,109 @@
+// The group-committing writer: one thread owns the write connection and runs every
+// write. It drains whatever is queued (up to max_batch jobs) into one transaction,
+// runs each job inside its own SAVEPOINT so a failing job rolls back alone, commits
+// once, and only then runs the jobs' completions. One fsync thus covers a whole batch.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace juttu::store::sqlite {
+
+class Writer {
+public:
+    // Runs on the writer thread inside the batch transaction. Throwing rolls back
+    // this job's changes only.
+    using Job = std::function<void(Database&)>;
+    // Runs on the writer thread after the batch committed (or failed): nullptr when
+    // the job's changes are durable, otherwise why they are not. Must not block.
+    using Completion = std::function<void(std::exception_ptr)>;
+
+    static constexpr std::size_t default_max_batch = 1024;
+
+    explicit Writer(std::unique_ptr<Database> db, std::size_t max_batch = default_max_batch);
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+    // Stops as stop() does.
+    ~Writer();
+
+    // Queues a job. Throws StoreError when the writer is stopped.
+    void submit(Job job, Completion done);
+
+    // Runs fn(Database&) as a job and blocks until its batch committed; returns its
+    // result or rethrows its (or the commit's) exception. Never call it from a job.
+    template <class F>
+    std::invoke_result_t<F&, Database&> run(F&& fn) {
+        using Result = std::invoke_result_t<F&, Database&>;
+        // Shared with the writer thread so nothing it touches dies with this frame.
+        struct State {
+            std::promise<Result> promise;
+            std::conditional_t<std::is_void_v<Result>, bool, std::optional<Result>> value{};
+        };
+        auto state = std::make_shared<State>();
+        std::future<Result> future = state->promise.get_future();
+        submit(
+            [state, &fn](Database& db) {
+                if constexpr (std::is_void_v<Result>) {
+                    fn(db);
+                } else {
+                    state->value.emplace(fn(db));
+                }
+            },
+            [state](std::exception_ptr error) {
+                if (error) {
+                    state->promise.set_exception(error);
+                } else if constexpr (std::is_void_v<Result>) {
+                    state->promise.set_value();
+                } else {
+                    state->promise.set_value(std::move(*state->value));
+                }
+            });
+        return future.get();
+    }
+
+    // Finishes every queued job, then joins the thread. Idempotent.
+    void stop();
+
+    StoreStats stats() const;
+
+private:
+    struct Entry {
+        Job job;
+        Completion done;
+    };
+
+    void loop();
+    void run_batch(std::vector<Entry>& batch);
+    // Runs entries[first..] in one transaction; returns the index of the first entry
+    // that was not run (entries.size() when all were).
+    std::size_t run_transaction(std::vector<Entry>& entries, std::size_t first);
+    void record(double seconds, std::size_t jobs, bool committed);
+
+    std::unique_ptr<Database> db_;
+    std::size_t max_batch_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Entry> queue_;
+    bool stopping_ = false;
+    StoreStats stats_;  // guarded by mutex_
+
+    std::mutex stop_mutex_;
+    std::thread thread_;
+};
+
+}  // namespace juttu::store::sqlite

@@ -1,0 +1,194 @@
+// The Store contract: everything Juttu keeps on disk.
+//
+// Thread-safety: every method may be called from any thread at once.
+// Reads run on the calling thread (a pooled read connection); writes are queued to
+// one writer that group-commits: it drains its queue into one transaction, commits
+// with synchronous=FULL, and only then completes each request. The synchronous write
+// methods block the caller until their commit; append_message_async never blocks.
+//
+// Tenancy: every method that reads or changes tenant data takes the workspace id and
+// matches nothing outside it.
+//
+// Errors: expected outcomes (not found, duplicate e-mail, closed conversation) are
+// return values. StoreError is thrown only when the database itself fails.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/types.hpp"
+
+namespace juttu::store {
+
+using core::Id;
+using core::Seq;
+using core::TimeMs;
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct NewMessage {
+    Id workspace_id = 0;
+    // Agents name the conversation. Visitors never do: their message goes to the
+    // contact's open (or pending) conversation on site_id, created in the same
+    // transaction when there is none.
+    std::optional<Id> conversation_id;
+    Id site_id = 0;
+    Id contact_id = 0;
+    std::string client_id;
+    core::AuthorKind author_kind = core::AuthorKind::visitor;
+    std::optional<Id> author_id;
+    std::string body;
+    TimeMs at = 0;
+};
+
+struct AppendResult {
+    enum class Status {
+        stored,           // a new message with the next seq
+        duplicate,        // the same author already sent this client_id: message is the stored one
+        no_conversation,  // conversation_id is not in workspace_id
+        closed,           // the named conversation is closed
+        failed,           // the database failed; error says why, nothing was stored
+    };
+    Status status = Status::failed;
+    core::Message message;
+    core::Conversation conversation;  // after the append
+    bool conversation_created = false;
+    std::string error;
+};
+
+struct ConversationFilter {
+    enum class Assignee { any, unassigned, agent };
+    Id workspace_id = 0;
+    std::optional<core::ConversationStatus> status;
+    Assignee assignee = Assignee::any;
+    Id assignee_id = 0;  // when assignee == agent
+    std::optional<Id> site_id;
+    std::optional<Id> contact_id;
+    // Keyset cursor: newest activity first, ordered by (updated_at DESC, id DESC);
+    // only rows strictly after (before_updated_at, before_id) in that order.
+    std::optional<TimeMs> before_updated_at;
+    std::optional<Id> before_id;
+    int limit = 50;
+};
+
+struct AgentCredentials {
+    core::Agent agent;
+    std::string password_hash;  // argon2id encoded
+};
+
+struct SessionInfo {
+    Id session_id = 0;
+    core::Agent agent;
+};
+
+struct StoreStats {
+    // Upper bounds (seconds) of the commit latency histogram buckets; the last bucket is +Inf.
+    static constexpr std::array<double, 10> bucket_bounds{0.0005, 0.001, 0.002, 0.005, 0.01,
+                                                          0.02,   0.05,  0.1,   0.25,  1.0};
+    std::array<std::uint64_t, bucket_bounds.size() + 1> commit_buckets{};  // not cumulative
+    double commit_seconds_sum = 0;
+    std::uint64_t commits = 0;
+    std::uint64_t writes = 0;  // write requests completed
+    std::uint64_t queue_depth = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // Workspaces
+    virtual core::Workspace create_workspace(const std::string& name, TimeMs now) = 0;
+    virtual std::optional<core::Workspace> find_workspace(Id id) = 0;
+    virtual std::optional<core::Workspace> find_workspace_by_name(const std::string& name) = 0;
+    virtual bool has_workspaces() = 0;
+
+    // Sites. The caller chooses the key; id and created_at are filled in.
+    virtual core::Site create_site(const core::Site& site) = 0;
+    virtual std::optional<core::Site> find_site(Id workspace_id, Id site_id) = 0;
+    virtual std::optional<core::Site> find_site_by_key(const std::string& key) = 0;
+    virtual std::vector<core::Site> list_sites(Id workspace_id) = 0;
+    // Updates name, allowed_origins, greeting and color; false when not found.
+    virtual bool update_site(const core::Site& site) = 0;
+    virtual bool delete_site(Id workspace_id, Id site_id) = 0;
+
+    // Agents. Emails are unique across the server (login is by email alone).
+    // nullopt when the email is taken.
+    virtual std::optional<core::Agent> create_agent(const core::Agent& agent,
+                                                    const std::string& password_hash) = 0;
+    virtual std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) = 0;
+    virtual std::optional<AgentCredentials> find_agent_by_email(const std::string& email) = 0;
+    virtual std::vector<core::Agent> list_agents(Id workspace_id) = 0;
+    // Updates name, role and disabled; false when not found or the new email is taken.
+    virtual bool update_agent(const core::Agent& agent) = 0;
+    virtual bool set_agent_password(Id workspace_id, Id agent_id,
+                                    const std::string& password_hash) = 0;
+    virtual bool delete_agent(Id workspace_id, Id agent_id) = 0;
+
+    // Agent sessions, found by the SHA-256 hash of their bearer token.
+    virtual Id create_session(Id agent_id, const std::string& token_hash, TimeMs now,
+                              TimeMs expires_at) = 0;
+    // Only live sessions (not expired at `now`) of agents that are not disabled.
+    virtual std::optional<SessionInfo> find_session(const std::string& token_hash, TimeMs now) = 0;
+    virtual bool delete_session(Id session_id) = 0;
+    // Deletes every session of the agent except `keep` (if given); returns the deleted ids.
+    virtual std::vector<Id> delete_agent_sessions(Id agent_id, std::optional<Id> keep) = 0;
+
+    // Contacts, found by the SHA-256 hash of the visitor's contact token.
+    virtual core::Contact create_contact(Id workspace_id, Id site_id, const std::string& token_hash,
+                                         TimeMs now) = 0;
+    virtual std::optional<core::Contact> find_contact_by_token(Id workspace_id,
+                                                               const std::string& token_hash) = 0;
+    virtual std::optional<core::Contact> find_contact(Id workspace_id, Id contact_id) = 0;
+    // Sets last_seen = now and counts one more visit.
+    virtual void record_visit(Id workspace_id, Id contact_id, TimeMs now) = 0;
+    // Updates name, email and attributes; false when not found.
+    virtual bool update_contact(const core::Contact& contact) = 0;
+
+    virtual core::PageView add_page_view(const core::PageView& view) = 0;
+    // Newest first.
+    virtual std::vector<core::PageView> list_page_views(Id workspace_id, Id contact_id,
+                                                        int limit) = 0;
+
+    // Conversations
+    virtual std::optional<core::Conversation> find_conversation(Id workspace_id, Id id) = 0;
+    // The contact's open or pending conversation on the site, if any.
+    virtual std::optional<core::Conversation> find_active_conversation(Id workspace_id,
+                                                                       Id site_id,
+                                                                       Id contact_id) = 0;
+    virtual std::vector<core::Conversation> list_conversations(const ConversationFilter& filter) = 0;
+    virtual std::optional<core::Conversation> set_conversation_status(
+        Id workspace_id, Id id, core::ConversationStatus status, TimeMs now) = 0;
+    // assignee must be an agent of the same workspace (checked by the caller).
+    virtual std::optional<core::Conversation> assign_conversation(Id workspace_id, Id id,
+                                                                  std::optional<Id> assignee,
+                                                                  TimeMs now) = 0;
+
+    // Messages
+    virtual AppendResult append_message(const NewMessage& message) = 0;
+    // `done` runs on the writer thread after the commit; it must not block.
+    virtual void append_message_async(NewMessage message,
+                                      std::function<void(AppendResult)> done) = 0;
+    // Messages with after_seq < seq < before_seq (0 = unbounded), ascending by seq.
+    // With a before_seq and no after_seq, the *latest* `limit` messages below it.
+    virtual std::vector<core::Message> list_messages(Id workspace_id, Id conversation_id,
+                                                     Seq after_seq, Seq before_seq,
+                                                     int limit) = 0;
+
+    // Raises the reader's mark to min(seq, last_seq) if higher; returns the mark now stored.
+    virtual Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) = 0;
+    virtual std::vector<core::ReadMark> list_read_marks(Id workspace_id, Id conversation_id) = 0;
+
+    // True when a write transaction commits now.
+    virtual bool probe_writable() = 0;
+    virtual StoreStats stats() = 0;
+};
+
+}  // namespace juttu::store

@@ -1,0 +1,1294 @@
+// The Store contract, written against Store& so another backend can run the same
+// suite: add a Backend to the INSTANTIATE_TEST_SUITE_P list below. The SQLite-only
+// tests (migrations, the writer's batching and failure handling) follow the suite.
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/writer.hpp"
+#include "store/store.hpp"
+
+namespace juttu::store {
+namespace {
+
+namespace fs = std::filesystem;
+using core::AuthorKind;
+using core::ConversationStatus;
+using Status = AppendResult::Status;
+
+// A fresh directory, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "juttu-store-test-XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+struct Backend {
+    std::string name;
+    // Opens the store kept in `dir`; opening the same dir again must find the same data.
+    std::function<std::unique_ptr<Store>(const fs::path& dir)> open;
+};
+
+Backend sqlite_backend() {
+    return Backend{"sqlite", [](const fs::path& dir) -> std::unique_ptr<Store> {
+                       return sqlite::SqliteStore::open(dir / "juttu.db");
+                   }};
+}
+
+// One workspace with a site, a contact and an agent.
+struct Tenant {
+    core::Workspace workspace;
+    core::Site site;
+    core::Contact contact;
+    core::Agent agent;
+};
+
+// Waits until `count` callbacks have arrived.
+class Countdown {
+public:
+    explicit Countdown(std::size_t count) : count_(count) {}
+    void arrive() {
+        std::lock_guard lock(mutex_);
+        if (--count_ == 0) done_.notify_all();
+    }
+    bool wait_for(std::chrono::seconds timeout) {
+        std::unique_lock lock(mutex_);
+        return done_.wait_for(lock, timeout, [this] { return count_ == 0; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable done_;
+    std::size_t count_;
+};
+
+class StoreContract : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override { store_ = GetParam().open(dir_.path()); }
+
+    Store& store() { return *store_; }
+
+    void reopen() {
+        store_.reset();
+        store_ = GetParam().open(dir_.path());
+    }
+
+    Tenant make_tenant(const std::string& name, TimeMs now = 1'000) {
+        Tenant tenant;
+        tenant.workspace = store().create_workspace(name, now);
+        core::Site site;
+        site.workspace_id = tenant.workspace.id;
+        site.key = name + "-site-key";
+        site.name = name + " shop";
+        site.allowed_origins = {"https://" + name + ".example", "https://www." + name + ".example"};
+        site.greeting = "Hello from " + name;
+        site.color = "#336699";
+        site.created_at = now;
+        tenant.site = store().create_site(site);
+        tenant.contact =
+            store().create_contact(tenant.workspace.id, tenant.site.id, name + "-token", now);
+        core::Agent agent;
+        agent.workspace_id = tenant.workspace.id;
+        agent.email = name + "@agents.example";
+        agent.name = "Agent of " + name;
+        agent.role = core::Role::admin;
+        agent.created_at = now;
+        tenant.agent = store().create_agent(agent, "argon2-" + name).value();
+        return tenant;
+    }
+
+    core::Contact make_contact(const Tenant& tenant, const std::string& token, TimeMs now = 1'000) {
+        return store().create_contact(tenant.workspace.id, tenant.site.id, token, now);
+    }
+
+    static NewMessage visitor_message(const Tenant& tenant, const core::Contact& contact,
+                                      const std::string& client_id, const std::string& body,
+                                      TimeMs at) {
+        NewMessage message;
+        message.workspace_id = tenant.workspace.id;
+        message.site_id = tenant.site.id;
+        message.contact_id = contact.id;
+        message.client_id = client_id;
+        message.author_kind = AuthorKind::visitor;
+        message.author_id = contact.id;
+        message.body = body;
+        message.at = at;
+        return message;
+    }
+
+    static NewMessage agent_message(const Tenant& tenant, Id conversation_id,
+                                    const std::string& client_id, const std::string& body,
+                                    TimeMs at) {
+        NewMessage message;
+        message.workspace_id = tenant.workspace.id;
+        message.conversation_id = conversation_id;
+        message.client_id = client_id;
+        message.author_kind = AuthorKind::agent;
+        message.author_id = tenant.agent.id;
+        message.body = body;
+        message.at = at;
+        return message;
+    }
+
+    // Starts a conversation for `contact` with one visitor message at `at`.
+    core::Conversation start_conversation(const Tenant& tenant, const core::Contact& contact,
+                                          TimeMs at) {
+        AppendResult result = store().append_message(
+            visitor_message(tenant, contact, "start-" + std::to_string(at), "hi", at));
+        EXPECT_EQ(result.status, Status::stored) << result.error;
+        return result.conversation;
+    }
+
+    std::vector<Id> conversation_ids(const ConversationFilter& filter) {
+        std::vector<Id> ids;
+        for (const core::Conversation& conversation : store().list_conversations(filter)) {
+            ids.push_back(conversation.id);
+        }
+        return ids;
+    }
+
+    static std::vector<Seq> seqs(const std::vector<core::Message>& messages) {
+        std::vector<Seq> result;
+        for (const core::Message& message : messages) result.push_back(message.seq);
+        return result;
+    }
+
+    TempDir dir_;
+    std::unique_ptr<Store> store_;
+};
+
+// --- Schema and persistence ---
+
+TEST_P(StoreContract, DataSurvivesCloseAndReopen) {
+    EXPECT_FALSE(store().has_workspaces());
+    Tenant tenant = make_tenant("acme");
+    AppendResult first =
+        store().append_message(visitor_message(tenant, tenant.contact, "c1", "hello", 2'000));
+    ASSERT_EQ(first.status, Status::stored) << first.error;
+
+    reopen();
+    reopen();  // opening an up-to-date database applies nothing and loses nothing
+
+    EXPECT_TRUE(store().has_workspaces());
+    EXPECT_EQ(store().find_workspace_by_name("acme")->id, tenant.workspace.id);
+    EXPECT_EQ(store().find_site_by_key("acme-site-key")->id, tenant.site.id);
+    EXPECT_EQ(store().find_agent_by_email("acme@agents.example")->password_hash, "argon2-acme");
+    EXPECT_EQ(store().find_contact_by_token(tenant.workspace.id, "acme-token")->id,
+              tenant.contact.id);
+    std::optional<core::Conversation> conversation =
+        store().find_conversation(tenant.workspace.id, first.conversation.id);
+    ASSERT_TRUE(conversation);
+    EXPECT_EQ(conversation->last_seq, 1);
+    EXPECT_EQ(conversation->last_message_preview, "hello");
+
+    // The reopened store keeps appending where it left off.
+    AppendResult second =
+        store().append_message(visitor_message(tenant, tenant.contact, "c2", "again", 3'000));
+    EXPECT_EQ(second.status, Status::stored);
+    EXPECT_EQ(second.conversation.id, first.conversation.id);
+    EXPECT_EQ(second.message.seq, 2);
+}
+
+// --- Workspaces, sites, agents ---
+
+TEST_P(StoreContract, Workspaces) {
+    EXPECT_FALSE(store().has_workspaces());
+    core::Workspace workspace = store().create_workspace("acme", 1'234);
+    EXPECT_GT(workspace.id, 0);
+    EXPECT_EQ(workspace.name, "acme");
+    EXPECT_EQ(workspace.created_at, 1'234);
+    EXPECT_TRUE(store().has_workspaces());
+
+    std::optional<core::Workspace> found = store().find_workspace(workspace.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->name, "acme");
+    EXPECT_EQ(found->created_at, 1'234);
+    EXPECT_EQ(store().find_workspace_by_name("acme")->id, workspace.id);
+    EXPECT_FALSE(store().find_workspace_by_name("other"));
+    EXPECT_FALSE(store().find_workspace(workspace.id + 100));
+}
+
+TEST_P(StoreContract, SiteCrud) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+
+    std::optional<core::Site> found = store().find_site(acme.workspace.id, acme.site.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->key, "acme-site-key");
+    EXPECT_EQ(found->name, "acme shop");
+    EXPECT_EQ(found->allowed_origins,
+              (std::vector<std::string>{"https://acme.example", "https://www.acme.example"}));
+    EXPECT_EQ(found->greeting, "Hello from acme");
+    EXPECT_EQ(found->color, "#336699");
+    EXPECT_EQ(found->created_at, 1'000);
+    EXPECT_EQ(store().find_site_by_key("acme-site-key")->workspace_id, acme.workspace.id);
+    EXPECT_FALSE(store().find_site_by_key("nope"));
+
+    core::Site second = acme.site;
+    second.key = "acme-second";
+    second.name = "second";
+    second.allowed_origins = {};
+    second = store().create_site(second);
+    EXPECT_NE(second.id, acme.site.id);
+    std::vector<core::Site> sites = store().list_sites(acme.workspace.id);
+    ASSERT_EQ(sites.size(), 2u);
+    EXPECT_EQ(sites[0].id, acme.site.id);
+    EXPECT_EQ(sites[1].id, second.id);
+    EXPECT_TRUE(sites[1].allowed_origins.empty());
+
+    core::Site changed = second;
+    changed.name = "renamed";
+    changed.allowed_origins = {"https://new.example"};
+    changed.greeting = "Welcome";
+    changed.color = "#000000";
+    changed.key = "ignored";  // the key is not updatable
+    EXPECT_TRUE(store().update_site(changed));
+    found = store().find_site(acme.workspace.id, second.id);
+    EXPECT_EQ(found->name, "renamed");
+    EXPECT_EQ(found->allowed_origins, std::vector<std::string>{"https://new.example"});
+    EXPECT_EQ(found->greeting, "Welcome");
+    EXPECT_EQ(found->color, "#000000");
+    EXPECT_EQ(found->key, "acme-second");
+
+    // Another workspace can neither see nor change nor delete it.
+    EXPECT_FALSE(store().find_site(other.workspace.id, second.id));
+    core::Site foreign = changed;
+    foreign.workspace_id = other.workspace.id;
+    foreign.name = "hijacked";
+    EXPECT_FALSE(store().update_site(foreign));
+    EXPECT_FALSE(store().delete_site(other.workspace.id, second.id));
+    EXPECT_EQ(store().find_site(acme.workspace.id, second.id)->name, "renamed");
+
+    EXPECT_TRUE(store().delete_site(acme.workspace.id, second.id));
+    EXPECT_FALSE(store().find_site(acme.workspace.id, second.id));
+    EXPECT_FALSE(store().delete_site(acme.workspace.id, second.id));
+    EXPECT_EQ(store().list_sites(acme.workspace.id).size(), 1u);
+}
+
+TEST_P(StoreContract, DeletingASiteDeletesItsConversationsButKeepsContacts) {
+    Tenant acme = make_tenant("acme");
+    core::Site second = acme.site;
+    second.key = "acme-second";
+    second = store().create_site(second);
+    core::Contact from_second =
+        store().create_contact(acme.workspace.id, second.id, "second-token", 1'000);
+
+    NewMessage on_second = visitor_message(acme, from_second, "s1", "on second", 2'000);
+    on_second.site_id = second.id;
+    AppendResult doomed = store().append_message(on_second);
+    ASSERT_EQ(doomed.status, Status::stored);
+    // The same contact also talks on the first site.
+    AppendResult kept =
+        store().append_message(visitor_message(acme, from_second, "s2", "on first", 2'100));
+    ASSERT_EQ(kept.status, Status::stored);
+    store().set_read_mark(acme.workspace.id, core::ReadMark{doomed.conversation.id,
+                                                            AuthorKind::agent, acme.agent.id, 1});
+    store().add_page_view(
+        core::PageView{0, acme.workspace.id, from_second.id, "https://a", "", "", 2'000});
+
+    ASSERT_TRUE(store().delete_site(acme.workspace.id, second.id));
+
+    EXPECT_FALSE(store().find_conversation(acme.workspace.id, doomed.conversation.id));
+    EXPECT_TRUE(store().list_messages(acme.workspace.id, doomed.conversation.id, 0, 0, 10).empty());
+    EXPECT_TRUE(store().list_read_marks(acme.workspace.id, doomed.conversation.id).empty());
+    std::optional<core::Contact> contact = store().find_contact(acme.workspace.id, from_second.id);
+    ASSERT_TRUE(contact);
+    EXPECT_EQ(contact->site_id, 0);  // its first site is gone
+    EXPECT_TRUE(store().find_conversation(acme.workspace.id, kept.conversation.id));
+    EXPECT_EQ(store().list_page_views(acme.workspace.id, from_second.id, 10).size(), 1u);
+}
+
+TEST_P(StoreContract, AgentCrudAndUniqueEmail) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+
+    std::optional<core::Agent> found = store().find_agent(acme.workspace.id, acme.agent.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->email, "acme@agents.example");
+    EXPECT_EQ(found->name, "Agent of acme");
+    EXPECT_EQ(found->role, core::Role::admin);
+    EXPECT_FALSE(found->disabled);
+    EXPECT_EQ(found->created_at, 1'000);
+    EXPECT_FALSE(store().find_agent(other.workspace.id, acme.agent.id));
+
+    // Emails are unique across the server, whatever the case.
+    core::Agent clash;
+    clash.workspace_id = other.workspace.id;
+    clash.email = "ACME@agents.example";
+    clash.name = "Impostor";
+    EXPECT_FALSE(store().create_agent(clash, "hash"));
+
+    std::optional<AgentCredentials> credentials =
+        store().find_agent_by_email("Acme@Agents.Example");
+    ASSERT_TRUE(credentials);
+    EXPECT_EQ(credentials->agent.id, acme.agent.id);
+    EXPECT_EQ(credentials->password_hash, "argon2-acme");
+    EXPECT_FALSE(store().find_agent_by_email("nobody@agents.example"));
+
+    core::Agent second;
+    second.workspace_id = acme.workspace.id;
+    second.email = "second@agents.example";
+    second.name = "Second";
+    second.role = core::Role::agent;
+    second.created_at = 5'000;
+    second = store().create_agent(second, "h2").value();
+    std::vector<core::Agent> agents = store().list_agents(acme.workspace.id);
+    ASSERT_EQ(agents.size(), 2u);
+    EXPECT_EQ(agents[0].id, acme.agent.id);
+    EXPECT_EQ(agents[1].id, second.id);
+    EXPECT_EQ(store().list_agents(other.workspace.id).size(), 1u);
+
+    core::Agent changed = second;
+    changed.name = "Renamed";
+    changed.role = core::Role::admin;
+    changed.disabled = true;
+    EXPECT_TRUE(store().update_agent(changed));
+    found = store().find_agent(acme.workspace.id, second.id);
+    EXPECT_EQ(found->name, "Renamed");
+    EXPECT_EQ(found->role, core::Role::admin);
+    EXPECT_TRUE(found->disabled);
+
+    changed.email = "other@agents.example";  // taken by the other workspace's agent
+    EXPECT_FALSE(store().update_agent(changed));
+    changed.email = "fresh@agents.example";
+    EXPECT_TRUE(store().update_agent(changed));
+    EXPECT_EQ(store().find_agent_by_email("fresh@agents.example")->agent.id, second.id);
+
+    core::Agent foreign = changed;
+    foreign.workspace_id = other.workspace.id;
+    EXPECT_FALSE(store().update_agent(foreign));
+    foreign.id = 999'999;
+    foreign.workspace_id = acme.workspace.id;
+    EXPECT_FALSE(store().update_agent(foreign));
+
+    EXPECT_TRUE(store().set_agent_password(acme.workspace.id, second.id, "new-hash"));
+    EXPECT_EQ(store().find_agent_by_email("fresh@agents.example")->password_hash, "new-hash");
+    EXPECT_FALSE(store().set_agent_password(other.workspace.id, second.id, "stolen"));
+    EXPECT_EQ(store().find_agent_by_email("fresh@agents.example")->password_hash, "new-hash");
+
+    EXPECT_FALSE(store().delete_agent(other.workspace.id, second.id));
+    EXPECT_TRUE(store().delete_agent(acme.workspace.id, second.id));
+    EXPECT_FALSE(store().find_agent(acme.workspace.id, second.id));
+    EXPECT_FALSE(store().delete_agent(acme.workspace.id, second.id));
+    // The email is free again.
+    second.email = "fresh@agents.example";
+    EXPECT_TRUE(store().create_agent(second, "h3"));
+}
+
+TEST_P(StoreContract, DeletingAnAgentUnassignsAndEndsSessions) {
+    Tenant acme = make_tenant("acme");
+    core::Agent helper;
+    helper.workspace_id = acme.workspace.id;
+    helper.email = "helper@agents.example";
+    helper.name = "Helper";
+    helper = store().create_agent(helper, "h").value();
+
+    core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
+    ASSERT_TRUE(store().assign_conversation(acme.workspace.id, conversation.id, helper.id, 2'100));
+    store().create_session(helper.id, "helper-session", 2'000, 100'000);
+    store().set_read_mark(acme.workspace.id,
+                          core::ReadMark{conversation.id, AuthorKind::agent, helper.id, 1});
+    AppendResult reply =
+        store().append_message(agent_message(acme, conversation.id, "r1", "reply", 2'200));
+    ASSERT_EQ(reply.status, Status::stored);
+
+    ASSERT_TRUE(store().delete_agent(acme.workspace.id, helper.id));
+
+    std::optional<core::Conversation> after =
+        store().find_conversation(acme.workspace.id, conversation.id);
+    ASSERT_TRUE(after);
+    EXPECT_FALSE(after->assignee_id);
+    EXPECT_FALSE(store().find_session("helper-session", 3'000));
+    EXPECT_TRUE(store().list_read_marks(acme.workspace.id, conversation.id).empty());
+    EXPECT_EQ(store().list_messages(acme.workspace.id, conversation.id, 0, 0, 10).size(), 2u);
+}
+
+// --- Sessions ---
+
+TEST_P(StoreContract, Sessions) {
+    Tenant acme = make_tenant("acme");
+    Id session = store().create_session(acme.agent.id, "hash-1", 1'000, 10'000);
+    EXPECT_GT(session, 0);
+
+    std::optional<SessionInfo> found = store().find_session("hash-1", 9'999);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->session_id, session);
+    EXPECT_EQ(found->agent.id, acme.agent.id);
+    EXPECT_EQ(found->agent.email, "acme@agents.example");
+    EXPECT_FALSE(store().find_session("hash-1", 10'000));  // expired at expires_at
+    EXPECT_FALSE(store().find_session("unknown", 1'000));
+
+    // Token hashes are opaque bytes: raw digests with zero bytes work too.
+    std::string raw_digest("\x00\x01\xff\x00zz", 6);
+    Id raw_session = store().create_session(acme.agent.id, raw_digest, 1'000, 10'000);
+    EXPECT_EQ(store().find_session(raw_digest, 2'000)->session_id, raw_session);
+    EXPECT_FALSE(store().find_session(std::string("\x00\x01\xff\x00zy", 6), 2'000));
+
+    core::Agent disabled = acme.agent;
+    disabled.disabled = true;
+    ASSERT_TRUE(store().update_agent(disabled));
+    EXPECT_FALSE(store().find_session("hash-1", 2'000));
+    disabled.disabled = false;
+    ASSERT_TRUE(store().update_agent(disabled));
+    EXPECT_TRUE(store().find_session("hash-1", 2'000));
+
+    EXPECT_TRUE(store().delete_session(session));
+    EXPECT_FALSE(store().find_session("hash-1", 2'000));
+    EXPECT_FALSE(store().delete_session(session));
+
+    Id a = store().create_session(acme.agent.id, "a", 1'000, 10'000);
+    Id b = store().create_session(acme.agent.id, "b", 1'000, 10'000);
+    Id c = store().create_session(acme.agent.id, "c", 1'000, 10'000);
+    std::vector<Id> deleted = store().delete_agent_sessions(acme.agent.id, b);
+    std::sort(deleted.begin(), deleted.end());
+    EXPECT_EQ(deleted, (std::vector<Id>{raw_session, a, c}));
+    EXPECT_TRUE(store().find_session("b", 2'000));
+    EXPECT_FALSE(store().find_session("a", 2'000));
+    EXPECT_EQ(store().delete_agent_sessions(acme.agent.id, std::nullopt), std::vector<Id>{b});
+    EXPECT_FALSE(store().find_session("b", 2'000));
+    EXPECT_TRUE(store().delete_agent_sessions(acme.agent.id, std::nullopt).empty());
+}
+
+// --- Contacts and page views ---
+
+TEST_P(StoreContract, ContactsAreScopedByWorkspace) {
+    Tenant acme = make_tenant("acme", 1'000);
+    Tenant other = make_tenant("other", 1'000);
+    EXPECT_EQ(acme.contact.workspace_id, acme.workspace.id);
+    EXPECT_EQ(acme.contact.site_id, acme.site.id);
+    EXPECT_EQ(acme.contact.first_seen, 1'000);
+    EXPECT_EQ(acme.contact.last_seen, 1'000);
+    EXPECT_EQ(acme.contact.visits, 1);
+
+    EXPECT_EQ(store().find_contact_by_token(acme.workspace.id, "acme-token")->id, acme.contact.id);
+    EXPECT_FALSE(store().find_contact_by_token(other.workspace.id, "acme-token"));
+    EXPECT_FALSE(store().find_contact(other.workspace.id, acme.contact.id));
+
+    // The same token in another workspace is another person.
+    core::Contact twin =
+        store().create_contact(other.workspace.id, other.site.id, "acme-token", 1'500);
+    EXPECT_NE(twin.id, acme.contact.id);
+    EXPECT_EQ(store().find_contact_by_token(other.workspace.id, "acme-token")->id, twin.id);
+    EXPECT_EQ(store().find_contact_by_token(acme.workspace.id, "acme-token")->id, acme.contact.id);
+    // Creating an existing token again returns the existing contact.
+    EXPECT_EQ(make_contact(acme, "acme-token", 9'000).id, acme.contact.id);
+
+    store().record_visit(acme.workspace.id, acme.contact.id, 5'000);
+    store().record_visit(other.workspace.id, acme.contact.id, 6'000);  // no effect
+    core::Contact visited = store().find_contact(acme.workspace.id, acme.contact.id).value();
+    EXPECT_EQ(visited.last_seen, 5'000);
+    EXPECT_EQ(visited.visits, 2);
+    EXPECT_EQ(visited.first_seen, 1'000);
+
+    visited.name = "Ada";
+    visited.email = "ada@example.com";
+    visited.attributes = {{"plan", "pro"}, {"cart", "3 items"}};
+    EXPECT_TRUE(store().update_contact(visited));
+    core::Contact updated = store().find_contact(acme.workspace.id, acme.contact.id).value();
+    EXPECT_EQ(updated.name, "Ada");
+    EXPECT_EQ(updated.email, "ada@example.com");
+    EXPECT_EQ(updated.attributes, visited.attributes);
+    EXPECT_EQ(store().find_contact_by_token(acme.workspace.id, "acme-token")->attributes,
+              visited.attributes);
+
+    visited.attributes = {{"plan", "free"}};
+    EXPECT_TRUE(store().update_contact(visited));
+    EXPECT_EQ(store().find_contact(acme.workspace.id, acme.contact.id)->attributes,
+              visited.attributes);
+
+    core::Contact foreign = visited;
+    foreign.workspace_id = other.workspace.id;
+    foreign.name = "Mallory";
+    EXPECT_FALSE(store().update_contact(foreign));
+    EXPECT_EQ(store().find_contact(acme.workspace.id, acme.contact.id)->name, "Ada");
+
+    // A contact cannot be created on another workspace's site.
+    EXPECT_EQ(store().create_contact(acme.workspace.id, other.site.id, "cross", 1'000).id, 0);
+    EXPECT_FALSE(store().find_contact_by_token(acme.workspace.id, "cross"));
+}
+
+TEST_P(StoreContract, PageViews) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+    for (int i = 0; i < 5; ++i) {
+        core::PageView view{0,
+                            acme.workspace.id,
+                            acme.contact.id,
+                            "https://acme.example/p" + std::to_string(i),
+                            "Page " + std::to_string(i),
+                            "https://search.example",
+                            1'000 + i};
+        core::PageView stored = store().add_page_view(view);
+        EXPECT_GT(stored.id, 0);
+        EXPECT_EQ(stored.url, view.url);
+    }
+    std::vector<core::PageView> views =
+        store().list_page_views(acme.workspace.id, acme.contact.id, 3);
+    ASSERT_EQ(views.size(), 3u);
+    EXPECT_EQ(views[0].url, "https://acme.example/p4");
+    EXPECT_EQ(views[0].title, "Page 4");
+    EXPECT_EQ(views[0].referrer, "https://search.example");
+    EXPECT_EQ(views[0].at, 1'004);
+    EXPECT_EQ(views[2].url, "https://acme.example/p2");
+    EXPECT_TRUE(store().list_page_views(other.workspace.id, acme.contact.id, 10).empty());
+
+    core::PageView foreign{0, other.workspace.id, acme.contact.id, "https://x", "", "", 2'000};
+    EXPECT_EQ(store().add_page_view(foreign).id, 0);
+    EXPECT_EQ(store().list_page_views(acme.workspace.id, acme.contact.id, 10).size(), 5u);
+}
+
+// --- Appending messages ---
+
+TEST_P(StoreContract, VisitorAppendCreatesThenReusesConversation) {
+    Tenant acme = make_tenant("acme");
+    EXPECT_FALSE(
+        store().find_active_conversation(acme.workspace.id, acme.site.id, acme.contact.id));
+
+    AppendResult first =
+        store().append_message(visitor_message(acme, acme.contact, "c1", "first", 2'000));
+    ASSERT_EQ(first.status, Status::stored) << first.error;
+    EXPECT_TRUE(first.conversation_created);
+    EXPECT_EQ(first.message.seq, 1);
+    EXPECT_GT(first.message.id, 0);
+    EXPECT_EQ(first.message.conversation_id, first.conversation.id);
+    EXPECT_EQ(first.message.body, "first");
+    EXPECT_EQ(first.message.client_id, "c1");
+    EXPECT_EQ(first.message.author_kind, AuthorKind::visitor);
+    EXPECT_EQ(first.message.author_id, acme.contact.id);
+    EXPECT_EQ(first.message.created_at, 2'000);
+    const core::Conversation& created = first.conversation;
+    EXPECT_EQ(created.workspace_id, acme.workspace.id);
+    EXPECT_EQ(created.site_id, acme.site.id);
+    EXPECT_EQ(created.contact_id, acme.contact.id);
+    EXPECT_EQ(created.status, ConversationStatus::open);
+    EXPECT_FALSE(created.assignee_id);
+    EXPECT_EQ(created.last_seq, 1);
+    EXPECT_EQ(created.last_message_preview, "first");
+    EXPECT_EQ(created.last_message_at, 2'000);
+    EXPECT_EQ(created.created_at, 2'000);
+    EXPECT_EQ(created.updated_at, 2'000);
+    EXPECT_FALSE(created.closed_at);
+
+    AppendResult second =
+        store().append_message(visitor_message(acme, acme.contact, "c2", "second", 2'100));
+    ASSERT_EQ(second.status, Status::stored);
+    EXPECT_FALSE(second.conversation_created);
+    EXPECT_EQ(second.conversation.id, created.id);
+    EXPECT_EQ(second.message.seq, 2);
+
+    AppendResult reply =
+        store().append_message(agent_message(acme, created.id, "a1", "reply", 2'200));
+    ASSERT_EQ(reply.status, Status::stored);
+    EXPECT_EQ(reply.message.seq, 3);
+    EXPECT_EQ(reply.conversation.last_seq, 3);
+    EXPECT_EQ(reply.conversation.last_message_preview, "reply");
+    EXPECT_EQ(reply.conversation.last_message_at, 2'200);
+    EXPECT_EQ(reply.conversation.updated_at, 2'200);
+
+    core::Conversation stored = store().find_conversation(acme.workspace.id, created.id).value();
+    EXPECT_EQ(stored.last_seq, 3);
+    EXPECT_EQ(stored.last_message_preview, "reply");
+    EXPECT_EQ(stored.updated_at, 2'200);
+    EXPECT_EQ(seqs(store().list_messages(acme.workspace.id, created.id, 0, 0, 10)),
+              (std::vector<Seq>{1, 2, 3}));
+    EXPECT_EQ(
+        store().find_active_conversation(acme.workspace.id, acme.site.id, acme.contact.id)->id,
+        created.id);
+
+    // Pending stays pending when the visitor writes.
+    ASSERT_TRUE(store().set_conversation_status(acme.workspace.id, created.id,
+                                                ConversationStatus::pending, 2'300));
+    AppendResult while_pending =
+        store().append_message(visitor_message(acme, acme.contact, "c3", "still there?", 2'400));
+    ASSERT_EQ(while_pending.status, Status::stored);
+    EXPECT_EQ(while_pending.conversation.id, created.id);
+    EXPECT_EQ(while_pending.conversation.status, ConversationStatus::pending);
+    EXPECT_EQ(store().find_conversation(acme.workspace.id, created.id)->status,
+              ConversationStatus::pending);
+
+    // Once closed, the visitor's next message starts a new conversation.
+    ASSERT_TRUE(store().set_conversation_status(acme.workspace.id, created.id,
+                                                ConversationStatus::closed, 2'500));
+    AppendResult fresh =
+        store().append_message(visitor_message(acme, acme.contact, "c4", "new topic", 2'600));
+    ASSERT_EQ(fresh.status, Status::stored);
+    EXPECT_TRUE(fresh.conversation_created);
+    EXPECT_NE(fresh.conversation.id, created.id);
+    EXPECT_EQ(fresh.message.seq, 1);
+}
+
+TEST_P(StoreContract, PreviewIsCutOnACharacterBoundary) {
+    Tenant acme = make_tenant("acme");
+    std::string body;
+    for (int i = 0; i < 200; ++i) body += "\xc3\xa4";  // "ä", two bytes each
+    AppendResult result =
+        store().append_message(visitor_message(acme, acme.contact, "c1", body, 2'000));
+    ASSERT_EQ(result.status, Status::stored);
+    EXPECT_EQ(result.conversation.last_message_preview, body.substr(0, 280));
+    EXPECT_EQ(
+        store().find_conversation(acme.workspace.id, result.conversation.id)->last_message_preview,
+        body.substr(0, 280));
+    EXPECT_EQ(store().list_messages(acme.workspace.id, result.conversation.id, 0, 0, 1)[0].body,
+              body);
+
+    std::string mixed = std::string(139, 'a') + "\xe2\x82\xac" + "tail";  // 139 + "€" + ...
+    result = store().append_message(visitor_message(acme, acme.contact, "c2", mixed, 2'100));
+    EXPECT_EQ(result.conversation.last_message_preview, std::string(139, 'a') + "\xe2\x82\xac");
+}
+
+TEST_P(StoreContract, DuplicateClientIdIsStoredOnce) {
+    Tenant acme = make_tenant("acme");
+    AppendResult original =
+        store().append_message(visitor_message(acme, acme.contact, "same", "hello", 2'000));
+    ASSERT_EQ(original.status, Status::stored);
+
+    AppendResult retry =
+        store().append_message(visitor_message(acme, acme.contact, "same", "hello again", 2'500));
+    EXPECT_EQ(retry.status, Status::duplicate);
+    EXPECT_EQ(retry.message.id, original.message.id);
+    EXPECT_EQ(retry.message.seq, 1);
+    EXPECT_EQ(retry.message.body, "hello");
+    EXPECT_EQ(retry.message.created_at, 2'000);
+    EXPECT_EQ(retry.conversation.id, original.conversation.id);
+    EXPECT_EQ(retry.conversation.last_seq, 1);
+    EXPECT_FALSE(retry.conversation_created);
+
+    // Still a duplicate after the conversation was closed.
+    store().set_conversation_status(acme.workspace.id, original.conversation.id,
+                                    ConversationStatus::closed, 2'600);
+    EXPECT_EQ(
+        store().append_message(visitor_message(acme, acme.contact, "same", "hello", 2'700)).status,
+        Status::duplicate);
+    store().set_conversation_status(acme.workspace.id, original.conversation.id,
+                                    ConversationStatus::open, 2'800);
+
+    // A client id is unique per author, not globally.
+    AppendResult by_agent = store().append_message(
+        agent_message(acme, original.conversation.id, "same", "agent text", 3'000));
+    EXPECT_EQ(by_agent.status, Status::stored);
+    core::Contact second = make_contact(acme, "second-token");
+    EXPECT_EQ(store().append_message(visitor_message(acme, second, "same", "x", 3'100)).status,
+              Status::stored);
+
+    // Messages without a client id are never duplicates.
+    EXPECT_EQ(store()
+                  .append_message(agent_message(acme, original.conversation.id, "", "a", 3'200))
+                  .status,
+              Status::stored);
+    AppendResult no_id =
+        store().append_message(agent_message(acme, original.conversation.id, "", "a", 3'300));
+    EXPECT_EQ(no_id.status, Status::stored);
+    EXPECT_EQ(no_id.message.client_id, "");
+
+    EXPECT_EQ(seqs(store().list_messages(acme.workspace.id, original.conversation.id, 0, 0, 10)),
+              (std::vector<Seq>{1, 2, 3, 4}));
+}
+
+TEST_P(StoreContract, AgentAppendIntoClosedConversationIsRefused) {
+    Tenant acme = make_tenant("acme");
+    core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
+    std::optional<core::Conversation> closed = store().set_conversation_status(
+        acme.workspace.id, conversation.id, ConversationStatus::closed, 2'100);
+    ASSERT_TRUE(closed);
+    EXPECT_EQ(closed->status, ConversationStatus::closed);
+    EXPECT_EQ(closed->closed_at, 2'100);
+    EXPECT_EQ(closed->updated_at, 2'100);
+
+    AppendResult refused =
+        store().append_message(agent_message(acme, conversation.id, "late", "too late", 2'200));
+    EXPECT_EQ(refused.status, Status::closed);
+    EXPECT_EQ(refused.conversation.id, conversation.id);
+    EXPECT_EQ(store().find_conversation(acme.workspace.id, conversation.id)->last_seq, 1);
+    EXPECT_EQ(store().list_messages(acme.workspace.id, conversation.id, 0, 0, 10).size(), 1u);
+
+    // Reopened, the same client id is accepted: the refused send stored nothing.
+    std::optional<core::Conversation> reopened = store().set_conversation_status(
+        acme.workspace.id, conversation.id, ConversationStatus::open, 2'300);
+    EXPECT_FALSE(reopened->closed_at);
+    AppendResult accepted =
+        store().append_message(agent_message(acme, conversation.id, "late", "now", 2'400));
+    EXPECT_EQ(accepted.status, Status::stored);
+    EXPECT_EQ(accepted.message.seq, 2);
+
+    // Agents must name a conversation; unknown ids are refused.
+    NewMessage unnamed = agent_message(acme, 0, "u1", "where?", 2'500);
+    unnamed.conversation_id.reset();
+    EXPECT_EQ(store().append_message(unnamed).status, Status::no_conversation);
+    EXPECT_EQ(store().append_message(agent_message(acme, 999'999, "u2", "?", 2'500)).status,
+              Status::no_conversation);
+}
+
+TEST_P(StoreContract, ConversationStatusAndAssignment) {
+    Tenant acme = make_tenant("acme");
+    core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
+
+    std::optional<core::Conversation> assigned =
+        store().assign_conversation(acme.workspace.id, conversation.id, acme.agent.id, 2'100);
+    ASSERT_TRUE(assigned);
+    EXPECT_EQ(assigned->assignee_id, acme.agent.id);
+    EXPECT_EQ(assigned->updated_at, 2'100);
+    EXPECT_EQ(store().find_conversation(acme.workspace.id, conversation.id)->assignee_id,
+              acme.agent.id);
+
+    std::optional<core::Conversation> unassigned =
+        store().assign_conversation(acme.workspace.id, conversation.id, std::nullopt, 2'200);
+    EXPECT_FALSE(unassigned->assignee_id);
+    EXPECT_EQ(unassigned->updated_at, 2'200);
+
+    std::optional<core::Conversation> pending = store().set_conversation_status(
+        acme.workspace.id, conversation.id, ConversationStatus::pending, 2'300);
+    EXPECT_EQ(pending->status, ConversationStatus::pending);
+    EXPECT_EQ(pending->updated_at, 2'300);
+    EXPECT_FALSE(pending->closed_at);
+    EXPECT_EQ(store().find_conversation(acme.workspace.id, conversation.id)->status,
+              ConversationStatus::pending);
+    EXPECT_FALSE(store().set_conversation_status(acme.workspace.id, 999'999,
+                                                 ConversationStatus::closed, 2'400));
+}
+
+TEST_P(StoreContract, CrossWorkspaceAccessFindsNothing) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+    core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
+    Id foreign = other.workspace.id;
+
+    EXPECT_FALSE(store().find_conversation(foreign, conversation.id));
+    EXPECT_FALSE(store().find_active_conversation(foreign, acme.site.id, acme.contact.id));
+    EXPECT_TRUE(store().list_conversations(ConversationFilter{.workspace_id = foreign}).size() ==
+                0);
+    EXPECT_TRUE(store().list_messages(foreign, conversation.id, 0, 0, 10).empty());
+    EXPECT_TRUE(store().list_messages(foreign, conversation.id, 0, 10, 10).empty());
+    EXPECT_FALSE(store().set_conversation_status(foreign, conversation.id,
+                                                 ConversationStatus::closed, 2'100));
+    EXPECT_FALSE(store().assign_conversation(foreign, conversation.id, other.agent.id, 2'100));
+
+    // The other workspace's agent cannot post into it, nor can a visitor there.
+    NewMessage intrusion = agent_message(other, conversation.id, "x1", "hi", 2'100);
+    EXPECT_EQ(store().append_message(intrusion).status, Status::no_conversation);
+    NewMessage wrong_site = visitor_message(other, acme.contact, "x2", "hi", 2'100);
+    EXPECT_EQ(store().append_message(wrong_site).status, Status::no_conversation);
+    NewMessage wrong_contact = visitor_message(acme, other.contact, "x3", "hi", 2'100);
+    EXPECT_EQ(store().append_message(wrong_contact).status, Status::no_conversation);
+
+    EXPECT_EQ(store().set_read_mark(
+                  foreign, core::ReadMark{conversation.id, AuthorKind::agent, other.agent.id, 1}),
+              0);
+    EXPECT_TRUE(store().list_read_marks(foreign, conversation.id).empty());
+    EXPECT_TRUE(store().list_read_marks(acme.workspace.id, conversation.id).empty());
+
+    core::Conversation unchanged =
+        store().find_conversation(acme.workspace.id, conversation.id).value();
+    EXPECT_EQ(unchanged.status, ConversationStatus::open);
+    EXPECT_FALSE(unchanged.assignee_id);
+    EXPECT_EQ(unchanged.last_seq, 1);
+}
+
+// --- Listing ---
+
+TEST_P(StoreContract, ListConversationsFilters) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+    core::Site second_site = acme.site;
+    second_site.key = "acme-second";
+    second_site = store().create_site(second_site);
+
+    // c1: open, assigned to the agent. c2: pending, unassigned. c3: closed, on the
+    // second site. c4: open, unassigned, other contact.
+    core::Contact bob = make_contact(acme, "bob");
+    core::Conversation c1 = start_conversation(acme, acme.contact, 2'000);
+    NewMessage on_second = visitor_message(acme, acme.contact, "s", "hi", 2'100);
+    on_second.site_id = second_site.id;
+    core::Conversation c3 = store().append_message(on_second).conversation;
+    core::Conversation c2 = start_conversation(acme, bob, 2'200);
+    core::Contact carol = make_contact(acme, "carol");
+    core::Conversation c4 = start_conversation(acme, carol, 2'300);
+    start_conversation(other, other.contact, 2'400);
+
+    store().assign_conversation(acme.workspace.id, c1.id, acme.agent.id, 3'000);
+    store().set_conversation_status(acme.workspace.id, c2.id, ConversationStatus::pending, 3'100);
+    store().set_conversation_status(acme.workspace.id, c3.id, ConversationStatus::closed, 3'200);
+    // Order by activity now: c3 (3200), c2 (3100), c1 (3000), c4 (2300).
+
+    ConversationFilter all{.workspace_id = acme.workspace.id};
+    EXPECT_EQ(conversation_ids(all), (std::vector<Id>{c3.id, c2.id, c1.id, c4.id}));
+
+    ConversationFilter open = all;
+    open.status = ConversationStatus::open;
+    EXPECT_EQ(conversation_ids(open), (std::vector<Id>{c1.id, c4.id}));
+    ConversationFilter pending = all;
+    pending.status = ConversationStatus::pending;
+    EXPECT_EQ(conversation_ids(pending), std::vector<Id>{c2.id});
+    ConversationFilter closed = all;
+    closed.status = ConversationStatus::closed;
+    EXPECT_EQ(conversation_ids(closed), std::vector<Id>{c3.id});
+
+    ConversationFilter unassigned = all;
+    unassigned.assignee = ConversationFilter::Assignee::unassigned;
+    EXPECT_EQ(conversation_ids(unassigned), (std::vector<Id>{c3.id, c2.id, c4.id}));
+    ConversationFilter mine = all;
+    mine.assignee = ConversationFilter::Assignee::agent;
+    mine.assignee_id = acme.agent.id;
+    EXPECT_EQ(conversation_ids(mine), std::vector<Id>{c1.id});
+    mine.assignee_id = other.agent.id;
+    EXPECT_TRUE(conversation_ids(mine).empty());
+
+    ConversationFilter by_site = all;
+    by_site.site_id = second_site.id;
+    EXPECT_EQ(conversation_ids(by_site), std::vector<Id>{c3.id});
+    by_site.site_id = acme.site.id;
+    EXPECT_EQ(conversation_ids(by_site), (std::vector<Id>{c2.id, c1.id, c4.id}));
+
+    ConversationFilter by_contact = all;
+    by_contact.contact_id = acme.contact.id;
+    EXPECT_EQ(conversation_ids(by_contact), (std::vector<Id>{c3.id, c1.id}));
+
+    ConversationFilter combined = all;
+    combined.status = ConversationStatus::open;
+    combined.assignee = ConversationFilter::Assignee::unassigned;
+    combined.site_id = acme.site.id;
+    EXPECT_EQ(conversation_ids(combined), std::vector<Id>{c4.id});
+
+    ConversationFilter limited = all;
+    limited.limit = 2;
+    EXPECT_EQ(conversation_ids(limited), (std::vector<Id>{c3.id, c2.id}));
+    limited.limit = 0;
+    EXPECT_TRUE(conversation_ids(limited).empty());
+}
+
+TEST_P(StoreContract, ListConversationsCursorHasNoOverlapAndNoGap) {
+    Tenant acme = make_tenant("acme");
+    // 23 conversations, many sharing an updated_at so the id breaks the ties.
+    for (int i = 0; i < 23; ++i) {
+        core::Contact contact = make_contact(acme, "visitor-" + std::to_string(i));
+        start_conversation(acme, contact, 10'000 + (i / 4) * 100);
+    }
+    ConversationFilter filter{.workspace_id = acme.workspace.id, .limit = 1'000};
+    std::vector<core::Conversation> everything = store().list_conversations(filter);
+    ASSERT_EQ(everything.size(), 23u);
+    for (std::size_t i = 1; i < everything.size(); ++i) {
+        const core::Conversation& newer = everything[i - 1];
+        const core::Conversation& older = everything[i];
+        EXPECT_TRUE(newer.updated_at > older.updated_at ||
+                    (newer.updated_at == older.updated_at && newer.id > older.id));
+    }
+
+    for (int page_size : {1, 4, 5, 7, 23, 50}) {
+        std::vector<Id> paged;
+        ConversationFilter page{.workspace_id = acme.workspace.id, .limit = page_size};
+        for (int pages = 0; pages < 100; ++pages) {
+            std::vector<core::Conversation> rows = store().list_conversations(page);
+            for (const core::Conversation& row : rows) paged.push_back(row.id);
+            if (static_cast<int>(rows.size()) < page_size) break;
+            page.before_updated_at = rows.back().updated_at;
+            page.before_id = rows.back().id;
+        }
+        std::vector<Id> expected;
+        for (const core::Conversation& row : everything) expected.push_back(row.id);
+        EXPECT_EQ(paged, expected) << "page size " << page_size;
+    }
+
+    // A time-only cursor means "older than that instant".
+    ConversationFilter older{
+        .workspace_id = acme.workspace.id, .before_updated_at = 10'200, .limit = 1'000};
+    for (const core::Conversation& row : store().list_conversations(older)) {
+        EXPECT_LT(row.updated_at, 10'200);
+    }
+    EXPECT_EQ(store().list_conversations(older).size(), 8u);
+}
+
+TEST_P(StoreContract, ListMessagesAfterBeforeAndLimit) {
+    Tenant acme = make_tenant("acme");
+    core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
+    for (int i = 2; i <= 10; ++i) {
+        ASSERT_EQ(store()
+                      .append_message(agent_message(acme, conversation.id, "m" + std::to_string(i),
+                                                    "message " + std::to_string(i), 2'000 + i))
+                      .status,
+                  Status::stored);
+    }
+    Id ws = acme.workspace.id;
+    Id id = conversation.id;
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 0, 0, 100)),
+              (std::vector<Seq>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 0, 0, 3)), (std::vector<Seq>{1, 2, 3}));
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 7, 0, 100)), (std::vector<Seq>{8, 9, 10}));
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 3, 0, 2)), (std::vector<Seq>{4, 5}));
+    // Only a before_seq: the latest messages below it, still ascending.
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 0, 8, 3)), (std::vector<Seq>{5, 6, 7}));
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 0, 3, 10)), (std::vector<Seq>{1, 2}));
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 0, 11, 2)), (std::vector<Seq>{9, 10}));
+    // Both bounds: the earliest in the window.
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 2, 9, 3)), (std::vector<Seq>{3, 4, 5}));
+    EXPECT_EQ(seqs(store().list_messages(ws, id, 2, 9, 100)), (std::vector<Seq>{3, 4, 5, 6, 7, 8}));
+    EXPECT_TRUE(store().list_messages(ws, id, 4, 5, 100).empty());
+    EXPECT_TRUE(store().list_messages(ws, id, 10, 0, 100).empty());
+    EXPECT_TRUE(store().list_messages(ws, id, 0, 1, 100).empty());
+    EXPECT_TRUE(store().list_messages(ws, id, 0, 0, 0).empty());
+
+    std::vector<core::Message> one = store().list_messages(ws, id, 4, 6, 10);
+    ASSERT_EQ(one.size(), 1u);
+    EXPECT_EQ(one[0].body, "message 5");
+    EXPECT_EQ(one[0].client_id, "m5");
+    EXPECT_EQ(one[0].author_kind, AuthorKind::agent);
+    EXPECT_EQ(one[0].author_id, acme.agent.id);
+    EXPECT_EQ(one[0].created_at, 2'005);
+    EXPECT_EQ(one[0].conversation_id, id);
+}
+
+// --- Read marks ---
+
+TEST_P(StoreContract, ReadMarksClampAndOnlyRise) {
+    Tenant acme = make_tenant("acme");
+    core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
+    for (int i = 0; i < 2; ++i) {
+        store().append_message(
+            agent_message(acme, conversation.id, "r" + std::to_string(i), "x", 2'100));
+    }
+    Id ws = acme.workspace.id;
+    core::ReadMark agent_mark{conversation.id, AuthorKind::agent, acme.agent.id, 10};
+
+    EXPECT_EQ(store().set_read_mark(ws, agent_mark), 3);  // clamped to last_seq
+    agent_mark.seq = 1;
+    EXPECT_EQ(store().set_read_mark(ws, agent_mark), 3);  // never lowered
+    core::ReadMark visitor_mark{conversation.id, AuthorKind::visitor, acme.contact.id, 2};
+    EXPECT_EQ(store().set_read_mark(ws, visitor_mark), 2);
+
+    store().append_message(agent_message(acme, conversation.id, "r9", "more", 2'200));
+    store().append_message(agent_message(acme, conversation.id, "r10", "more", 2'300));
+    agent_mark.seq = 4;
+    EXPECT_EQ(store().set_read_mark(ws, agent_mark), 4);
+    agent_mark.seq = 100;
+    EXPECT_EQ(store().set_read_mark(ws, agent_mark), 5);
+
+    std::vector<core::ReadMark> marks = store().list_read_marks(ws, conversation.id);
+    ASSERT_EQ(marks.size(), 2u);
+    auto find = [&](AuthorKind kind) {
+        return *std::find_if(marks.begin(), marks.end(),
+                             [&](const core::ReadMark& mark) { return mark.reader_kind == kind; });
+    };
+    EXPECT_EQ(find(AuthorKind::agent).seq, 5);
+    EXPECT_EQ(find(AuthorKind::agent).reader_id, acme.agent.id);
+    EXPECT_EQ(find(AuthorKind::visitor).seq, 2);
+    EXPECT_EQ(find(AuthorKind::visitor).reader_id, acme.contact.id);
+    EXPECT_EQ(find(AuthorKind::visitor).conversation_id, conversation.id);
+
+    EXPECT_EQ(store().set_read_mark(ws, core::ReadMark{999'999, AuthorKind::agent, 1, 1}), 0);
+}
+
+// --- Concurrency and batching ---
+
+TEST_P(StoreContract, ConcurrentAsyncAppendsGetConsecutiveSeqsAndAreBatched) {
+    Tenant acme = make_tenant("acme");
+    core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
+    StoreStats before = store().stats();
+
+    constexpr int threads = 4;
+    constexpr int per_thread = 150;
+    Countdown countdown(threads * per_thread);
+    std::mutex results_mutex;
+    std::vector<AppendResult> results;
+    std::vector<std::thread> senders;
+    for (int t = 0; t < threads; ++t) {
+        senders.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                std::string client_id = "t" + std::to_string(t) + "-" + std::to_string(i);
+                store().append_message_async(
+                    agent_message(acme, conversation.id, client_id, "body " + client_id, 3'000 + i),
+                    [&](AppendResult result) {
+                        {
+                            std::lock_guard lock(results_mutex);
+                            results.push_back(std::move(result));
+                        }
+                        countdown.arrive();
+                    });
+            }
+        });
+    }
+    for (std::thread& sender : senders) sender.join();
+    ASSERT_TRUE(countdown.wait_for(std::chrono::seconds(60)));
+
+    std::vector<Seq> seen;
+    for (const AppendResult& result : results) {
+        ASSERT_EQ(result.status, Status::stored) << result.error;
+        seen.push_back(result.message.seq);
+    }
+    std::sort(seen.begin(), seen.end());
+    std::vector<Seq> expected(threads * per_thread);
+    std::iota(expected.begin(), expected.end(), Seq{2});
+    EXPECT_EQ(seen, expected);
+    EXPECT_EQ(store().find_conversation(acme.workspace.id, conversation.id)->last_seq,
+              threads * per_thread + 1);
+    EXPECT_EQ(store().list_messages(acme.workspace.id, conversation.id, 0, 0, 10'000).size(),
+              static_cast<std::size_t>(threads * per_thread + 1));
+
+    StoreStats after = store().stats();
+    std::uint64_t writes = after.writes - before.writes;
+    std::uint64_t commits = after.commits - before.commits;
+    EXPECT_EQ(writes, static_cast<std::uint64_t>(threads * per_thread));
+    EXPECT_LT(commits, writes) << "appends were not group-committed";
+    EXPECT_EQ(after.queue_depth, 0u);
+    std::uint64_t bucketed = 0;
+    for (std::uint64_t count : after.commit_buckets) bucketed += count;
+    EXPECT_EQ(bucketed, after.commits);
+    EXPECT_GT(after.commit_seconds_sum, 0.0);
+}
+
+TEST_P(StoreContract, AsyncAppendReportsRefusalsThroughTheCallback) {
+    Tenant acme = make_tenant("acme");
+    std::promise<AppendResult> promise;
+    store().append_message_async(
+        agent_message(acme, 424'242, "q", "?", 2'000),
+        [&](AppendResult result) { promise.set_value(std::move(result)); });
+    EXPECT_EQ(promise.get_future().get().status, Status::no_conversation);
+}
+
+TEST_P(StoreContract, ProbeWritableAndStats) {
+    EXPECT_TRUE(store().probe_writable());
+    StoreStats stats = store().stats();
+    EXPECT_GE(stats.commits, 1u);
+    EXPECT_GE(stats.writes, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values(sqlite_backend()),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                             return info.param.name;
+                         });
+
+// --- SQLite only ---
+
+TEST(SqliteMigrations, AppliedOnceAndRecorded) {
+    TempDir dir;
+    fs::path file = dir.path() / "juttu.db";
+    sqlite::SqliteStore::open(file).reset();
+    sqlite::SqliteStore::open(file).reset();
+
+    std::unique_ptr<sqlite::Database> db =
+        sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
+    auto latest = static_cast<int>(sqlite::migrations().size());
+    EXPECT_EQ(sqlite::schema_version(*db), latest);
+    EXPECT_EQ(sqlite::apply_migrations(*db), 0);
+    sqlite::Statement rows = db->prepare("SELECT COUNT(*), MIN(version) FROM schema_migrations");
+    ASSERT_TRUE(rows.step());
+    EXPECT_EQ(rows.column_int64(0), latest);
+    EXPECT_EQ(rows.column_int64(1), 1);
+}
+
+TEST(SqliteMigrations, RefusesANewerDatabase) {
+    TempDir dir;
+    fs::path file = dir.path() / "juttu.db";
+    sqlite::SqliteStore::open(file).reset();
+    {
+        std::unique_ptr<sqlite::Database> db =
+            sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
+        db->exec("INSERT INTO schema_migrations(version, applied_at) VALUES (9999, 0)");
+    }
+    EXPECT_THROW(sqlite::SqliteStore::open(file), StoreError);
+}
+
+TEST(SqliteMigrations, ConnectionPragmas) {
+    TempDir dir;
+    fs::path file = dir.path() / "juttu.db";
+    sqlite::SqliteStore::open(file).reset();
+    for (auto mode :
+         {sqlite::Database::Mode::read_write_create, sqlite::Database::Mode::read_only}) {
+        std::unique_ptr<sqlite::Database> db = sqlite::Database::open(file, mode);
+        auto pragma = [&](const char* sql) {
+            sqlite::Statement statement = db->prepare(sql);
+            EXPECT_TRUE(statement.step());
+            return statement.column_text(0);
+        };
+        EXPECT_EQ(pragma("PRAGMA journal_mode"), "wal");
+        EXPECT_EQ(pragma("PRAGMA synchronous"), "2");  // FULL
+        EXPECT_EQ(pragma("PRAGMA foreign_keys"), "1");
+        EXPECT_EQ(pragma("PRAGMA busy_timeout"), "5000");
+    }
+}
+
+class WriterTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::unique_ptr<sqlite::Database> db = sqlite::Database::open(
+            dir_.path() / "writer.db", sqlite::Database::Mode::read_write_create);
+        db->exec(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+            "CREATE TABLE refs (item_id INTEGER NOT NULL REFERENCES items(id) "
+            "DEFERRABLE INITIALLY DEFERRED);");
+        writer_ = std::make_unique<sqlite::Writer>(std::move(db));
+    }
+
+    // Holds the writer thread inside a job until release() so the next submissions
+    // queue up and are taken as one batch.
+    void block() {
+        std::shared_future<void> gate = gate_.get_future().share();
+        auto entered = std::make_shared<std::promise<void>>();
+        std::future<void> in_job = entered->get_future();
+        writer_->submit(
+            [gate, entered](sqlite::Database&) {
+                entered->set_value();
+                gate.wait();
+            },
+            [](std::exception_ptr) {});
+        in_job.wait();
+    }
+    void release() { gate_.set_value(); }
+
+    // Submits a job and returns a future for its completion's error (nullptr on success).
+    std::future<std::exception_ptr> submit(sqlite::Writer::Job job) {
+        auto promise = std::make_shared<std::promise<std::exception_ptr>>();
+        std::future<std::exception_ptr> future = promise->get_future();
+        writer_->submit(std::move(job),
+                        [promise](std::exception_ptr error) { promise->set_value(error); });
+        return future;
+    }
+
+    static sqlite::Writer::Job insert(std::string name) {
+        return [name = std::move(name)](sqlite::Database& db) {
+            db.prepare("INSERT INTO items(name) VALUES (?)").bind(1, name).run();
+        };
+    }
+
+    std::vector<std::string> names() {
+        return writer_->run([](sqlite::Database& db) {
+            std::vector<std::string> result;
+            sqlite::Statement query = db.prepare("SELECT name FROM items ORDER BY id");
+            while (query.step()) result.push_back(query.column_text(0));
+            return result;
+        });
+    }
+
+    TempDir dir_;
+    std::promise<void> gate_;
+    std::unique_ptr<sqlite::Writer> writer_;
+};
+
+TEST_F(WriterTest, AFailingJobRollsBackAloneInsideTheBatch) {
+    block();
+    std::future<std::exception_ptr> a = submit(insert("a"));
+    // Writes a row, then fails: its row must vanish with it.
+    std::future<std::exception_ptr> bad = submit([](sqlite::Database& db) {
+        db.prepare("INSERT INTO items(name) VALUES ('half-done')").run();
+        db.prepare("INSERT INTO items(name) VALUES ('a')").run();  // UNIQUE violation
+    });
+    std::future<std::exception_ptr> thrower =
+        submit([](sqlite::Database&) { throw std::runtime_error("not a database error"); });
+    std::future<std::exception_ptr> b = submit(insert("b"));
+    StoreStats before = writer_->stats();
+    EXPECT_EQ(before.queue_depth, 5u);  // the blocking job and four queued
+    release();
+
+    EXPECT_EQ(a.get(), nullptr);
+    std::exception_ptr bad_error = bad.get();
+    ASSERT_NE(bad_error, nullptr);
+    EXPECT_THROW(std::rethrow_exception(bad_error), StoreError);
+    ASSERT_NE(thrower.get(), nullptr);
+    EXPECT_EQ(b.get(), nullptr);
+
+    EXPECT_EQ(names(), (std::vector<std::string>{"a", "b"}));
+    StoreStats after = writer_->stats();
+    // One commit for the blocking job, one for the batch of four, one for names().
+    EXPECT_EQ(after.commits, 3u);
+    EXPECT_EQ(after.writes, 6u);
+    EXPECT_EQ(after.queue_depth, 0u);
+}
+
+TEST_F(WriterTest, AFailedCommitFailsEveryJobInTheBatch) {
+    block();
+    std::future<std::exception_ptr> a = submit(insert("a"));
+    // A deferred foreign key is only checked at COMMIT, so the job itself succeeds.
+    std::future<std::exception_ptr> dangling =
+        submit([](sqlite::Database& db) { db.exec("INSERT INTO refs(item_id) VALUES (12345)"); });
+    std::future<std::exception_ptr> b = submit(insert("b"));
+    release();
+
+    for (auto* future : {&a, &dangling, &b}) {
+        std::exception_ptr error = future->get();
+        ASSERT_NE(error, nullptr);
+        try {
+            std::rethrow_exception(error);
+        } catch (const sqlite::SqliteError& e) {
+            EXPECT_EQ(e.code() & 0xff, 19) << e.what();  // SQLITE_CONSTRAINT
+        }
+    }
+    EXPECT_TRUE(names().empty());
+
+    // The writer carries on with the next batch.
+    EXPECT_EQ(submit(insert("c")).get(), nullptr);
+    EXPECT_EQ(names(), std::vector<std::string>{"c"});
+}
+
+TEST_F(WriterTest, RunReturnsValuesAndRethrows) {
+    EXPECT_EQ(writer_->run([](sqlite::Database& db) {
+        db.prepare("INSERT INTO items(name) VALUES ('x')").run();
+        return db.last_insert_rowid();
+    }),
+              1);
+    EXPECT_THROW(writer_->run([](sqlite::Database& db) {
+        db.prepare("INSERT INTO items(name) VALUES ('x')").run();
+    }),
+                 StoreError);
+    EXPECT_EQ(names(), std::vector<std::string>{"x"});
+}
+
+TEST_F(WriterTest, StopFinishesQueuedJobsThenRefusesNewOnes) {
+    block();
+    std::vector<std::future<std::exception_ptr>> pending;
+    for (int i = 0; i < 50; ++i) pending.push_back(submit(insert("item" + std::to_string(i))));
+    std::thread stopper([this] { writer_->stop(); });
+    release();
+    stopper.join();
+    for (auto& future : pending) EXPECT_EQ(future.get(), nullptr);
+    EXPECT_THROW(writer_->submit([](sqlite::Database&) {}, [](std::exception_ptr) {}), StoreError);
+
+    std::unique_ptr<sqlite::Database> db =
+        sqlite::Database::open(dir_.path() / "writer.db", sqlite::Database::Mode::read_only);
+    sqlite::Statement count = db->prepare("SELECT COUNT(*) FROM items");
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.column_int64(0), 50);
+}
+
+TEST_F(WriterTest, BatchesAreBounded) {
+    writer_->stop();
+    std::unique_ptr<sqlite::Database> db = sqlite::Database::open(
+        dir_.path() / "writer.db", sqlite::Database::Mode::read_write_create);
+    writer_ = std::make_unique<sqlite::Writer>(std::move(db), 10);
+    block();
+    std::vector<std::future<std::exception_ptr>> pending;
+    for (int i = 0; i < 35; ++i) pending.push_back(submit(insert("n" + std::to_string(i))));
+    release();
+    for (auto& future : pending) EXPECT_EQ(future.get(), nullptr);
+    // The blocking job alone, then 35 jobs in batches of at most 10.
+    EXPECT_EQ(writer_->stats().commits, 5u);
+}
+
+}  // namespace
+}  // namespace juttu::store
