@@ -151,7 +151,7 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
 
 void RealtimeConnection::hello_agent(const json::object& frame) {
     FieldReader in(frame);
-    auto token = in.text("token", true, 200);
+    auto token = in.text("token", true, 4096);
     if (!in.ok()) return refuse("bad_frame", in.error());
     auto session = deps_.auth.authenticate(*token);
     if (!session.ok()) return refuse("bad_token", session.error().message);
@@ -164,6 +164,7 @@ void RealtimeConnection::hello_agent(const json::object& frame) {
     participant_ = services::Participant::of(agent);
     phase_ = Phase::ready;
     auto workspace = json::object{{"id", agent.workspace_id}};
+    if (auto found = deps_.auth.workspace(agent.workspace_id)) workspace = to_json(*found);
     send({{"type", "welcome"},
           {"role", "agent"},
           {"agent", to_json(agent)},

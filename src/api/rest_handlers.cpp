@@ -201,8 +201,8 @@ Reply RestApi::list_messages(Call& call) {
         return invalid("after_seq, before_seq must be non-negative integers; limit 1-500");
     }
     const auto reader = services::Participant::of(call.agent());
-    // With no bounds at all, the latest page.
-    if (after == 0 && before == 0) before = INT64_MAX;
+    // Without after_seq, the latest page (below before_seq when given).
+    if (!query_value(call.query, "after_seq") && before == 0) before = INT64_MAX;
     return reply_with(deps_.chat.history(reader, call.ids[0], after, before, static_cast<int>(limit)),
                       [](const services::History& h) {
                           return json::object{{"items", to_json_array(h.messages)},

@@ -434,7 +434,7 @@ describe('command line', () => {
       ['admin', 'site', 'create', '--data-dir', dir, '--workspace', 'Demo', '--name'],
       ['admin', 'workspace', 'create', '--data-dir', dir],
       ['admin', 'workspace', 'create', '--data-dir', dir, '--name', 'Flagged', '--bogus-flag'],
-      ['admin', 'agent', 'create', '--data-dir', dir, '--workspace', 'Demo', '--email', 'cli@example.com', '--name', 'Cli', '--role', 'admin'],
+      ['admin', 'agent', 'create', '--data-dir', dir, '--workspace', 'Demo', '--name', 'Cli', '--role', 'admin'],
       ['admin', 'snippet', '--data-dir', dir],
       ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--no-such-flag'],
     ];

@@ -169,6 +169,13 @@ protected:
         return result.conversation;
     }
 
+    static ConversationFilter filter_for(const Tenant& tenant, int limit = 50) {
+        ConversationFilter filter;
+        filter.workspace_id = tenant.workspace.id;
+        filter.limit = limit;
+        return filter;
+    }
+
     std::vector<Id> conversation_ids(const ConversationFilter& filter) {
         std::vector<Id> ids;
         for (const core::Conversation& conversation : store().list_conversations(filter)) {
@@ -784,8 +791,7 @@ TEST_P(StoreContract, CrossWorkspaceAccessFindsNothing) {
 
     EXPECT_FALSE(store().find_conversation(foreign, conversation.id));
     EXPECT_FALSE(store().find_active_conversation(foreign, acme.site.id, acme.contact.id));
-    EXPECT_TRUE(store().list_conversations(ConversationFilter{.workspace_id = foreign}).size() ==
-                0);
+    EXPECT_TRUE(store().list_conversations(filter_for(other)).empty());
     EXPECT_TRUE(store().list_messages(foreign, conversation.id, 0, 0, 10).empty());
     EXPECT_TRUE(store().list_messages(foreign, conversation.id, 0, 10, 10).empty());
     EXPECT_FALSE(store().set_conversation_status(foreign, conversation.id,
@@ -839,7 +845,7 @@ TEST_P(StoreContract, ListConversationsFilters) {
     store().set_conversation_status(acme.workspace.id, c3.id, ConversationStatus::closed, 3'200);
     // Order by activity now: c3 (3200), c2 (3100), c1 (3000), c4 (2300).
 
-    ConversationFilter all{.workspace_id = acme.workspace.id};
+    ConversationFilter all = filter_for(acme);
     EXPECT_EQ(conversation_ids(all), (std::vector<Id>{c3.id, c2.id, c1.id, c4.id}));
 
     ConversationFilter open = all;
@@ -892,7 +898,7 @@ TEST_P(StoreContract, ListConversationsCursorHasNoOverlapAndNoGap) {
         core::Contact contact = make_contact(acme, "visitor-" + std::to_string(i));
         start_conversation(acme, contact, 10'000 + (i / 4) * 100);
     }
-    ConversationFilter filter{.workspace_id = acme.workspace.id, .limit = 1'000};
+    ConversationFilter filter = filter_for(acme, 1'000);
     std::vector<core::Conversation> everything = store().list_conversations(filter);
     ASSERT_EQ(everything.size(), 23u);
     for (std::size_t i = 1; i < everything.size(); ++i) {
@@ -904,7 +910,7 @@ TEST_P(StoreContract, ListConversationsCursorHasNoOverlapAndNoGap) {
 
     for (int page_size : {1, 4, 5, 7, 23, 50}) {
         std::vector<Id> paged;
-        ConversationFilter page{.workspace_id = acme.workspace.id, .limit = page_size};
+        ConversationFilter page = filter_for(acme, page_size);
         for (int pages = 0; pages < 100; ++pages) {
             std::vector<core::Conversation> rows = store().list_conversations(page);
             for (const core::Conversation& row : rows) paged.push_back(row.id);
@@ -918,8 +924,8 @@ TEST_P(StoreContract, ListConversationsCursorHasNoOverlapAndNoGap) {
     }
 
     // A time-only cursor means "older than that instant".
-    ConversationFilter older{
-        .workspace_id = acme.workspace.id, .before_updated_at = 10'200, .limit = 1'000};
+    ConversationFilter older = filter_for(acme, 1'000);
+    older.before_updated_at = 10'200;
     for (const core::Conversation& row : store().list_conversations(older)) {
         EXPECT_LT(row.updated_at, 10'200);
     }
@@ -1080,8 +1086,8 @@ TEST_P(StoreContract, ProbeWritableAndStats) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values(sqlite_backend()),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                             return info.param.name;
+                         [](const ::testing::TestParamInfo<Backend>& param_info) {
+                             return param_info.param.name;
                          });
 
 // --- SQLite only ---

@@ -23,6 +23,7 @@ public:
 
     core::Result<LoginResult> login(std::string_view email, std::string_view password);
     core::Result<store::SessionInfo> authenticate(std::string_view token);
+    std::optional<core::Workspace> workspace(core::Id id) { return store_.find_workspace(id); }
     void logout(const store::SessionInfo& session);
     core::Result<core::Done> change_password(const store::SessionInfo& session,
                                              std::string_view current_password,
