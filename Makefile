@@ -1,5 +1,5 @@
 # Juttu's front door. Every target installs what it needs first (scripts/setup).
-.PHONY: run test build setup fmt fmt-check bench bench-full clean
+.PHONY: run test build setup fmt fmt-check clean
 
 run: build
 	scripts/run

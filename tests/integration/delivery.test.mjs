@@ -185,7 +185,8 @@ describe('durability', () => {
     }
     const acks = await Promise.all(senders.map((s) => Promise.all(s.sent.map(({ clientId }) =>
       s.client.next((f) => (f.type === 'ack' && f.client_id === clientId) || (f.type === 'error' && f.ref === clientId), 20000)))));
-    await srv.kill9();
+    const killed = await srv.kill9();
+    assert.equal(killed.signal, 'SIGKILL', 'the server must die by SIGKILL, not exit on its own');
 
     for (const [i, s] of senders.entries()) {
       for (const a of acks[i]) assert.equal(a.type, 'ack', JSON.stringify(a));
