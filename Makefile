@@ -1,5 +1,5 @@
 # Juttu's front door. Every target installs what it needs first (scripts/setup).
-.PHONY: run test build setup fmt fmt-check clean
+.PHONY: run test build setup fmt fmt-check bench bench-full clean
 
 run: build
 	scripts/run
@@ -12,6 +12,12 @@ build: setup
 
 setup:
 	scripts/setup
+
+bench: build
+	scripts/bench
+
+bench-full: build
+	scripts/bench --full
 
 fmt: setup
 	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
