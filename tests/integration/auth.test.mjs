@@ -245,6 +245,13 @@ describe('agents CRUD', () => {
     expectStatus(await api(server, ctx.token, 'PATCH', `/agents/987654321`, { name: 'Ghost' }), 404, 'not_found');
     assert.equal((await api(server, ctx.token, 'DELETE', `/agents/${created.id}`)).status, 204);
     expectStatus(await api(server, ctx.token, 'GET', `/agents/${created.id}`), 404, 'not_found');
+    // Passwords are 8–256 characters.
+    for (const [password, status] of [['1234567', 400], ['12345678', 201], ['p'.repeat(256), 201], ['p'.repeat(257), 400]]) {
+      const e = `${uid('pw').toLowerCase()}@example.com`;
+      res = await api(server, ctx.token, 'POST', '/agents', { email: e, name: 'Pw', password });
+      expectStatus(res, status, status === 400 ? 'validation_failed' : undefined);
+      if (status === 201) await login(server, e, password);
+    }
     // The e-mail is free again.
     expectStatus(await api(server, ctx.token, 'POST', '/agents', { email, name: 'Anna 2', password: 'anna-password-3' }), 201);
   });
@@ -254,14 +261,14 @@ describe('sites CRUD', () => {
   it('create with normalised origins, read, snippet, update, delete — visitors follow at once', async () => {
     const body = {
       name: 'Second shop',
-      allowed_origins: ['HTTPS://Shop.Example:443/', 'http://localhost:8080', server.origin],
+      allowed_origins: ['HTTPS://Shop.Example:443/', 'http://localhost:8080', server.origin, 'http://Plain.Example:80'],
       greeting: 'Moi! Miten voimme auttaa?',
       color: '#aa0011',
     };
     let res = await api(server, ctx.token, 'POST', '/sites', body);
     const site = expectStatus(res, 201);
     assert.equal(site.name, 'Second shop');
-    assert.deepEqual(site.allowed_origins, ['https://shop.example', 'http://localhost:8080', server.origin]);
+    assert.deepEqual(site.allowed_origins, ['https://shop.example', 'http://localhost:8080', server.origin, 'http://plain.example']);
     assert.equal(site.greeting, body.greeting);
     assert.equal(site.color, '#aa0011');
     assert.equal(typeof site.key, 'string');

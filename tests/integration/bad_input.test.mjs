@@ -9,9 +9,11 @@ import {
 
 let server;
 let ctx;
+let idle; // a socket that never says hello; checked by the last test
 
 before(async () => {
   server = await startServer();
+  idle = await connectWs(server, { origin: server.origin, label: 'idle' });
   ctx = await demo(server);
 });
 
@@ -209,6 +211,20 @@ describe('WebSocket: refusals that close the socket', () => {
     assert.deepEqual(items.map((m) => m.body), ['small first']);
   });
 
+  it('a binary frame is refused (error frame or close) and stores nothing', async () => {
+    const v = await visitor(server, ctx.siteKey, { label: 'binary' });
+    const conv = (await v.sendMessage('text first')).conversation_id;
+    v.send(Buffer.from(JSON.stringify({ type: 'send', client_id: uid('bin'), body: 'sent as binary' })));
+    const outcome = await Promise.race([
+      v.next('error').then((f) => ({ error: f })),
+      v.closed.then((c) => ({ closed: c })),
+    ].map((p) => p.catch((e) => ({ failure: e }))));
+    assert.ok(outcome.error || (outcome.closed && ![1000, 1006].includes(outcome.closed.code)),
+      `binary frame not refused: ${JSON.stringify(outcome)}`);
+    assert.equal(v.received('ack').length, 1);
+    assert.deepEqual((await storedMessages(conv)).map((m) => m.body), ['text first']);
+  });
+
   it('a first frame that is not hello → unauthenticated, close 1008', async () => {
     for (const frame of [{ type: 'ping' }, { type: 'send', client_id: 'x1', body: 'hi' }, { type: 'sync', conversation_id: 1, after_seq: 0 }]) {
       const c = await connectWs(server, { origin: server.origin, label: 'no-hello' });
@@ -391,5 +407,15 @@ describe('REST: broken requests', () => {
       { name: 'Huge', allowed_origins: ['https://huge.example'], greeting: 'g'.repeat(70 * 1024) });
     expectStatus(res, 413, 'payload_too_large');
     assert.equal(expectStatus(await api(server, ctx.token, 'GET', '/sites'), 200).items.length, before);
+  });
+});
+
+describe('WebSocket: the hello deadline', () => {
+  it('a socket that never says hello is closed after about 10 seconds', async () => {
+    const left = Math.max(0, idle.openedAt + 15000 - Date.now());
+    await idle.waitClosed(left);
+    const after = idle.closedAt - idle.openedAt;
+    assert.ok(after >= 8000, `closed after only ${after} ms; hello is allowed 10 s`);
+    assert.equal(idle.received('welcome').length, 0);
   });
 });

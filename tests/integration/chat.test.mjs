@@ -70,11 +70,14 @@ describe('visitor ↔ agent conversation', () => {
     assert.equal(own.message.id, ack.message_id);
   });
 
-  it('agents are told about the new conversation', async () => {
-    const ev = await inbox.next((f) => f.type === 'conversation' && f.conversation.id === conversationId);
-    assert.equal(ev.conversation.status, 'open');
-    assert.equal(ev.conversation.contact_id, v.contact.id);
-    assert.equal(ev.conversation.site_id, ctx.site.id);
+  it('agents and the visitor are told about the new conversation', async () => {
+    for (const c of [inbox, v]) {
+      const ev = await c.next((f) => f.type === 'conversation' && f.conversation.id === conversationId);
+      assert.equal(ev.conversation.status, 'open', c.label);
+      assert.equal(ev.conversation.contact_id, v.contact.id);
+      assert.equal(ev.conversation.site_id, ctx.site.id);
+      assert.equal(ev.conversation.assignee_id, null);
+    }
   });
 
   it('the agent replies naming the conversation; the visitor receives it with seq 2', async () => {

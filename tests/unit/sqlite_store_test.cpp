@@ -243,6 +243,8 @@ TEST_P(StoreContract, Workspaces) {
     EXPECT_EQ(store().find_workspace_by_name("acme")->id, workspace.id);
     EXPECT_FALSE(store().find_workspace_by_name("other"));
     EXPECT_FALSE(store().find_workspace(workspace.id + 100));
+    // Names are unique; a clash is a caller error the store reports by throwing.
+    EXPECT_THROW(store().create_workspace("acme", 2'000), StoreError);
 }
 
 TEST_P(StoreContract, SiteCrud) {
@@ -272,6 +274,7 @@ TEST_P(StoreContract, SiteCrud) {
     EXPECT_EQ(sites[0].id, acme.site.id);
     EXPECT_EQ(sites[1].id, second.id);
     EXPECT_TRUE(sites[1].allowed_origins.empty());
+    EXPECT_THROW(store().create_site(second), StoreError);  // the key is taken
 
     core::Site changed = second;
     changed.name = "renamed";

@@ -240,8 +240,11 @@ std::optional<core::Conversation> load_conversation(Database& db, Id workspace_i
 
 std::optional<core::Conversation> load_active_conversation(Database& db, Id workspace_id,
                                                            Id site_id, Id contact_id) {
+    // Without statistics the planner prefers the per-site index to skip the sort,
+    // which scans a whole site; a contact has at most a few conversations.
     static const std::string sql = "SELECT " + conversation_columns +
-                                   " FROM conversations c WHERE c.contact_id = ? AND "
+                                   " FROM conversations c INDEXED BY conversations_contact "
+                                   "WHERE c.contact_id = ? AND "
                                    "c.site_id = ? AND c.status IN ('open', 'pending') AND "
                                    "c.workspace_id = ? ORDER BY c.updated_at DESC, c.id DESC "
                                    "LIMIT 1";

@@ -78,6 +78,8 @@ public:
     // Finishes every queued job, then joins the thread. Idempotent.
     void stop();
 
+    // Commits, completed jobs, the time each transaction took from BEGIN to the end of
+    // COMMIT, and queue_depth: jobs submitted whose completion has not run yet.
     StoreStats stats() const;
 
 private:

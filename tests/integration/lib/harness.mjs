@@ -317,6 +317,7 @@ export class WsClient {
   constructor(ws, label) {
     this.ws = ws;
     this.label = label;
+    this.openedAt = Date.now();
     this.frames = [];  // every frame ever received, in order
     this.buffer = [];  // received and not yet consumed by next()
     this.waiters = [];
@@ -335,6 +336,7 @@ export class WsClient {
     });
     ws.on('close', (code, reason) => {
       liveSockets.delete(ws);
+      this.closedAt = Date.now();
       this.closeInfo = { code, reason: reason.toString('utf8') };
       this._resolveClosed(this.closeInfo);
       this._pump();
@@ -443,7 +445,7 @@ export function connectWs(target, { origin, headers = {}, label = 'ws', timeoutM
       ws.terminate();
       reject(new Error(`${label}: WebSocket handshake with ${wsUrl} timed out`));
     }, timeoutMs + 500);
-    ws.once('open', () => { clearTimeout(timer); resolve(client); });
+    ws.once('open', () => { clearTimeout(timer); client.openedAt = Date.now(); resolve(client); });
     ws.once('unexpected-response', (req, res) => {
       clearTimeout(timer);
       reject(new Error(`${label}: WebSocket handshake refused with HTTP ${res.statusCode}`));

@@ -1,0 +1,38 @@
+// Browser helpers for Juttu's end-to-end tests: Debian's Chromium driven by
+// playwright-core (never a downloaded browser). Screenshots go to test-results/.
+import { after } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { REPO_ROOT } from '../../integration/lib/harness.mjs';
+
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+const browsers = new Set();
+
+after(async () => {
+  await Promise.all([...browsers].map((b) => b.close().catch(() => {})));
+  browsers.clear();
+});
+
+// Launches headless Chromium with the flags this machine needs (no sandbox as root,
+// no background networking: the network is closed).
+export async function launchBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
+    ],
+  });
+  browsers.add(browser);
+  return browser;
+}
+
+// Saves a full-page screenshot as test-results/screenshots/NAME.png and returns the path.
+export async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
