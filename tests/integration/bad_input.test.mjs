@@ -239,6 +239,31 @@ describe('WebSocket: refusals that close the socket', () => {
     }
   });
 
+  it('a malformed hello is refused with bad_frame and never welcomed', async () => {
+    const cases = [
+      { type: 'hello', role: 'root', token: ctx.token },
+      { type: 'hello', role: 5, site_key: ctx.siteKey },
+      { type: 'hello', role: 'visitor', site_key: 12345 },
+      { type: 'hello', role: 'visitor', site_key: { $gt: '' } },
+      { type: 'hello', role: 'visitor', site_key: ctx.siteKey, contact_token: 42 },
+      { type: 'hello', role: 'agent', token: { $gt: '' } },
+      { type: 'hello', site_key: ctx.siteKey },
+    ];
+    for (const frame of cases) {
+      const c = await connectWs(server, { origin: server.origin, label: 'bad-hello' });
+      c.send(frame);
+      const err = await c.next((f) => f.type === 'error' || f.type === 'welcome');
+      assert.equal(err.type, 'error', `${JSON.stringify(frame)} was welcomed`);
+      assert.equal(err.code, 'bad_frame', `${JSON.stringify(frame)} → ${JSON.stringify(err)}`);
+      c.terminate();
+    }
+    // An agent hello without a token cannot succeed either.
+    const c = await connectWs(server, { label: 'tokenless' });
+    c.send({ type: 'hello', role: 'agent' });
+    const err = await c.next((f) => f.type === 'error' || f.type === 'welcome');
+    assert.ok(err.type === 'error' && ['bad_frame', 'bad_token'].includes(err.code), JSON.stringify(err));
+  });
+
   it('an unknown site key → unknown_site, close 1008', async () => {
     const c = await connectWs(server, { origin: server.origin, label: 'unknown-site' });
     await expectError(c, { type: 'hello', role: 'visitor', site_key: 's_no_such_site_key_0000' }, 'unknown_site', { closeCode: 1008 });
@@ -345,6 +370,10 @@ describe('REST: broken requests', () => {
       expectStatus(res, 400, 'validation_failed');
     }
 
+    for (const patch of [{ disabled: 'yes' }, { role: 'root' }, { name: 5 }, { password: 'short' }]) {
+      res = await api(server, ctx.token, 'PATCH', `/agents/${ctx.admin.agent.id}`, patch);
+      expectStatus(res, 400, 'validation_failed');
+    }
     res = await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { color: 'nope' });
     expectStatus(res, 400, 'validation_failed');
     res = await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { allowed_origins: [{ $gt: '' }] });

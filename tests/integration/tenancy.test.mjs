@@ -143,6 +143,14 @@ describe('REST: agent B cannot touch workspace A', () => {
     assert.ok(inboxA.isOpen);
   });
 
+  it('cannot take an e-mail address used in A (logins are by e-mail alone)', async () => {
+    const res = await api(server, B.token, 'POST', '/agents', { email: 'admin@example.com', name: 'Impostor', password: 'impostor-pass-1' });
+    expectStatus(res, 409, 'conflict');
+    const again = await login(server, 'admin@example.com', undefined);
+    assert.equal(again.agent.id, A.admin.agent.id);
+    assert.equal(again.agent.workspace_id, A.admin.agent.workspace_id);
+  });
+
   it('cannot assign its own conversation to an agent of A', async () => {
     const res = await api(server, B.token, 'POST', `/conversations/${convB}/assign`, { agent_id: A.admin.agent.id });
     assert.ok([400, 404].includes(res.status), `${res.status} ${res.text}`);
