@@ -36,8 +36,7 @@ void EventPublisher::conversation_changed(const core::Conversation& conversation
 
 void EventPublisher::typing(const core::Conversation& conversation,
                             const services::Author& author, bool active) {
-    auto who = author_json(author.kind, author.id);
-    who["name"] = author.name;
+    auto who = author_json(author.kind, author.id, author.name);
     const auto event = frame({{"type", "typing"},
                               {"conversation_id", conversation.id},
                               {"author", std::move(who)},
@@ -67,6 +66,12 @@ void EventPublisher::page_viewed(const core::PageView& view) {
                                                               {"title", view.title},
                                                               {"referrer", view.referrer},
                                                               {"at", view.at}}));
+}
+
+void EventPublisher::contact_changed(const core::Contact& contact) {
+    metrics_.events_published.fetch_add(1, std::memory_order_relaxed);
+    bus_.publish(topics::workspace(contact.workspace_id),
+                 frame({{"type", "contact"}, {"contact", to_json(contact)}}));
 }
 
 void EventPublisher::sessions_revoked(const std::vector<core::Id>& session_ids) {

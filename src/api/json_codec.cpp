@@ -66,8 +66,11 @@ json::object to_json(const core::Conversation& conversation) {
             {"closed_at", optional_id(conversation.closed_at)}};
 }
 
-json::object author_json(core::AuthorKind kind, std::optional<core::Id> id) {
-    return {{"kind", core::to_string(kind)}, {"id", optional_id(id)}};
+json::object author_json(core::AuthorKind kind, std::optional<core::Id> id,
+                         std::optional<std::string_view> name) {
+    json::object author{{"kind", core::to_string(kind)}, {"id", optional_id(id)}};
+    if (name) author["name"] = *name;
+    return author;
 }
 
 json::object to_json(const core::Message& message) {
@@ -75,7 +78,7 @@ json::object to_json(const core::Message& message) {
             {"conversation_id", message.conversation_id},
             {"seq", message.seq},
             {"client_id", message.client_id},
-            {"author", author_json(message.author_kind, message.author_id)},
+            {"author", author_json(message.author_kind, message.author_id, message.author_name)},
             {"body", message.body},
             {"created_at", message.created_at}};
 }

@@ -25,7 +25,8 @@ json::object to_json(const core::Conversation& conversation);
 json::object to_json(const core::Message& message);
 json::object to_json(const core::PageView& view);
 json::object to_json(const core::ReadMark& mark);
-json::object author_json(core::AuthorKind kind, std::optional<core::Id> id);
+json::object author_json(core::AuthorKind kind, std::optional<core::Id> id,
+                         std::optional<std::string_view> name = std::nullopt);
 
 template <class T>
 json::array to_json_array(const std::vector<T>& items) {

@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::uint16_t close_policy = 1008;
 constexpr int default_sync_limit = 200;
+constexpr auto hello_timeout = std::chrono::seconds(10);
 
 std::string_view frame_code(core::ErrorCode code) {
     using core::ErrorCode;
@@ -47,16 +48,31 @@ json::object ack_json(const store::AppendResult& appended) {
 std::shared_ptr<net::WsHandler> RealtimeGateway::make(
     std::shared_ptr<net::WsConnection> connection, const net::Request& upgrade) {
     std::string origin(upgrade[boost::beast::http::field::origin]);
-    return std::make_shared<RealtimeConnection>(deps_, std::move(connection), std::move(origin));
+    std::string user_agent(upgrade[boost::beast::http::field::user_agent].substr(0, 300));
+    auto handler = std::make_shared<RealtimeConnection>(deps_, std::move(connection),
+                                                        std::move(origin), std::move(user_agent));
+    handler->start();
+    return handler;
 }
 
 RealtimeConnection::RealtimeConnection(RealtimeDeps deps,
                                        std::shared_ptr<net::WsConnection> connection,
-                                       std::string origin)
+                                       std::string origin, std::string user_agent)
     : deps_(deps),
       connection_(std::move(connection)),
       strand_(boost::asio::make_strand(deps.pool.get_executor())),
-      origin_(std::move(origin)) {}
+      origin_(std::move(origin)),
+      user_agent_(std::move(user_agent)),
+      hello_deadline_(strand_) {}
+
+void RealtimeConnection::start() {
+    hello_deadline_.expires_after(hello_timeout);
+    hello_deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec && self->phase_ == Phase::awaiting_hello) {
+            self->refuse("unauthenticated", "no hello within 10 seconds");
+        }
+    });
+}
 
 void RealtimeConnection::on_text(std::string frame) {
     deps_.metrics.frames_received.fetch_add(1, std::memory_order_relaxed);
@@ -68,6 +84,7 @@ void RealtimeConnection::on_text(std::string frame) {
 void RealtimeConnection::on_closed() {
     boost::asio::post(strand_, [self = shared_from_this()] {
         self->phase_ = Phase::closed;
+        self->hello_deadline_.cancel();
         for (const auto& topic : self->topics_) self->deps_.bus.unsubscribe(topic, self.get());
         self->topics_.clear();
     });
@@ -107,6 +124,8 @@ void RealtimeConnection::dispatch(const std::string& type, const json::object& f
     if (type == "typing") return on_typing(frame);
     if (type == "read") return on_read(frame);
     if (type == "page_view") return on_page_view(frame);
+    if (type == "identify") return on_identify(frame);
+    if (type == "attributes") return on_attributes(frame);
     if (type == "ping") return send({{"type", "pong"}});
     deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
     send_error("unknown_type", "unknown frame type '" + type.substr(0, 40) + "'", type.substr(0, 40));
@@ -129,8 +148,18 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
     auto site_key = in.text("site_key", true, 100);
     auto contact_token = in.text("contact_token", false, 200);
     if (!in.ok()) return refuse("bad_frame", in.error());
-    auto welcome =
-        deps_.chat.connect_visitor(*site_key, origin_, contact_token.value_or(std::string()));
+    std::map<std::string, std::string> context;
+    if (!user_agent_.empty()) context["user_agent"] = user_agent_;
+    if (const auto* given = frame.if_contains("context")) {
+        if (!given->is_object()) return refuse("bad_frame", "field 'context' must be an object");
+        FieldReader fields(given->get_object());
+        for (const char* key : {"language", "timezone", "screen"}) {
+            if (auto value = fields.text(key, false, 100)) context[key] = *value;
+        }
+        if (!fields.ok()) return refuse("bad_frame", "context: " + fields.error());
+    }
+    auto welcome = deps_.chat.connect_visitor(*site_key, origin_,
+                                              contact_token.value_or(std::string()), context);
     if (!welcome.ok()) {
         return refuse(frame_code(welcome.error().code), welcome.error().message);
     }
@@ -139,6 +168,7 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
                                          w.contact.id, w.site.id, w.contact.name};
     subscribe(topics::contact(w.contact.id));
     phase_ = Phase::ready;
+    hello_deadline_.cancel();
     json::value conversation = nullptr;
     if (w.conversation) conversation = to_json(*w.conversation);
     send({{"type", "welcome"},
@@ -163,6 +193,7 @@ void RealtimeConnection::hello_agent(const json::object& frame) {
     if (!deps_.auth.authenticate(*token).ok()) return refuse("bad_token", "the session was revoked");
     participant_ = services::Participant::of(agent);
     phase_ = Phase::ready;
+    hello_deadline_.cancel();
     auto workspace = json::object{{"id", agent.workspace_id}};
     if (auto found = deps_.auth.workspace(agent.workspace_id)) workspace = to_json(*found);
     send({{"type", "welcome"},
@@ -225,10 +256,46 @@ void RealtimeConnection::on_read(const json::object& frame) {
     if (!marked.ok()) send_error(marked.error(), "read");
 }
 
-void RealtimeConnection::on_page_view(const json::object& frame) {
-    if (participant_->kind != core::AuthorKind::visitor) {
-        return send_error("bad_frame", "page_view is sent by visitors", "page_view");
+bool RealtimeConnection::require_visitor(std::string_view type) {
+    if (participant_->kind == core::AuthorKind::visitor) return true;
+    send_error("bad_frame", std::string(type) + " is sent by visitors", type);
+    return false;
+}
+
+void RealtimeConnection::on_identify(const json::object& frame) {
+    if (!require_visitor("identify")) return;
+    FieldReader in(frame);
+    auto name = in.text("name", false, 1000);
+    auto email = in.text("email", false, 1000);
+    if (!in.ok()) return send_error("bad_frame", in.error(), "identify");
+    auto contact = deps_.chat.identify(*participant_, std::move(name), std::move(email));
+    if (!contact.ok()) return send_error(contact.error(), "identify");
+    participant_->name = contact.value().name;  // names the visitor's next messages
+}
+
+void RealtimeConnection::on_attributes(const json::object& frame) {
+    if (!require_visitor("attributes")) return;
+    const auto* given = frame.if_contains("attributes");
+    if (given == nullptr || !given->is_object()) {
+        return send_error("bad_frame", "field 'attributes' must be an object", "attributes");
     }
+    std::map<std::string, std::optional<std::string>> changes;
+    for (const auto& [key, value] : given->get_object()) {
+        if (value.is_null()) {
+            changes[std::string(key)] = std::nullopt;
+        } else if (value.is_string()) {
+            changes[std::string(key)] = std::string(value.get_string());
+        } else {
+            return send_error("bad_frame", "attribute values must be strings or null",
+                              "attributes");
+        }
+    }
+    auto contact = deps_.chat.set_attributes(*participant_, changes);
+    if (!contact.ok()) send_error(contact.error(), "attributes");
+}
+
+void RealtimeConnection::on_page_view(const json::object& frame) {
+    if (!require_visitor("page_view")) return;
     FieldReader in(frame);
     auto url = in.text("url", true, core::limits::url_bytes);
     auto title = in.text("title", false, core::limits::title_bytes);

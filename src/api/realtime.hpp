@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
@@ -45,8 +46,10 @@ class RealtimeConnection final : public net::WsHandler,
                                  public std::enable_shared_from_this<RealtimeConnection> {
 public:
     RealtimeConnection(RealtimeDeps deps, std::shared_ptr<net::WsConnection> connection,
-                       std::string origin);
+                       std::string origin, std::string user_agent);
 
+    // Starts the hello deadline; call once, right after construction.
+    void start();
     void on_text(std::string frame) override;
     void on_closed() override;
     void deliver(const bus::Frame& frame) override;
@@ -65,6 +68,10 @@ private:
     void on_typing(const boost::json::object& frame);
     void on_read(const boost::json::object& frame);
     void on_page_view(const boost::json::object& frame);
+    void on_identify(const boost::json::object& frame);
+    void on_attributes(const boost::json::object& frame);
+    // Visitor-only frames answer an error for agents; true when the sender is a visitor.
+    bool require_visitor(std::string_view type);
 
     void subscribe(const std::string& topic);
     void send(const boost::json::object& frame);
@@ -77,9 +84,11 @@ private:
     std::shared_ptr<net::WsConnection> connection_;
     boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
     std::string origin_;
+    std::string user_agent_;
     Phase phase_ = Phase::awaiting_hello;
     std::optional<services::Participant> participant_;
     std::vector<std::string> topics_;
+    boost::asio::steady_timer hello_deadline_;
 };
 
 }  // namespace juttu::api

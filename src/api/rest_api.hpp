@@ -84,6 +84,7 @@ private:
     Reply me(Call& call);
     Reply change_password(Call& call);
     Reply openapi(Call& call);
+    Reply demo_site(Call& call);
 
     Reply list_conversations(Call& call);
     Reply get_conversation(Call& call);

@@ -1,8 +1,12 @@
 // The REST handlers: parse the call, invoke a service, serialise its answer.
+#include <algorithm>
 #include <charconv>
+
+#include <boost/beast/http/field.hpp>
 
 #include "api/json_codec.hpp"
 #include "api/rest_api.hpp"
+#include "core/validation.hpp"
 
 namespace juttu::api {
 
@@ -142,6 +146,25 @@ Reply RestApi::change_password(Call& call) {
     auto changed = deps_.auth.change_password(*call.session, *current, *next);
     if (!changed.ok()) return error_reply(changed.error());
     return no_content();
+}
+
+// The demo page (/demo/, served by Juttu itself) needs the key of the site that the
+// first start created. Site keys are public (every shop page embeds one); this only
+// answers for the Demo workspace's "Demo shop", and only to a page on one of its origins.
+Reply RestApi::demo_site(Call& call) {
+    const auto host = call.request[http::field::host];
+    auto workspace = deps_.admin.find_workspace("Demo");
+    if (workspace.ok()) {
+        for (const auto& site : deps_.admin.list_sites(workspace.value().id)) {
+            if (site.name != "Demo shop") continue;
+            const auto& origins = site.allowed_origins;
+            const auto own = core::normalize_origin("http://" + std::string(host));
+            if (own && std::find(origins.begin(), origins.end(), *own) != origins.end()) {
+                return ok(json::object{{"key", site.key}});
+            }
+        }
+    }
+    return error_reply(http::status::not_found, "not_found", "no demo site for this host");
 }
 
 // --- conversations and contacts ---

@@ -12,6 +12,7 @@ public:
     void typing(const core::Conversation&, const services::Author&, bool) override {}
     void read_marked(const core::Conversation&, const core::ReadMark&) override {}
     void page_viewed(const core::PageView&) override {}
+    void contact_changed(const core::Contact&) override {}
     void sessions_revoked(const std::vector<core::Id>&) override {}
     void agent_revoked(core::Id) override {}
 };

@@ -90,6 +90,7 @@ struct Message {
     std::string client_id;
     AuthorKind author_kind = AuthorKind::visitor;
     std::optional<Id> author_id;  // contact id for visitors, agent id for agents
+    std::string author_name;      // as it was when the message was written
     std::string body;
     TimeMs created_at = 0;
 };

@@ -45,6 +45,7 @@ struct NewMessage {
     std::string client_id;
     core::AuthorKind author_kind = core::AuthorKind::visitor;
     std::optional<Id> author_id;
+    std::string author_name;
     std::string body;
     TimeMs at = 0;
 };

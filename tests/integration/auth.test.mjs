@@ -181,7 +181,7 @@ describe('admins revoking agents', () => {
 });
 
 describe('roles', () => {
-  it('a non-admin agent gets 403 on admin endpoints and changes nothing', async () => {
+  it('a non-admin agent gets 403 on changes to sites and agents, and changes nothing', async () => {
     const plain = await createAgent(server.url, ctx.token, { role: 'agent' });
     const sitesBefore = expectStatus(await api(server, ctx.token, 'GET', '/sites'), 200).items;
     const agentsBefore = expectStatus(await api(server, ctx.token, 'GET', '/agents'), 200).items;
@@ -191,12 +191,14 @@ describe('roles', () => {
     expectStatus(await api(server, t, 'PATCH', `/sites/${ctx.site.id}`, { name: 'Renamed' }), 403, 'forbidden');
     expectStatus(await api(server, t, 'DELETE', `/sites/${ctx.site.id}`), 403, 'forbidden');
     expectStatus(await api(server, t, 'POST', '/agents', { email: 'sneaky@example.com', name: 'S', password: 'sneaky-pass-1', role: 'admin' }), 403, 'forbidden');
-    expectStatus(await api(server, t, 'GET', '/agents'), 403, 'forbidden');
-    expectStatus(await api(server, t, 'GET', `/agents/${ctx.admin.agent.id}`), 403, 'forbidden');
     expectStatus(await api(server, t, 'PATCH', `/agents/${plain.agent.id}`, { role: 'admin' }), 403, 'forbidden');
     expectStatus(await api(server, t, 'DELETE', `/agents/${ctx.admin.agent.id}`), 403, 'forbidden');
 
-    // Reading sites and working conversations is fine.
+    // Reading sites and agents (the people to assign to) and working conversations is fine.
+    const agents = expectStatus(await api(server, t, 'GET', '/agents'), 200);
+    assert.ok(agents.items.some((a) => a.id === ctx.admin.agent.id));
+    assert.ok(!/password|argon2|hash/i.test(JSON.stringify(agents)));
+    assert.equal(expectStatus(await api(server, t, 'GET', `/agents/${ctx.admin.agent.id}`), 200).email, ADMIN_EMAIL);
     expectStatus(await api(server, t, 'GET', '/sites'), 200);
     expectStatus(await api(server, t, 'GET', `/sites/${ctx.site.id}`), 200);
     expectStatus(await api(server, t, 'GET', '/conversations'), 200);

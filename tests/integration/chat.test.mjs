@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, demo, api, expectStatus, visitor, agent, createAgent, uid, eventually,
+  startServer, demo, api, expectStatus, visitor, agent, connectWs, createAgent, uid, eventually,
 } from './lib/harness.mjs';
 
 let server;
@@ -59,7 +59,7 @@ describe('visitor ↔ agent conversation', () => {
     conversationId = ack.conversation_id;
 
     const ev = await inbox.next(isMessage(1, conversationId));
-    assert.deepEqual(ev.message.author, { kind: 'visitor', id: v.contact.id });
+    assert.deepEqual(ev.message.author, { kind: 'visitor', id: v.contact.id, name: '' });
     assert.equal(ev.message.body, 'Where is my order?');
     assert.equal(ev.message.client_id, clientId);
     assert.equal(ev.message.id, ack.message_id);
@@ -89,7 +89,7 @@ describe('visitor ↔ agent conversation', () => {
     assert.equal(ack.duplicate, false);
 
     const ev = await v.next(isMessage(2, conversationId));
-    assert.deepEqual(ev.message.author, { kind: 'agent', id: ctx.admin.agent.id });
+    assert.deepEqual(ev.message.author, { kind: 'agent', id: ctx.admin.agent.id, name: ctx.admin.agent.name });
     assert.equal(ev.message.body, 'Let me check.');
     assert.equal(ev.message.id, ack.message_id);
     await inbox.next(isMessage(2, conversationId));
@@ -149,7 +149,7 @@ describe('fan-out to every connection', () => {
     for (const c of all) {
       const ev = await c.next(isMessage(2, conv));
       assert.equal(ev.message.body, 'second, from tab 2', c.label);
-      assert.deepEqual(ev.message.author, { kind: 'visitor', id: tab1.contact.id });
+      assert.deepEqual(ev.message.author, { kind: 'visitor', id: tab1.contact.id, name: '' });
     }
 
     const ack3 = await agent2.sendMessage('reply from agent 2', { conversation_id: conv });
@@ -157,7 +157,7 @@ describe('fan-out to every connection', () => {
     for (const c of all) {
       const ev = await c.next(isMessage(3, conv));
       assert.equal(ev.message.body, 'reply from agent 2', c.label);
-      assert.deepEqual(ev.message.author, { kind: 'agent', id: second.agent.id });
+      assert.deepEqual(ev.message.author, { kind: 'agent', id: second.agent.id, name: second.agent.name });
     }
 
     const ack4 = await agent1.sendMessage('reply from agent 1', { conversation_id: conv });
@@ -301,6 +301,108 @@ describe('page views', () => {
     assert.equal(typeof pv.at, 'number');
     await v.close();
     await inbox.close();
+  });
+});
+
+describe('who the visitor is', () => {
+  it('hello context and the User-Agent are kept in the contact\'s attributes', async () => {
+    const context = { language: 'fi-FI', timezone: 'Europe/Helsinki', screen: '390x844' };
+    const v = await visitor(server, ctx.siteKey, { context, headers: { 'User-Agent': 'JuttuTest/1.0 (integration)' }, label: 'contextual' });
+    const contact = expectStatus(await api(server, ctx.token, 'GET', `/contacts/${v.contact.id}`), 200).contact;
+    assert.equal(contact.attributes.language, 'fi-FI');
+    assert.equal(contact.attributes.timezone, 'Europe/Helsinki');
+    assert.equal(contact.attributes.screen, '390x844');
+    assert.equal(contact.attributes.user_agent, 'JuttuTest/1.0 (integration)');
+    await v.close();
+  });
+
+  it('a hello with a bad context is refused', async () => {
+    for (const context of [{ language: 'x'.repeat(101) }, { language: 5 }, 'fi-FI']) {
+      const c = await connectWs(server, { origin: server.origin, label: 'bad-context' });
+      c.send({ type: 'hello', role: 'visitor', site_key: ctx.siteKey, context });
+      const f = await c.next((x) => x.type === 'error' || x.type === 'welcome');
+      assert.equal(f.type, 'error', `context ${JSON.stringify(context).slice(0, 50)} was accepted`);
+      assert.equal(f.code, 'bad_frame');
+      c.terminate();
+    }
+  });
+
+  it('identify and attributes update the contact; agents receive it; later messages carry the name', async () => {
+    const inbox = await agent(server, ctx.token, { label: 'inbox' });
+    const v = await visitor(server, ctx.siteKey, { context: { language: 'en-GB' }, label: 'identifying' });
+    const before = await v.sendMessage('anonymous so far');
+    const anon = await inbox.next(isMessage(1, before.conversation_id));
+    assert.equal(anon.message.author.name, '');
+
+    v.send({ type: 'identify', name: 'Maija Meikäläinen', email: 'maija@example.com' });
+    const ev = await inbox.next({ type: 'contact', contact: { id: v.contact.id, name: 'Maija Meikäläinen' } });
+    assert.equal(ev.contact.email, 'maija@example.com');
+    assert.equal(ev.contact.site_id, ctx.site.id);
+    assert.equal(ev.contact.attributes.language, 'en-GB');
+
+    v.send({ type: 'attributes', attributes: { cart_total: '59.90 EUR', plan: 'pro' } });
+    const ev2 = await inbox.next({ type: 'contact', contact: { id: v.contact.id, attributes: { plan: 'pro' } } });
+    assert.equal(ev2.contact.attributes.cart_total, '59.90 EUR');
+    assert.equal(ev2.contact.attributes.language, 'en-GB', 'attributes merge, they do not replace');
+    assert.equal(ev2.contact.name, 'Maija Meikäläinen');
+
+    // null removes a key; other keys stay.
+    v.send({ type: 'attributes', attributes: { plan: null, cart_total: '0 EUR' } });
+    const ev3 = await inbox.next({ type: 'contact', contact: { id: v.contact.id, attributes: { cart_total: '0 EUR' } } });
+    assert.ok(!('plan' in ev3.contact.attributes), JSON.stringify(ev3.contact.attributes));
+    assert.equal(ev3.contact.attributes.language, 'en-GB');
+
+    // Each field of identify is optional: a name alone keeps the email.
+    v.send({ type: 'identify', name: 'Maija M.' });
+    const ev4 = await inbox.next({ type: 'contact', contact: { id: v.contact.id, name: 'Maija M.' } });
+    assert.equal(ev4.contact.email, 'maija@example.com');
+
+    const stored = expectStatus(await api(server, ctx.token, 'GET', `/contacts/${v.contact.id}`), 200).contact;
+    assert.equal(stored.name, 'Maija M.');
+    assert.equal(stored.email, 'maija@example.com');
+    assert.deepEqual(stored.attributes, ev4.contact.attributes);
+
+    const after = await v.sendMessage('now you know me');
+    const named = await inbox.next(isMessage(2, after.conversation_id));
+    assert.deepEqual(named.message.author, { kind: 'visitor', id: v.contact.id, name: 'Maija M.' });
+    await v.close();
+    await inbox.close();
+  });
+
+  it('bad identify and attributes frames → bad_frame, nothing changes', async () => {
+    const v = await visitor(server, ctx.siteKey, { label: 'bad-identity' });
+    const bad = [
+      { type: 'identify', name: 5 },
+      { type: 'identify', name: 'n'.repeat(201) },
+      { type: 'identify', email: { $gt: '' } },
+      { type: 'attributes' },
+      { type: 'attributes', attributes: 'plan=pro' },
+      { type: 'attributes', attributes: ['pro'] },
+      { type: 'attributes', attributes: { plan: 5 } },
+      { type: 'attributes', attributes: { plan: { $gt: '' } } },
+      { type: 'attributes', attributes: { ['k'.repeat(65)]: 'v' } },
+      { type: 'attributes', attributes: { big: 'v'.repeat(1001) } },
+      { type: 'attributes', attributes: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`key${i}`, 'v'])) },
+    ];
+    for (const frame of bad) {
+      v.send(frame);
+      const err = await v.next('error');
+      assert.equal(err.code, 'bad_frame', `${JSON.stringify(frame).slice(0, 80)} → ${JSON.stringify(err)}`);
+      assert.equal(err.ref, frame.type);
+    }
+    const contact = expectStatus(await api(server, ctx.token, 'GET', `/contacts/${v.contact.id}`), 200).contact;
+    assert.equal(contact.name, '');
+    assert.equal(contact.email, '');
+    for (const k of Object.keys(contact.attributes)) {
+      assert.ok(['language', 'timezone', 'screen', 'user_agent'].includes(k), `unexpected attribute ${k}`);
+    }
+    // An agent cannot use the visitor-only frames.
+    const a = await agent(server, ctx.token, { label: 'agent-identify' });
+    a.send({ type: 'identify', name: 'Not a visitor' });
+    const err = await a.next('error');
+    assert.ok(['bad_frame', 'unknown_type'].includes(err.code), JSON.stringify(err));
+    await a.close();
+    await v.close();
   });
 });
 

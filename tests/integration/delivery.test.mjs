@@ -160,6 +160,54 @@ describe('resuming after a reconnect', () => {
   });
 });
 
+describe('slow consumers', () => {
+  it('a client that does not read is closed with 1013 and resumes with sync', async () => {
+    const inbox = await agent(server, ctx.token, { label: 'flooder' });
+    const v = await visitor(server, ctx.siteKey, { label: 'sleeper' });
+    const { conversation_id: conv } = await v.sendMessage('I will stop reading now');
+    v.pauseReading();
+    // ~30 MB of events: far more than the kernel buffers plus the 1,024-frame queue.
+    const body = 'z'.repeat(9_900);
+    const total = 3000;
+    for (let sent = 0; sent < total;) {
+      let last;
+      for (let i = 0; i < 50; i++, sent++) {
+        last = uid('flood');
+        inbox.send({ type: 'send', client_id: last, conversation_id: conv, body });
+      }
+      const ack = await inbox.next((f) => (f.type === 'ack' && f.client_id === last) || f.type === 'error', 15000);
+      assert.equal(ack.type, 'ack', JSON.stringify(ack));
+      inbox.forget();
+    }
+    assert.ok(inbox.isOpen, 'the agent that kept reading was closed');
+    v.resumeReading();
+    const { code } = await v.waitClosed(10000);
+    assert.equal(code, 1013);
+
+    // What it got before the close is a gap-free prefix; sync brings the rest.
+    const got = v.received((f) => f.type === 'message' && f.conversation_id === conv).map((f) => f.message.seq);
+    got.forEach((seq, i) => assert.equal(seq, got[0] + i, 'events arrived out of order or with gaps'));
+    let after = got.length ? got.at(-1) : 1;
+    v.forget();
+    const back = await visitor(server, ctx.siteKey, { contactToken: v.contactToken, label: 'sleeper-back' });
+    assert.equal(back.conversation.last_seq, total + 1);
+    const missed = [];
+    for (let i = 0; i < 20; i++) {
+      back.send({ type: 'sync', conversation_id: conv, after_seq: after, limit: 500 });
+      const h = await back.next({ type: 'history', conversation_id: conv }, 10000);
+      missed.push(...h.messages.map((m) => m.seq));
+      back.forget();
+      if (!h.has_more) break;
+      after = h.messages.at(-1).seq;
+    }
+    const firstMissed = (got.length ? got.at(-1) : 1) + 1;
+    assert.equal(missed.length, total + 2 - firstMissed);
+    missed.forEach((seq, i) => assert.equal(seq, firstMissed + i));
+    await back.close();
+    await inbox.close();
+  });
+});
+
 describe('durability', () => {
   it('every acknowledged message survives kill -9, with its seq', async () => {
     const srv = await startServer();

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  startServer, demo, api, expectStatus, visitor, agent, expectError, login, createAgent, runCli, cliOk,
-  eventually, tempDir, uid, REPO_ROOT, ADMIN_EMAIL, ADMIN_PASSWORD,
+  startServer, demo, api, rawRequest, expectStatus, visitor, agent, expectError, login, createAgent, runCli, cliOk,
+  eventually, tempDir, uid, REPO_ROOT, ADMIN_EMAIL,
 } from './lib/harness.mjs';
 
 let server;
@@ -330,6 +330,21 @@ describe('conversation events', () => {
     await again.close();
     await v.close();
     await inbox.close();
+  });
+});
+
+describe('demo page support', () => {
+  it('GET /api/v1/demo/site gives the Demo shop\'s key only to a Host among its origins', async () => {
+    const res = await api(server, null, 'GET', '/demo/site');
+    assert.deepEqual(expectStatus(res, 200), { key: ctx.siteKey });
+    const port = new URL(server.url).port;
+    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.2:${port}`]) {
+      const other = await rawRequest(server, 'GET', '/api/v1/demo/site', { headers: { Host: host } });
+      assert.equal(other.status, 404, `Host ${host}: ${other.status} ${other.text}`);
+      assert.ok(!other.text.includes(ctx.siteKey), `Host ${host} got the key`);
+    }
+    const same = await rawRequest(server, 'GET', '/api/v1/demo/site', { headers: { Host: `127.0.0.1:${port}` } });
+    assert.equal(same.status, 200, same.text);
   });
 });
 

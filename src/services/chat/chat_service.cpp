@@ -53,9 +53,9 @@ Participant Participant::of(const core::Agent& agent) {
 ChatService::ChatService(store::Store& store, EventSink& events, const core::Clock& clock)
     : store_(store), events_(events), clock_(clock) {}
 
-core::Result<VisitorWelcome> ChatService::connect_visitor(std::string_view site_key,
-                                                          std::string_view origin,
-                                                          std::string_view contact_token) {
+core::Result<VisitorWelcome> ChatService::connect_visitor(
+    std::string_view site_key, std::string_view origin, std::string_view contact_token,
+    const std::map<std::string, std::string>& context) {
     auto site = store_.find_site_by_key(std::string(site_key));
     if (!site) return fail(ErrorCode::unknown_site, "no site has this key");
     const auto normalized = core::normalize_origin(origin);
@@ -77,6 +77,13 @@ core::Result<VisitorWelcome> ChatService::connect_visitor(std::string_view site_
         contact = store_.create_contact(site->workspace_id, site->id,
                                         sha256_hex(welcome.contact_token), now);
     }
+    bool context_changed = false;
+    for (const auto& [key, value] : context) {
+        auto& slot = contact->attributes[key];
+        context_changed = context_changed || slot != value;
+        slot = value;
+    }
+    if (context_changed) store_.update_contact(*contact);
     welcome.contact = *contact;
     welcome.conversation = store_.find_active_conversation(site->workspace_id, site->id, contact->id);
     return welcome;
@@ -91,6 +98,7 @@ void ChatService::send(const Participant& author, SendRequest request, SendDone 
     message.workspace_id = author.workspace_id;
     message.author_kind = author.kind;
     message.author_id = author.id;
+    message.author_name = author.name;
     message.client_id = std::move(request.client_id);
     message.body = std::move(request.body);
     message.at = clock_.now_ms();
@@ -111,6 +119,58 @@ void ChatService::send(const Participant& author, SendRequest request, SendDone 
         if (created) events_.conversation_changed(conversation);
         events_.message_added(conversation, stored_message);
     });
+}
+
+core::Result<core::Contact> ChatService::update_contact(core::Contact contact) {
+    if (!store_.update_contact(contact)) return fail(ErrorCode::not_found, "no such contact");
+    events_.contact_changed(contact);
+    return contact;
+}
+
+core::Result<core::Contact> ChatService::identify(const Participant& visitor,
+                                                  std::optional<std::string> name,
+                                                  std::optional<std::string> email) {
+    auto contact = store_.find_contact(visitor.workspace_id, visitor.id);
+    if (!contact) return fail(ErrorCode::not_found, "no such contact");
+    if (name) {
+        if (name->size() > core::limits::name_bytes || !core::is_valid_utf8(*name)) {
+            return fail(ErrorCode::validation_failed, "name must be at most 200 bytes of text");
+        }
+        contact->name = *name;
+    }
+    if (email) {
+        auto normalized = core::normalize_email(*email);
+        if (!normalized && !email->empty()) {
+            return fail(ErrorCode::validation_failed, "email is not a valid address");
+        }
+        contact->email = normalized.value_or("");
+    }
+    return update_contact(std::move(*contact));
+}
+
+core::Result<core::Contact> ChatService::set_attributes(
+    const Participant& visitor, const std::map<std::string, std::optional<std::string>>& changes) {
+    auto contact = store_.find_contact(visitor.workspace_id, visitor.id);
+    if (!contact) return fail(ErrorCode::not_found, "no such contact");
+    for (const auto& [key, value] : changes) {
+        if (key.empty() || !core::is_valid_utf8(key) ||
+            core::utf8_length(key) > max_attribute_key_chars) {
+            return fail(ErrorCode::validation_failed, "attribute names are 1-64 characters");
+        }
+        if (!value) {
+            contact->attributes.erase(key);
+            continue;
+        }
+        if (value->size() > max_attribute_value_bytes || !core::is_valid_utf8(*value)) {
+            return fail(ErrorCode::validation_failed,
+                        "attribute values are at most 1000 bytes of text");
+        }
+        contact->attributes[key] = *value;
+    }
+    if (contact->attributes.size() > max_attributes) {
+        return fail(ErrorCode::validation_failed, "a contact has at most 50 attributes");
+    }
+    return update_contact(std::move(*contact));
 }
 
 core::Result<core::Conversation> ChatService::accessible(const Participant& who,

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,9 +75,20 @@ public:
 
     ChatService(store::Store& store, EventSink& events, const core::Clock& clock);
 
+    // `context` (language, timezone, screen, user_agent) is kept in the contact's
+    // attributes so that agents see the visitor's browser.
     core::Result<VisitorWelcome> connect_visitor(std::string_view site_key,
                                                  std::string_view origin,
-                                                 std::string_view contact_token);
+                                                 std::string_view contact_token,
+                                                 const std::map<std::string, std::string>& context);
+    // What the page says about its visitor (not a verified identity).
+    core::Result<core::Contact> identify(const Participant& visitor,
+                                         std::optional<std::string> name,
+                                         std::optional<std::string> email);
+    // Merges attributes; a nullopt value removes the key.
+    core::Result<core::Contact> set_attributes(
+        const Participant& visitor,
+        const std::map<std::string, std::optional<std::string>>& changes);
 
     // `done` runs once, after the durable commit (on the store's writer thread) or at
     // once for invalid input; events follow it.
@@ -102,8 +114,12 @@ public:
 
     static constexpr int max_history_page = 500;
     static constexpr int max_conversation_page = 100;
+    static constexpr std::size_t max_attributes = 50;
+    static constexpr std::size_t max_attribute_key_chars = 64;
+    static constexpr std::size_t max_attribute_value_bytes = 1000;
 
 private:
+    core::Result<core::Contact> update_contact(core::Contact contact);
     core::Result<core::Conversation> accessible(const Participant& who, core::Id conversation_id);
 
     store::Store& store_;

@@ -161,8 +161,15 @@ CREATE TABLE store_probe (
 );
 )sql";
 
-constexpr std::array<Migration, 1> all_migrations{{
+// Messages keep the author's display name as it was when they were written, like the
+// From of an email: renaming an agent does not rewrite history.
+constexpr std::string_view message_author_names = R"sql(
+ALTER TABLE messages ADD COLUMN author_name TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 2> all_migrations{{
     {1, "initial schema", initial_schema},
+    {2, "message author names", message_author_names},
 }};
 
 void rollback_quietly(Database& db) noexcept {

@@ -188,8 +188,8 @@ core::Conversation read_conversation(const Statement& row, int first = 0) {
 
 const std::string message_columns =
     "m.id, m.conversation_id, m.seq, COALESCE(m.client_id, ''), m.author_kind, m.author_id, "
-    "m.body, m.created_at";
-constexpr int message_column_count = 8;
+    "m.body, m.created_at, m.author_name";
+constexpr int message_column_count = 9;
 
 core::Message read_message(const Statement& row) {
     core::Message message;
@@ -201,6 +201,7 @@ core::Message read_message(const Statement& row) {
     message.author_id = row.column_optional_int64(5);
     message.body = row.column_text(6);
     message.created_at = row.column_int64(7);
+    message.author_name = row.column_text(8);
     return message;
 }
 
@@ -356,13 +357,14 @@ AppendResult append_in(Database& db, const NewMessage& input) {
     message.client_id = input.client_id;
     message.author_kind = input.author_kind;
     message.author_id = input.author_id;
+    message.author_name = input.author_name;
     message.body = input.body;
     message.created_at = input.at;
     db.prepare(
-          "INSERT INTO messages(conversation_id, seq, client_id, author_kind, author_id, body, "
-          "created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?)")
+          "INSERT INTO messages(conversation_id, seq, client_id, author_kind, author_id, "
+          "author_name, body, created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?)")
         .bind_all(message.conversation_id, message.seq, message.client_id, author_kind,
-                  message.author_id, message.body, message.created_at)
+                  message.author_id, message.author_name, message.body, message.created_at)
         .run();
     message.id = db.last_insert_rowid();
 

@@ -10,6 +10,7 @@ import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -259,6 +260,30 @@ export async function api(target, token, method, reqPath, body, { headers = {}, 
   return { status: res.status, body: parsed, text, headers: res.headers };
 }
 
+/**
+ * A request through node:http, for what fetch will not do (e.g. a chosen Host header).
+ * Resolves {status, body, text, headers} like api(); headers is a plain object here.
+ */
+export function rawRequest(target, method, reqPath, { headers = {}, body, timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  const url = new URL(reqPath, baseUrl(target));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, timeout: timeoutMs }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        let parsed;
+        try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+        resolve({ status: res.statusCode, body: parsed, text, headers: res.headers });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${reqPath} timed out`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
 /** Asserts an answer's status (and error code), printing the answer on failure. */
 export function expectStatus(res, status, code) {
   const where = `${res.status} ${res.text.slice(0, 500)}`;
@@ -421,6 +446,16 @@ export class WsClient {
     return frame;
   }
 
+  /** Drops everything received so far (for long floods, to keep memory flat). */
+  forget() {
+    this.frames.length = 0;
+    this.buffer.length = 0;
+  }
+
+  /** Stops reading from the socket (the server's writes back up), and starts again. */
+  pauseReading() { this.ws.pause(); }
+  resumeReading() { this.ws.resume(); }
+
   close(code = 1000) {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code);
     return this.waitClosed();
@@ -458,15 +493,17 @@ export function connectWs(target, { origin, headers = {}, label = 'ws', timeoutM
 /**
  * Connects as a visitor and completes hello → welcome. `target` is a server object (its
  * `origin` is the default Origin) or a base URL (whose own origin is the default).
- * Options: origin, contactToken. Resolves the client with .welcome, .contactToken,
+ * Options: origin, contactToken, context (hello's browser context), headers (handshake
+ * headers, e.g. User-Agent). Resolves the client with .welcome, .contactToken,
  * .contact, .conversation.
  */
-export async function visitor(target, siteKey, { origin, contactToken, label = 'visitor' } = {}) {
+export async function visitor(target, siteKey, { origin, contactToken, context, headers, label = 'visitor' } = {}) {
   const url = baseUrl(target);
   const defaultOrigin = typeof target === 'object' ? target.origin : new URL(url).origin;
-  const client = await connectWs(url, { origin: origin ?? defaultOrigin, label });
+  const client = await connectWs(url, { origin: origin ?? defaultOrigin, headers, label });
   const hello = { type: 'hello', role: 'visitor', site_key: siteKey };
   if (contactToken) hello.contact_token = contactToken;
+  if (context) hello.context = context;
   client.send(hello);
   const first = await client.next((f) => f.type === 'welcome' || f.type === 'error');
   assert.equal(first.type, 'welcome', `${label}: hello refused: ${JSON.stringify(first)}`);
