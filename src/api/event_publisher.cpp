@@ -34,8 +34,8 @@ void EventPublisher::conversation_changed(const core::Conversation& conversation
                     frame({{"type", "conversation"}, {"conversation", to_json(conversation)}}));
 }
 
-void EventPublisher::typing(const core::Conversation& conversation,
-                            const services::Author& author, bool active) {
+void EventPublisher::typing(const core::Conversation& conversation, const services::Author& author,
+                            bool active) {
     auto who = author_json(author.kind, author.id, author.name);
     const auto event = frame({{"type", "typing"},
                               {"conversation_id", conversation.id},

@@ -1,10 +1,9 @@
 #include "api/http_front.hpp"
 
-#include <sstream>
-
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
+#include <sstream>
 
 namespace juttu::api {
 
@@ -39,16 +38,16 @@ void histogram(std::ostream& out, const std::string& name, const store::StoreSta
     out << name << "_count " << cumulative << "\n";
 }
 
-void metric(std::ostream& out, std::string_view name, std::string_view type,
-            std::string_view help, std::uint64_t value) {
+void metric(std::ostream& out, std::string_view name, std::string_view type, std::string_view help,
+            std::uint64_t value) {
     out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
         << name << " " << value << "\n";
 }
 
 }  // namespace
 
-HttpFront::HttpFront(RestApi& rest, store::Store& store, Metrics& metrics,
-                     net::StaticFiles& files, boost::asio::thread_pool& pool)
+HttpFront::HttpFront(RestApi& rest, store::Store& store, Metrics& metrics, net::StaticFiles& files,
+                     boost::asio::thread_pool& pool)
     : rest_(rest), store_(store), metrics_(metrics), files_(files), pool_(pool) {}
 
 void HttpFront::handle(net::Request request, std::function<void(net::Response)> respond) {
@@ -68,12 +67,12 @@ net::Response HttpFront::answer(const net::Request& request) {
         if (path == "/healthz") return health(request);
         if (path == "/metrics") return metrics(request);
         if (auto file = files_.serve(request)) return std::move(*file);
-        return json_response(request, error_reply(http::status::not_found, "not_found",
-                                                  "nothing here"));
+        return json_response(request,
+                             error_reply(http::status::not_found, "not_found", "nothing here"));
     } catch (const std::exception& e) {
         // The store failed (StoreError) or a bug: answer, keep serving, change nothing.
-        return json_response(request, error_reply(http::status::service_unavailable,
-                                                  "unavailable", e.what()));
+        return json_response(
+            request, error_reply(http::status::service_unavailable, "unavailable", e.what()));
     }
 }
 

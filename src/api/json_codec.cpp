@@ -19,14 +19,10 @@ json::object to_json(const core::Workspace& workspace) {
 json::object to_json(const core::Site& site) {
     json::array origins;
     for (const auto& origin : site.allowed_origins) origins.emplace_back(origin);
-    return {{"id", site.id},
-            {"workspace_id", site.workspace_id},
-            {"key", site.key},
-            {"name", site.name},
-            {"allowed_origins", std::move(origins)},
-            {"greeting", site.greeting},
-            {"color", site.color},
-            {"created_at", site.created_at}};
+    return {
+        {"id", site.id},       {"workspace_id", site.workspace_id},     {"key", site.key},
+        {"name", site.name},   {"allowed_origins", std::move(origins)}, {"greeting", site.greeting},
+        {"color", site.color}, {"created_at", site.created_at}};
 }
 
 json::object to_json(const core::Agent& agent) {
@@ -84,8 +80,8 @@ json::object to_json(const core::Message& message) {
 }
 
 json::object to_json(const core::PageView& view) {
-    return {{"id", view.id},           {"contact_id", view.contact_id}, {"url", view.url},
-            {"title", view.title},     {"referrer", view.referrer},     {"at", view.at}};
+    return {{"id", view.id},       {"contact_id", view.contact_id}, {"url", view.url},
+            {"title", view.title}, {"referrer", view.referrer},     {"at", view.at}};
 }
 
 json::object to_json(const core::ReadMark& mark) {

@@ -2,14 +2,13 @@
 // typed fields in. One codec serves both, so an object has one shape everywhere.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "core/types.hpp"
 
@@ -48,8 +47,7 @@ public:
 
     std::optional<std::string> text(std::string_view key, bool required,
                                     std::size_t max_bytes = 100'000);
-    std::optional<std::int64_t> integer(std::string_view key, bool required,
-                                        std::int64_t min = 0,
+    std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min = 0,
                                         std::int64_t max = INT64_MAX);
     std::optional<bool> boolean(std::string_view key, bool required);
     std::optional<std::vector<std::string>> texts(std::string_view key, bool required,

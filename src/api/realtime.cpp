@@ -4,6 +4,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/error_names.hpp"
 #include "api/json_codec.hpp"
 #include "api/topics.hpp"
 #include "core/validation.hpp"
@@ -16,21 +17,17 @@ constexpr std::uint16_t close_policy = 1008;
 constexpr int default_sync_limit = 200;
 constexpr auto hello_timeout = std::chrono::seconds(10);
 
+// The protocol names two errors after what the client did wrong: a bad frame or token.
 std::string_view frame_code(core::ErrorCode code) {
-    using core::ErrorCode;
     switch (code) {
-        case ErrorCode::validation_failed: return "bad_frame";
-        case ErrorCode::unauthorized:
-        case ErrorCode::invalid_credentials: return "bad_token";
-        case ErrorCode::forbidden: return "forbidden";
-        case ErrorCode::not_found: return "not_found";
-        case ErrorCode::conflict: return "conflict";
-        case ErrorCode::conversation_closed: return "conversation_closed";
-        case ErrorCode::unknown_site: return "unknown_site";
-        case ErrorCode::origin_not_allowed: return "origin_not_allowed";
-        case ErrorCode::unavailable: return "unavailable";
+        case core::ErrorCode::validation_failed:
+            return "bad_frame";
+        case core::ErrorCode::unauthorized:
+        case core::ErrorCode::invalid_credentials:
+            return "bad_token";
+        default:
+            return error_code_name(code);
     }
-    return "unavailable";
 }
 
 json::object ack_json(const store::AppendResult& appended) {
@@ -45,8 +42,8 @@ json::object ack_json(const store::AppendResult& appended) {
 
 }  // namespace
 
-std::shared_ptr<net::WsHandler> RealtimeGateway::make(
-    std::shared_ptr<net::WsConnection> connection, const net::Request& upgrade) {
+std::shared_ptr<net::WsHandler> RealtimeGateway::make(std::shared_ptr<net::WsConnection> connection,
+                                                      const net::Request& upgrade) {
     std::string origin(upgrade[boost::beast::http::field::origin]);
     std::string user_agent(upgrade[boost::beast::http::field::user_agent].substr(0, 300));
     auto handler = std::make_shared<RealtimeConnection>(deps_, std::move(connection),
@@ -76,9 +73,8 @@ void RealtimeConnection::start() {
 
 void RealtimeConnection::on_text(std::string frame) {
     deps_.metrics.frames_received.fetch_add(1, std::memory_order_relaxed);
-    boost::asio::post(strand_, [self = shared_from_this(), frame = std::move(frame)] {
-        self->handle(frame);
-    });
+    boost::asio::post(
+        strand_, [self = shared_from_this(), frame = std::move(frame)] { self->handle(frame); });
 }
 
 void RealtimeConnection::on_closed() {
@@ -128,7 +124,8 @@ void RealtimeConnection::dispatch(const std::string& type, const json::object& f
     if (type == "attributes") return on_attributes(frame);
     if (type == "ping") return send({{"type", "pong"}});
     deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
-    send_error("unknown_type", "unknown frame type '" + type.substr(0, 40) + "'", type.substr(0, 40));
+    send_error("unknown_type", "unknown frame type '" + type.substr(0, 40) + "'",
+               type.substr(0, 40));
 }
 
 void RealtimeConnection::on_hello(const json::object& frame) {
@@ -190,7 +187,8 @@ void RealtimeConnection::hello_agent(const json::object& frame) {
     subscribe(topics::session(session.value().session_id));
     subscribe(topics::agent(agent.id));
     // A revocation between the check and the subscriptions would be missed: check again.
-    if (!deps_.auth.authenticate(*token).ok()) return refuse("bad_token", "the session was revoked");
+    if (!deps_.auth.authenticate(*token).ok())
+        return refuse("bad_token", "the session was revoked");
     participant_ = services::Participant::of(agent);
     phase_ = Phase::ready;
     hello_deadline_.cancel();

@@ -5,15 +5,14 @@
 // store); message appends complete on the store's writer, which answers the ack.
 #pragma once
 
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "api/metrics.hpp"
 #include "bus/bus.hpp"

@@ -3,6 +3,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/url/parse.hpp>
 
+#include "api/error_names.hpp"
 #include "api/json_codec.hpp"
 
 namespace juttu::api {
@@ -16,35 +17,24 @@ constexpr std::string_view api_prefix = "/api/v1";
 http::status status_of(core::ErrorCode code) {
     using core::ErrorCode;
     switch (code) {
-        case ErrorCode::validation_failed: return http::status::bad_request;
+        case ErrorCode::validation_failed:
+            return http::status::bad_request;
         case ErrorCode::unauthorized:
-        case ErrorCode::invalid_credentials: return http::status::unauthorized;
+        case ErrorCode::invalid_credentials:
+            return http::status::unauthorized;
         case ErrorCode::forbidden:
-        case ErrorCode::origin_not_allowed: return http::status::forbidden;
+        case ErrorCode::origin_not_allowed:
+            return http::status::forbidden;
         case ErrorCode::not_found:
-        case ErrorCode::unknown_site: return http::status::not_found;
+        case ErrorCode::unknown_site:
+            return http::status::not_found;
         case ErrorCode::conflict:
-        case ErrorCode::conversation_closed: return http::status::conflict;
-        case ErrorCode::unavailable: return http::status::service_unavailable;
+        case ErrorCode::conversation_closed:
+            return http::status::conflict;
+        case ErrorCode::unavailable:
+            return http::status::service_unavailable;
     }
     return http::status::internal_server_error;
-}
-
-std::string_view code_of(core::ErrorCode code) {
-    using core::ErrorCode;
-    switch (code) {
-        case ErrorCode::validation_failed: return "validation_failed";
-        case ErrorCode::unauthorized: return "unauthorized";
-        case ErrorCode::invalid_credentials: return "invalid_credentials";
-        case ErrorCode::forbidden: return "forbidden";
-        case ErrorCode::not_found: return "not_found";
-        case ErrorCode::conflict: return "conflict";
-        case ErrorCode::conversation_closed: return "conversation_closed";
-        case ErrorCode::unknown_site: return "unknown_site";
-        case ErrorCode::origin_not_allowed: return "origin_not_allowed";
-        case ErrorCode::unavailable: return "unavailable";
-    }
-    return "internal";
 }
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -83,7 +73,7 @@ Reply error_reply(http::status status, std::string_view code, std::string_view m
 }
 
 Reply error_reply(const core::Error& error) {
-    return error_reply(status_of(error.code), code_of(error.code), error.message);
+    return error_reply(status_of(error.code), error_code_name(error.code), error.message);
 }
 
 RestApi::RestApi(RestDeps deps) : deps_(std::move(deps)), routes_(routes()) {}
@@ -166,9 +156,10 @@ Reply RestApi::handle(const net::Request& request) {
         Call call{request, std::move(*ids), target->params(), std::nullopt, {}};
         if (route.access != Access::everyone) {
             auto token = bearer_token(request);
-            auto session = token ? deps_.auth.authenticate(*token)
-                                 : core::Result<store::SessionInfo>(core::fail(
-                                       core::ErrorCode::unauthorized, "a bearer token is required"));
+            auto session = token
+                               ? deps_.auth.authenticate(*token)
+                               : core::Result<store::SessionInfo>(core::fail(
+                                     core::ErrorCode::unauthorized, "a bearer token is required"));
             if (!session.ok()) return error_reply(session.error());
             call.session = session.value();
             if (route.access == Access::admin && call.agent().role != core::Role::admin) {

@@ -6,15 +6,14 @@
 // drift from the routes.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <boost/url/params_view.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "net/server.hpp"

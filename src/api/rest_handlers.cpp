@@ -1,8 +1,7 @@
 // The REST handlers: parse the call, invoke a service, serialise its answer.
 #include <algorithm>
-#include <charconv>
-
 #include <boost/beast/http/field.hpp>
+#include <charconv>
 
 #include "api/json_codec.hpp"
 #include "api/rest_api.hpp"
@@ -57,8 +56,8 @@ bool parse_cursor(const std::string& cursor, store::ConversationFilter& filter) 
     std::int64_t id = 0;
     auto first = std::from_chars(cursor.data(), cursor.data() + dot, updated_at);
     auto second = std::from_chars(cursor.data() + dot + 1, cursor.data() + cursor.size(), id);
-    if (first.ec != std::errc() || first.ptr != cursor.data() + dot ||
-        second.ec != std::errc() || second.ptr != cursor.data() + cursor.size()) {
+    if (first.ec != std::errc() || first.ptr != cursor.data() + dot || second.ec != std::errc() ||
+        second.ptr != cursor.data() + cursor.size()) {
         return false;
     }
     filter.before_updated_at = updated_at;
@@ -196,7 +195,8 @@ Reply RestApi::list_conversations(Call& call) {
     if (auto cursor = query_value(call.query, "cursor"); cursor && !parse_cursor(*cursor, filter)) {
         return invalid("cursor is malformed");
     }
-    return reply_with(deps_.chat.list_conversations(filter), [](const services::ConversationPage& p) {
+    return reply_with(deps_.chat.list_conversations(filter), [](const services::ConversationPage&
+                                                                    p) {
         json::value next = nullptr;
         if (p.has_more) {
             const auto& last = p.items.back();
@@ -226,17 +226,17 @@ Reply RestApi::list_messages(Call& call) {
     const auto reader = services::Participant::of(call.agent());
     // Without after_seq, the latest page (below before_seq when given).
     if (!query_value(call.query, "after_seq") && before == 0) before = INT64_MAX;
-    return reply_with(deps_.chat.history(reader, call.ids[0], after, before, static_cast<int>(limit)),
-                      [](const services::History& h) {
-                          return json::object{{"items", to_json_array(h.messages)},
-                                              {"has_more", h.has_more}};
-                      });
+    return reply_with(
+        deps_.chat.history(reader, call.ids[0], after, before, static_cast<int>(limit)),
+        [](const services::History& h) {
+            return json::object{{"items", to_json_array(h.messages)}, {"has_more", h.has_more}};
+        });
 }
 
 Reply RestApi::close_conversation(Call& call) {
-    return reply_with(deps_.chat.set_status(call.workspace(), call.ids[0],
-                                            core::ConversationStatus::closed),
-                      conversation_reply);
+    return reply_with(
+        deps_.chat.set_status(call.workspace(), call.ids[0], core::ConversationStatus::closed),
+        conversation_reply);
 }
 
 Reply RestApi::reopen_conversation(Call& call) {
@@ -295,11 +295,10 @@ Reply RestApi::delete_site(Call& call) {
 }
 
 Reply RestApi::site_snippet(Call& call) {
-    return reply_with(deps_.admin.get_site(call.workspace(), call.ids[0]),
-                      [this](const core::Site& site) {
-                          return json::object{{"snippet", services::AdminService::snippet(
-                                                              site, deps_.public_url)}};
-                      });
+    return reply_with(deps_.admin.get_site(call.workspace(), call.ids[0]), [this](const core::Site&
+                                                                                      site) {
+        return json::object{{"snippet", services::AdminService::snippet(site, deps_.public_url)}};
+    });
 }
 
 // --- agents ---
@@ -325,8 +324,7 @@ Reply RestApi::update_agent(Call& call) {
     std::string error;
     auto fields = agent_fields(call.body, false, error);
     if (!fields) return invalid(error);
-    return reply_with(deps_.admin.update_agent(call.workspace(), call.ids[0], *fields),
-                      agent_json);
+    return reply_with(deps_.admin.update_agent(call.workspace(), call.ids[0], *fields), agent_json);
 }
 
 Reply RestApi::delete_agent(Call& call) {

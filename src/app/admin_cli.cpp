@@ -85,8 +85,8 @@ int admin_site_create(const AdminArgs& args) {
         services::SiteFields fields;
         fields.name = args.name;
         fields.allowed_origins = args.origins;
-        auto site = or_throw(
-            context.admin().create_site(context.workspace(args.workspace).id, fields));
+        auto site =
+            or_throw(context.admin().create_site(context.workspace(args.workspace).id, fields));
         std::cout << site.key << std::endl;
     });
 }

@@ -1,11 +1,11 @@
 #include "app/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace juttu::app {
 
@@ -32,14 +32,21 @@ std::optional<std::string> toml_value(const toml::table& table, const std::strin
 
 const std::vector<ConfigKey>& config_keys() {
     static const std::vector<ConfigKey> keys{
-        {"listen", "JUTTU_LISTEN", "server.listen", "HOST:PORT to listen on (default 127.0.0.1:8080)"},
-        {"data-dir", "JUTTU_DATA_DIR", "server.data_dir", "directory of the SQLite database (default ./data)"},
-        {"public-url", "JUTTU_PUBLIC_URL", "server.public_url", "URL the widget is served from (default http://LISTEN)"},
+        {"listen", "JUTTU_LISTEN", "server.listen",
+         "HOST:PORT to listen on (default 127.0.0.1:8080)"},
+        {"data-dir", "JUTTU_DATA_DIR", "server.data_dir",
+         "directory of the SQLite database (default ./data)"},
+        {"public-url", "JUTTU_PUBLIC_URL", "server.public_url",
+         "URL the widget is served from (default http://LISTEN)"},
         {"web-root", "JUTTU_WEB_ROOT", "server.web_root", "directory of the web assets"},
-        {"threads", "JUTTU_THREADS", "server.threads", "event-loop threads (default: one per core)"},
-        {"workers", "JUTTU_WORKERS", "server.workers", "blocking worker threads (default: 4 per core)"},
-        {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout", "seconds before a silent WebSocket closes (default 60)"},
-        {"log-level", "JUTTU_LOG_LEVEL", "log.level", "trace, debug, info, warn, error (default info)"},
+        {"threads", "JUTTU_THREADS", "server.threads",
+         "event-loop threads (default: one per core)"},
+        {"workers", "JUTTU_WORKERS", "server.workers",
+         "blocking worker threads (default: 4 per core)"},
+        {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout",
+         "seconds before a silent WebSocket closes (default 60)"},
+        {"log-level", "JUTTU_LOG_LEVEL", "log.level",
+         "trace, debug, info, warn, error (default info)"},
     };
     return keys;
 }

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
     admin->require_subcommand(1);
 
     auto* workspace = admin->add_subcommand("workspace", "workspaces")->require_subcommand(1);
-    auto* workspace_create = workspace->add_subcommand("create", "create a workspace; prints its id");
+    auto* workspace_create =
+        workspace->add_subcommand("create", "create a workspace; prints its id");
     add_data_dir(workspace_create, args);
     workspace_create->add_option("--name", args.name, "workspace name")->required();
 
@@ -61,7 +62,8 @@ int main(int argc, char** argv) {
     agent_create->add_option("--workspace", args.workspace, "workspace name")->required();
     agent_create->add_option("--email", args.email, "login email")->required();
     agent_create->add_option("--name", args.name, "display name")->required();
-    agent_create->add_option("--password", args.password, "password (generated and printed if absent)");
+    agent_create->add_option("--password", args.password,
+                             "password (generated and printed if absent)");
     agent_create->add_option("--role", args.role, "admin or agent (default agent)");
 
     auto* password = admin->add_subcommand("password", "passwords")->require_subcommand(1);
@@ -69,7 +71,8 @@ int main(int argc, char** argv) {
         password->add_subcommand("reset", "set a new password and revoke the agent's sessions");
     add_data_dir(password_reset, args);
     password_reset->add_option("--email", args.email, "the agent's email")->required();
-    password_reset->add_option("--password", args.password, "new password (generated and printed if absent)");
+    password_reset->add_option("--password", args.password,
+                               "new password (generated and printed if absent)");
 
     auto* snippet = admin->add_subcommand("snippet", "print a site's embed tag");
     add_data_dir(snippet, args);

@@ -1,15 +1,15 @@
 // `juttu serve`: wires the store, bus, services, API and network, then runs until
 // SIGINT or SIGTERM and shuts down gracefully.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <fstream>
 #include <iostream>
 #include <thread>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <spdlog/spdlog.h>
 
 #include "api/event_publisher.hpp"
 #include "api/http_front.hpp"
@@ -115,7 +115,8 @@ int serve(const Config& config) {
 
     if (!store->has_workspaces()) {
         auto demo = bootstrap_demo(admin, own_origins(host, bound_port, public_url));
-        std::cout << "Created workspace Demo with site \"Demo shop\" (key " << demo.site_key << ")\n";
+        std::cout << "Created workspace Demo with site \"Demo shop\" (key " << demo.site_key
+                  << ")\n";
         if (demo.generated_password.empty()) {
             std::cout << "Admin login: " << demo.admin_email
                       << " (password from JUTTU_BOOTSTRAP_ADMIN_PASSWORD)\n";

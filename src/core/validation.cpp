@@ -83,7 +83,8 @@ std::optional<std::string> normalize_email(std::string_view text) {
     text = trim(text);
     if (text.empty() || text.size() > limits::email_bytes) return std::nullopt;
     const auto at = text.find('@');
-    if (at == 0 || at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) {
+    if (at == 0 || at == std::string_view::npos ||
+        text.find('@', at + 1) != std::string_view::npos) {
         return std::nullopt;
     }
     const auto domain = text.substr(at + 1);

@@ -29,11 +29,11 @@ std::optional<std::string> normalize_origin(std::string_view text);
 std::optional<std::string> normalize_email(std::string_view text);
 
 bool is_valid_client_id(std::string_view id);
-bool is_valid_color(std::string_view color);          // "#rrggbb"
-bool is_valid_http_url(std::string_view url);         // absolute http(s) URL within limits
-bool is_blank(std::string_view text);                 // only ASCII whitespace
+bool is_valid_color(std::string_view color);   // "#rrggbb"
+bool is_valid_http_url(std::string_view url);  // absolute http(s) URL within limits
+bool is_blank(std::string_view text);          // only ASCII whitespace
 bool is_valid_utf8(std::string_view text);
-std::size_t utf8_length(std::string_view text);       // code points; text must be valid UTF-8
+std::size_t utf8_length(std::string_view text);  // code points; text must be valid UTF-8
 // The longest prefix of at most max_chars code points, never cutting a character.
 std::string_view utf8_prefix(std::string_view text, std::size_t max_chars);
 

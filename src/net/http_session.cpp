@@ -53,10 +53,9 @@ void HttpSession::read_next() {
     parser_->body_limit(options_.http_body_limit);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                         self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void HttpSession::on_read(beast::error_code ec) {
@@ -86,10 +85,9 @@ void HttpSession::on_read(beast::error_code ec) {
     busy_ = true;
     stream_.expires_never();  // the handler may take a while; the answer resets it
     http_.handle(std::move(request), [self = shared_from_this()](Response response) {
-        boost::asio::post(self->stream_.get_executor(),
-                          [self, response = std::move(response)]() mutable {
-                              self->write(std::move(response));
-                          });
+        boost::asio::post(
+            self->stream_.get_executor(),
+            [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
     });
 }
 

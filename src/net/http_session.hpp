@@ -2,12 +2,11 @@
 // answer, repeats while keep-alive; upgrades to a WsSession on GET /ws.
 #pragma once
 
-#include <memory>
-#include <optional>
-
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <memory>
+#include <optional>
 
 #include "net/server.hpp"
 

@@ -1,10 +1,9 @@
 #include "net/static_files.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <fstream>
+#include <sstream>
 
 namespace juttu::net {
 

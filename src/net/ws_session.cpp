@@ -84,10 +84,9 @@ void WsSession::enqueue(Frame frame) {
 
 void WsSession::write_next() {
     writing_ = true;
-    ws_.async_write(boost::asio::buffer(*queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_write(ec);
-                    });
+    ws_.async_write(
+        boost::asio::buffer(*queue_.front()),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
 }
 
 void WsSession::on_write(beast::error_code ec) {

@@ -2,13 +2,12 @@
 // Owned by its event loop (see net/README.md); every member is touched only there.
 #pragma once
 
-#include <deque>
-#include <memory>
-#include <optional>
-
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
 
 #include "net/server.hpp"
 

@@ -161,10 +161,10 @@ public:
     // Conversations
     virtual std::optional<core::Conversation> find_conversation(Id workspace_id, Id id) = 0;
     // The contact's open or pending conversation on the site, if any.
-    virtual std::optional<core::Conversation> find_active_conversation(Id workspace_id,
-                                                                       Id site_id,
+    virtual std::optional<core::Conversation> find_active_conversation(Id workspace_id, Id site_id,
                                                                        Id contact_id) = 0;
-    virtual std::vector<core::Conversation> list_conversations(const ConversationFilter& filter) = 0;
+    virtual std::vector<core::Conversation> list_conversations(
+        const ConversationFilter& filter) = 0;
     virtual std::optional<core::Conversation> set_conversation_status(
         Id workspace_id, Id id, core::ConversationStatus status, TimeMs now) = 0;
     // assignee must be an agent of the same workspace (checked by the caller).
@@ -180,8 +180,7 @@ public:
     // Messages with after_seq < seq < before_seq (0 = unbounded), ascending by seq.
     // With a before_seq and no after_seq, the *latest* `limit` messages below it.
     virtual std::vector<core::Message> list_messages(Id workspace_id, Id conversation_id,
-                                                     Seq after_seq, Seq before_seq,
-                                                     int limit) = 0;
+                                                     Seq after_seq, Seq before_seq, int limit) = 0;
 
     // Raises the reader's mark to min(seq, last_seq) if higher; returns the mark now stored.
     virtual Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) = 0;

@@ -36,8 +36,9 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
         for (const auto& origin : *fields.allowed_origins) {
             auto normalized = core::normalize_origin(origin);
             if (!normalized) {
-                return fail(ErrorCode::validation_failed,
-                            "'" + origin.substr(0, 100) + "' is not an origin like https://shop.example");
+                return fail(
+                    ErrorCode::validation_failed,
+                    "'" + origin.substr(0, 100) + "' is not an origin like https://shop.example");
             }
             if (std::find(next.allowed_origins.begin(), next.allowed_origins.end(), *normalized) ==
                 next.allowed_origins.end()) {
@@ -48,7 +49,8 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
     if (fields.greeting) {
         if (fields.greeting->size() > core::limits::greeting_bytes ||
             !core::is_valid_utf8(*fields.greeting)) {
-            return fail(ErrorCode::validation_failed, "greeting must be at most 1000 bytes of text");
+            return fail(ErrorCode::validation_failed,
+                        "greeting must be at most 1000 bytes of text");
         }
         next.greeting = *fields.greeting;
     }

@@ -72,9 +72,8 @@ std::string hash_password(std::string_view password) {
                           argon2_salt_bytes, argon2_hash_bytes, Argon2_id);
     std::string encoded(encoded_length, '\0');
     const int rc = argon2id_hash_encoded(argon2_time_cost, argon2_memory_kib, argon2_parallelism,
-                                         password.data(), password.size(), salt.data(),
-                                         salt.size(), argon2_hash_bytes, encoded.data(),
-                                         encoded.size());
+                                         password.data(), password.size(), salt.data(), salt.size(),
+                                         argon2_hash_bytes, encoded.data(), encoded.size());
     if (rc != ARGON2_OK) throw std::runtime_error(argon2_error_message(rc));
     encoded.resize(encoded.find('\0'));
     return encoded;

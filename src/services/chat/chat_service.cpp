@@ -85,7 +85,8 @@ core::Result<VisitorWelcome> ChatService::connect_visitor(
     }
     if (context_changed) store_.update_contact(*contact);
     welcome.contact = *contact;
-    welcome.conversation = store_.find_active_conversation(site->workspace_id, site->id, contact->id);
+    welcome.conversation =
+        store_.find_active_conversation(site->workspace_id, site->id, contact->id);
     return welcome;
 }
 
@@ -108,17 +109,17 @@ void ChatService::send(const Participant& author, SendRequest request, SendDone 
     } else {
         message.conversation_id = request.conversation_id;
     }
-    store_.append_message_async(std::move(message), [this, done = std::move(done)](
-                                                        store::AppendResult appended) {
-        const bool stored = appended.status == store::AppendResult::Status::stored;
-        const bool created = appended.conversation_created;
-        const auto conversation = appended.conversation;
-        const auto stored_message = appended.message;
-        done(to_result(std::move(appended)));
-        if (!stored) return;
-        if (created) events_.conversation_changed(conversation);
-        events_.message_added(conversation, stored_message);
-    });
+    store_.append_message_async(
+        std::move(message), [this, done = std::move(done)](store::AppendResult appended) {
+            const bool stored = appended.status == store::AppendResult::Status::stored;
+            const bool created = appended.conversation_created;
+            const auto conversation = appended.conversation;
+            const auto stored_message = appended.message;
+            done(to_result(std::move(appended)));
+            if (!stored) return;
+            if (created) events_.conversation_changed(conversation);
+            events_.message_added(conversation, stored_message);
+        });
 }
 
 core::Result<core::Contact> ChatService::update_contact(core::Contact contact) {
@@ -207,8 +208,8 @@ core::Result<History> ChatService::history(const Participant& reader, core::Id c
     return history;
 }
 
-core::Result<core::Seq> ChatService::mark_read(const Participant& reader,
-                                               core::Id conversation_id, core::Seq seq) {
+core::Result<core::Seq> ChatService::mark_read(const Participant& reader, core::Id conversation_id,
+                                               core::Seq seq) {
     if (seq < 0) return fail(ErrorCode::validation_failed, "seq must not be negative");
     auto conversation = accessible(reader, conversation_id);
     if (!conversation.ok()) return conversation.error();
@@ -219,15 +220,15 @@ core::Result<core::Seq> ChatService::mark_read(const Participant& reader,
 }
 
 core::Result<core::Done> ChatService::typing(const Participant& author,
-                                             std::optional<core::Id> conversation_id,
-                                             bool active) {
+                                             std::optional<core::Id> conversation_id, bool active) {
     std::optional<core::Conversation> conversation;
     if (conversation_id) {
         auto found = accessible(author, *conversation_id);
         if (!found.ok()) return found.error();
         conversation = found.value();
     } else if (author.kind == core::AuthorKind::visitor) {
-        conversation = store_.find_active_conversation(author.workspace_id, author.site_id, author.id);
+        conversation =
+            store_.find_active_conversation(author.workspace_id, author.site_id, author.id);
         if (!conversation) return core::Done{};  // nothing to type into yet
     } else {
         return fail(ErrorCode::validation_failed, "conversation_id is required");
@@ -247,8 +248,13 @@ core::Result<core::PageView> ChatService::page_view(const Participant& visitor, 
     if (!referrer.empty() && !core::is_valid_http_url(referrer)) {
         return fail(ErrorCode::validation_failed, "referrer must be empty or an http(s) URL");
     }
-    core::PageView view{0,        visitor.workspace_id, visitor.id, std::move(url),
-                        std::move(title), std::move(referrer), clock_.now_ms()};
+    core::PageView view{0,
+                        visitor.workspace_id,
+                        visitor.id,
+                        std::move(url),
+                        std::move(title),
+                        std::move(referrer),
+                        clock_.now_ms()};
     view = store_.add_page_view(view);
     events_.page_viewed(view);
     return view;

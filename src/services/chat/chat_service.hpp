@@ -77,8 +77,7 @@ public:
 
     // `context` (language, timezone, screen, user_agent) is kept in the contact's
     // attributes so that agents see the visitor's browser.
-    core::Result<VisitorWelcome> connect_visitor(std::string_view site_key,
-                                                 std::string_view origin,
+    core::Result<VisitorWelcome> connect_visitor(std::string_view site_key, std::string_view origin,
                                                  std::string_view contact_token,
                                                  const std::map<std::string, std::string>& context);
     // What the page says about its visitor (not a verified identity).

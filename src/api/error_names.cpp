@@ -1,0 +1,32 @@
+#include "api/error_names.hpp"
+
+namespace juttu::api {
+
+std::string_view error_code_name(core::ErrorCode code) {
+    using core::ErrorCode;
+    switch (code) {
+        case ErrorCode::validation_failed:
+            return "validation_failed";
+        case ErrorCode::unauthorized:
+            return "unauthorized";
+        case ErrorCode::invalid_credentials:
+            return "invalid_credentials";
+        case ErrorCode::forbidden:
+            return "forbidden";
+        case ErrorCode::not_found:
+            return "not_found";
+        case ErrorCode::conflict:
+            return "conflict";
+        case ErrorCode::conversation_closed:
+            return "conversation_closed";
+        case ErrorCode::unknown_site:
+            return "unknown_site";
+        case ErrorCode::origin_not_allowed:
+            return "origin_not_allowed";
+        case ErrorCode::unavailable:
+            return "unavailable";
+    }
+    return "internal";
+}
+
+}  // namespace juttu::api
