@@ -1,0 +1,333 @@
+// The visitor's side of the conversation: says hello, reports the page view, keeps the
+// contact token, loads and resumes history with `sync`, sends messages with an outbox
+// that survives reconnects and reloads (retries keep their client_id, so the server
+// stores each message once), relays typing and read marks.
+import { Connection } from './connection';
+import { ClientFrame, Conversation, Message, ServerFrame, SiteSettings } from './protocol';
+import { SiteStorage } from './storage';
+import { ChatItem, MessageStore, PendingMessage } from './store';
+
+export interface ChatEvents {
+  /** Anything shown changed: messages, delivery states, read marks. */
+  onChange(): void;
+  onSite(site: SiteSettings): void;
+  onReconnecting(reconnecting: boolean): void;
+  /** Names of the agents typing now ('' when the server sent no name). */
+  onTyping(names: string[]): void;
+  /** A message the widget had not seen, except those of the history loaded at start. */
+  onNewMessage(item: ChatItem): void;
+  /** The server refused the site or this page's origin: the widget cannot work here. */
+  onRefused(): void;
+}
+
+export interface ChatOptions {
+  wsUrl: string;
+  siteKey: string;
+  storage: SiteStorage;
+  /** True while the visitor can see the conversation: then new messages count as read. */
+  isReading(): boolean;
+}
+
+const MAX_BODY_BYTES = 10000;
+const HISTORY_PAGE = 200;
+const TYPING_REFRESH_MS = 4000;
+const TYPING_IDLE_MS = 3000;
+const AGENT_TYPING_EXPIRY_MS = 8000;
+const RETRY_UNAVAILABLE_MS = 2000;
+
+const encoder = new TextEncoder();
+const byteLength = (text: string) => encoder.encode(text).length;
+
+/** Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character. */
+function clip(text: string, maxBytes: number): string {
+  if (byteLength(text) <= maxBytes) return text;
+  const chars = Array.from(text.slice(0, maxBytes));
+  while (byteLength(chars.join('')) > maxBytes) chars.pop();
+  return chars.join('');
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
+}
+
+export class ChatClient {
+  readonly store = new MessageStore();
+  private readonly connection: Connection;
+  private conversationId: number | null = null;
+  private welcomed = false;
+  private pageViewSent = false;
+  private historyLoaded = new Set<number>();
+  private syncing = new Set<number>();
+  private sentReadSeq = new Map<number, number>();
+  private controlQueue: ClientFrame[] = [];
+  private clientPrefix = randomId();
+  private clientCounter = 0;
+  private typingActive = false;
+  private typingSentAt = 0;
+  private typingTimer: number | undefined;
+  private agentsTyping = new Map<number, { name: string; timer: number }>();
+
+  constructor(private readonly options: ChatOptions, private readonly events: ChatEvents) {
+    this.connection = new Connection(options.wsUrl, {
+      onOpen: () => this.hello(),
+      onFrame: (frame) => this.receive(frame),
+      onState: (state) => {
+        if (state !== 'open') this.welcomed = false;
+        this.events.onReconnecting(state === 'reconnecting');
+        if (state === 'stopped') this.events.onRefused();
+      },
+    });
+    // Messages written on an earlier page that never reached the server.
+    for (const pending of this.loadOutbox()) this.store.addPending(pending);
+  }
+
+  start(): void {
+    this.connection.start();
+  }
+
+  get currentConversation(): number | null {
+    return this.conversationId;
+  }
+
+  /** Queues a message; false when it is too long to send. */
+  send(text: string): boolean {
+    const body = text.trim();
+    if (!body) return true;
+    if (byteLength(body) > MAX_BODY_BYTES) return false;
+    this.stopTyping();
+    this.clientCounter += 1;
+    const pending: PendingMessage = {
+      client_id: `w-${this.clientPrefix}-${this.clientCounter}`,
+      body,
+      created_at: Date.now(),
+    };
+    this.store.addPending(pending);
+    this.saveOutbox();
+    this.transmit(pending);
+    this.events.onChange();
+    return true;
+  }
+
+  /** The visitor edited the draft: tell the agent, at most every few seconds. */
+  composing(text: string): void {
+    window.clearTimeout(this.typingTimer);
+    if (!text.trim()) return this.stopTyping();
+    if (!this.typingActive || Date.now() - this.typingSentAt > TYPING_REFRESH_MS) this.sendTyping(true);
+    this.typingTimer = window.setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  identify(frame: { name?: string; email?: string }): void {
+    this.sendControl({ type: 'identify', ...frame });
+  }
+
+  setAttributes(attributes: Record<string, string | null>): void {
+    this.sendControl({ type: 'attributes', attributes });
+  }
+
+  /** Makes sure the socket still works (after sleep or a hidden tab), reconnecting if not. */
+  checkAlive(): void {
+    if (this.welcomed) this.connection.send({ type: 'ping' }, true);
+  }
+
+  /** Sends a read mark up to the last message if the visitor can see the conversation. */
+  markRead(): void {
+    const id = this.conversationId;
+    if (id === null || !this.welcomed || !this.options.isReading()) return;
+    // Only agent messages need a read mark: the visitor has obviously seen their own.
+    if (this.store.unreadCount(id) === 0) return;
+    const last = this.store.lastSeq(id);
+    if (last <= (this.sentReadSeq.get(id) || 0) || last <= this.store.visitorRead(id)) return;
+    this.sentReadSeq.set(id, last);
+    this.connection.send({ type: 'read', conversation_id: id, seq: last });
+    this.store.markRead(id, 'visitor', last);
+    this.events.onChange();
+  }
+
+  private hello(): void {
+    this.syncing.clear();
+    const token = this.options.storage.get('contact');
+    const screenSize = `${window.screen.width}x${window.screen.height}`;
+    let timezone = '';
+    try {
+      timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    } catch {
+      /* unknown */
+    }
+    this.connection.send({
+      type: 'hello',
+      role: 'visitor',
+      site_key: this.options.siteKey,
+      ...(token ? { contact_token: token } : {}),
+      context: { language: clip(navigator.language || '', 100), timezone: clip(timezone, 100), screen: screenSize },
+    });
+  }
+
+  private receive(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        return this.welcome(frame.contact_token, frame.site, frame.conversation);
+      case 'ack':
+        return this.acknowledged(frame.client_id, frame.conversation_id, frame.seq, frame.created_at);
+      case 'message':
+        return this.messages([frame.message], frame.conversation_id, true);
+      case 'history':
+        this.store.setReadMarks(frame.conversation_id, frame.read_marks || []);
+        this.messages(frame.messages, frame.conversation_id, this.historyLoaded.has(frame.conversation_id));
+        this.syncing.delete(frame.conversation_id);
+        if (frame.has_more && frame.messages.length) this.sync(frame.conversation_id);
+        else {
+          this.historyLoaded.add(frame.conversation_id);
+          this.markRead();
+        }
+        return this.events.onChange();
+      case 'typing':
+        return this.agentTyping(frame.author.kind, frame.author.id, frame.author.name || '', frame.active);
+      case 'read':
+        this.store.markRead(frame.conversation_id, frame.reader.kind, frame.seq);
+        return this.events.onChange();
+      case 'conversation':
+        return this.conversationChanged(frame.conversation);
+      case 'error':
+        return this.refused(frame.code, frame.ref);
+    }
+  }
+
+  private welcome(token: string, site: SiteSettings, conversation: Conversation | null): void {
+    this.welcomed = true;
+    this.connection.markHealthy();
+    if (token) this.options.storage.set('contact', token);
+    this.events.onSite(site);
+    if (!this.pageViewSent) {
+      this.pageViewSent = true;
+      this.connection.send({
+        type: 'page_view',
+        url: clip(location.href, 2048),
+        title: clip(document.title, 512),
+        referrer: clip(document.referrer, 2048),
+      });
+    }
+    // Without an open conversation the old one was closed: the next message starts anew.
+    this.conversationId = conversation ? conversation.id : null;
+    if (conversation) this.sync(conversation.id);
+    for (const pending of this.store.pendingMessages()) this.transmit(pending);
+    for (const frame of this.controlQueue.splice(0)) this.connection.send(frame);
+  }
+
+  /** Asks for everything after the last message we hold without a gap. */
+  private sync(conversationId: number): void {
+    if (this.syncing.has(conversationId) || !this.welcomed) return;
+    this.syncing.add(conversationId);
+    this.connection.send(
+      { type: 'sync', conversation_id: conversationId, after_seq: this.store.lastSeq(conversationId), limit: HISTORY_PAGE },
+      true,
+    );
+  }
+
+  private transmit(pending: PendingMessage): void {
+    if (this.welcomed) this.connection.send({ type: 'send', client_id: pending.client_id, body: pending.body }, true);
+  }
+
+  /** Switches to a newer conversation: ours just started one, or another tab did. */
+  private follow(conversationId: number, startedByUs = false): void {
+    if (this.conversationId !== null && conversationId <= this.conversationId) return;
+    this.conversationId = conversationId;
+    // Our own first message opened it: there is no history before it to load.
+    if (startedByUs) this.historyLoaded.add(conversationId);
+    else this.sync(conversationId);
+  }
+
+  private acknowledged(clientId: string, conversationId: number, seq: number, createdAt: number): void {
+    this.follow(conversationId, seq === 1);
+    const item = this.store.acknowledge(clientId, conversationId, seq, createdAt);
+    this.saveOutbox();
+    if (item) this.events.onNewMessage(item);
+    this.events.onChange();
+  }
+
+  private messages(list: Message[], conversationId: number, announce: boolean): void {
+    this.follow(conversationId);
+    let changedOutbox = false;
+    for (const message of list) {
+      // Our own message, stored although its ack never came: it leaves the outbox.
+      const wasPending = message.author.kind === 'visitor' && this.store.isPending(message.client_id);
+      const item = this.store.addMessage(message);
+      if (!item) continue;
+      changedOutbox = changedOutbox || wasPending;
+      if (!item.own) this.agentTyping(message.author.kind, message.author.id, '', false);
+      if (announce) this.events.onNewMessage(item);
+    }
+    if (changedOutbox) this.saveOutbox();
+    this.markRead();
+    this.events.onChange();
+  }
+
+  private conversationChanged(conversation: Conversation): void {
+    if (conversation.status !== 'closed') this.follow(conversation.id);
+  }
+
+  private refused(code: string, ref: string): void {
+    const pending = this.store.pendingMessages().find((p) => p.client_id === ref);
+    if (pending) {
+      if (code === 'unavailable') {
+        // Nothing was stored: try the same message again a little later.
+        window.setTimeout(() => this.transmit(pending), RETRY_UNAVAILABLE_MS);
+        return;
+      }
+      this.store.fail(ref);
+      this.saveOutbox();
+      return this.events.onChange();
+    }
+    if (ref === 'sync') this.syncing.clear();
+  }
+
+  private agentTyping(kind: string, id: number, name: string, active: boolean): void {
+    if (kind === 'visitor') return; // another tab of this visitor
+    const current = this.agentsTyping.get(id);
+    if (current) window.clearTimeout(current.timer);
+    if (!active && !current) return;
+    if (active) {
+      // If the "stopped" frame is lost the indicator must not stay forever.
+      const timer = window.setTimeout(() => this.agentTyping(kind, id, name, false), AGENT_TYPING_EXPIRY_MS);
+      this.agentsTyping.set(id, { name, timer });
+    } else {
+      this.agentsTyping.delete(id);
+    }
+    this.events.onTyping([...this.agentsTyping.values()].map((a) => a.name));
+  }
+
+  private sendTyping(active: boolean): void {
+    this.typingActive = active;
+    this.typingSentAt = Date.now();
+    if (this.conversationId !== null) {
+      this.connection.send({ type: 'typing', conversation_id: this.conversationId, active });
+    }
+  }
+
+  private stopTyping(): void {
+    window.clearTimeout(this.typingTimer);
+    if (this.typingActive) this.sendTyping(false);
+  }
+
+  private sendControl(frame: ClientFrame): void {
+    if (this.welcomed) this.connection.send(frame);
+    else this.controlQueue.push(frame);
+  }
+
+  private loadOutbox(): PendingMessage[] {
+    try {
+      const saved = JSON.parse(this.options.storage.get('outbox') || '[]');
+      return Array.isArray(saved)
+        ? saved.filter((p) => p && typeof p.client_id === 'string' && typeof p.body === 'string' && typeof p.created_at === 'number')
+        : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private saveOutbox(): void {
+    const pending = this.store.pendingMessages();
+    this.options.storage.set('outbox', pending.length ? JSON.stringify(pending) : null);
+  }
+}

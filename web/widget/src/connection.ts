@@ -1,0 +1,159 @@
+// One WebSocket to the server that keeps itself alive: it reconnects with exponential
+// backoff and jitter, notices dead sockets (no answer to what it sent), and follows the
+// browser's online/offline events. What to say after connecting is up to the caller.
+import { CLOSE_POLICY, ClientFrame, ServerFrame } from './protocol';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'stopped';
+
+export interface ConnectionHandlers {
+  /** The socket is open: say hello. */
+  onOpen(): void;
+  onFrame(frame: ServerFrame): void;
+  onState(state: ConnectionState): void;
+}
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 20000;
+/** A frame that expects an answer must get one (any frame) within this time. */
+const ANSWER_TIMEOUT_MS = 8000;
+/** A handshake can hang (packets silently dropped): give up on it after this long. */
+const CONNECT_TIMEOUT_MS = 10000;
+
+export class Connection {
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private retryTimer: number | undefined;
+  private lastReceivedAt = 0;
+  private state: ConnectionState = 'connecting';
+  private everOpened = false;
+
+  constructor(private readonly url: string, private readonly handlers: ConnectionHandlers) {
+    // A lost network usually leaves a socket that looks open but is dead: drop it and
+    // come back as soon as the browser says the network is back.
+    window.addEventListener('offline', () => this.drop());
+    window.addEventListener('online', () => {
+      if (this.state === 'stopped' || this.socket) return;
+      this.attempt = 0;
+      this.connectNow();
+    });
+  }
+
+  start(): void {
+    this.connectNow();
+  }
+
+  /** True when frames can be sent now. */
+  get isOpen(): boolean {
+    return !!this.socket && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Sends a frame if the socket is open. With `expectAnswer`, a socket that stays silent
+   * afterwards is considered dead and replaced.
+   */
+  send(frame: ClientFrame, expectAnswer = false): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    if (expectAnswer) {
+      const sentAt = Date.now();
+      window.setTimeout(() => {
+        if (this.socket === socket && this.lastReceivedAt < sentAt) this.drop();
+      }, ANSWER_TIMEOUT_MS);
+    }
+    return true;
+  }
+
+  /** The hello was accepted: later drops start their backoff from the beginning. */
+  markHealthy(): void {
+    this.attempt = 0;
+  }
+
+  /** Gives up for good (the server refused the site or origin). */
+  stop(): void {
+    this.setState('stopped');
+    window.clearTimeout(this.retryTimer);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) this.detach(socket, true);
+  }
+
+  private connectNow(): void {
+    window.clearTimeout(this.retryTimer);
+    if (this.state === 'stopped' || this.socket) return;
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    const connectTimer = window.setTimeout(() => {
+      if (this.socket === socket && socket.readyState === WebSocket.CONNECTING) this.drop();
+    }, CONNECT_TIMEOUT_MS);
+    socket.onopen = () => {
+      window.clearTimeout(connectTimer);
+      this.everOpened = true;
+      this.lastReceivedAt = Date.now();
+      this.setState('open');
+      this.handlers.onOpen();
+    };
+    socket.onmessage = (event) => {
+      this.lastReceivedAt = Date.now();
+      if (typeof event.data !== 'string') return;
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (frame && typeof frame.type === 'string') this.handlers.onFrame(frame);
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (event.code === CLOSE_POLICY) this.stop();
+      else this.scheduleReconnect();
+    };
+    // 'error' is always followed by 'close', which does the work.
+  }
+
+  /** Forgets the current socket at once (without waiting for a close handshake). */
+  private drop(): void {
+    const socket = this.socket;
+    if (!socket || this.state === 'stopped') return;
+    this.socket = null;
+    this.detach(socket, true);
+    this.scheduleReconnect();
+  }
+
+  private detach(socket: WebSocket, close: boolean): void {
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    if (close) {
+      try {
+        socket.close();
+      } catch {
+        /* already closing */
+      }
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.state === 'stopped') return;
+    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    window.clearTimeout(this.retryTimer);
+    // Full backoff doubles per failed attempt up to the cap; the random half spreads the
+    // reconnects of many visitors after a server restart.
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.attempt += 1;
+    this.retryTimer = window.setTimeout(() => this.connectNow(), delay);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.handlers.onState(state);
+  }
+}

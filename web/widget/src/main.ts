@@ -1,0 +1,162 @@
+// Juttu chat widget — bundled to /widget.js (scripts/build-web).
+//
+// Install with one tag; the server's address comes from the tag's own src:
+//   <script src="https://chat.example/widget.js" data-site="SITE_KEY" async></script>
+//
+// Page API on window.Juttu:
+//   Juttu.open() / Juttu.close()                       show / hide the chat panel
+//   Juttu.identify({name, email})                      tell the agents who the visitor is
+//   Juttu.setAttributes({cart_total: '59.90 EUR'})     string values; null removes a key
+//   Juttu.on('message', fn)                            fn({body, author:{kind,name}, created_at, seq})
+//                                                      for every new message; returns an unsubscribe
+// To call these before widget.js has loaded, put this stub before your calls; the widget
+// replays the queued calls in order when it starts:
+//   window.Juttu=window.Juttu||{q:[]};['open','close','identify','setAttributes','on'].forEach(function(m){Juttu[m]=Juttu[m]||function(){Juttu.q.push([m].concat([].slice.call(arguments)))}});
+//
+// Before the visitor opens the chat the widget makes exactly one request: its WebSocket.
+import { ChatClient } from './chat';
+import { pickLanguage, stringsFor } from './i18n';
+import { alreadyLoaded, cleanAttributes, installPageApi, MessageEvent } from './page-api';
+import { SiteStorage } from './storage';
+import { ChatItem } from './store';
+import { WidgetView } from './view';
+
+function isWidgetScript(script: HTMLScriptElement | null): script is HTMLScriptElement {
+  if (!script || !script.src || !script.dataset.site) return false;
+  try {
+    return new URL(script.src).pathname.endsWith('/widget.js');
+  } catch {
+    return false;
+  }
+}
+
+/** Our own <script> tag: the current one, else the first that looks like ours. */
+function findOwnScript(): HTMLScriptElement | null {
+  const current = document.currentScript as HTMLScriptElement | null;
+  if (isWidgetScript(current)) return current;
+  const scripts = Array.from(document.querySelectorAll<HTMLScriptElement>('script[data-site]'));
+  return scripts.find(isWidgetScript) || null;
+}
+
+/** ws(s)://host/ws next to widget.js (so a path prefix behind a proxy works too). */
+function socketUrl(scriptSrc: string): string {
+  const url = new URL('ws', scriptSrc);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+function start(script: HTMLScriptElement): void {
+  const siteKey = script.dataset.site!;
+  const lang = pickLanguage(document.documentElement.lang, navigator.languages || [navigator.language]);
+  const t = stringsFor(lang);
+  const listeners = new Set<(message: MessageEvent) => void>();
+
+  const view: WidgetView = new WidgetView(t, lang, {
+    onOpen: () => openPanel(true),
+    onClose: () => closePanel(),
+    onSend: (body) => chat.send(body),
+    onComposing: (text) => chat.composing(text),
+  });
+
+  const chat: ChatClient = new ChatClient(
+    {
+      wsUrl: socketUrl(script.src),
+      siteKey,
+      storage: new SiteStorage(`juttu:${siteKey}:`),
+      isReading: () => view.isOpen && document.visibilityState === 'visible',
+    },
+    {
+      onChange: render,
+      onSite: (site) => view.setSite(site),
+      onReconnecting: (reconnecting) => view.setReconnecting(reconnecting),
+      onTyping: (names) => view.setTyping(names.map((name) => name || t.support)),
+      onNewMessage: (item) => announce(item),
+      onRefused: () => {
+        console.warn('Juttu: the server refused this site or page origin; the chat is disabled.');
+        view.host.remove();
+      },
+    },
+  );
+
+  function render(): void {
+    const store = chat.store;
+    view.render(
+      store.list().map((item) => ({
+        key: item.key,
+        own: item.own,
+        authorName: item.own ? '' : item.author.name || t.support,
+        body: item.body,
+        createdAt: item.createdAt,
+        delivery: store.delivery(item),
+      })),
+    );
+    view.setUnread(view.isOpen ? 0 : store.unreadCount(chat.currentConversation));
+  }
+
+  function announce(item: ChatItem): void {
+    const event: MessageEvent = {
+      body: item.body,
+      author: { kind: item.author.kind, name: item.author.name || '' },
+      created_at: item.createdAt,
+      seq: item.seq!,
+    };
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('Juttu:', error);
+      }
+    }
+  }
+
+  function openPanel(focus: boolean): void {
+    view.open(focus);
+    chat.checkAlive();
+    chat.markRead();
+    render();
+  }
+
+  function closePanel(): void {
+    view.close();
+    render();
+  }
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible') return;
+    chat.checkAlive();
+    chat.markRead();
+  });
+
+  view.mount();
+  chat.start();
+  installPageApi({
+    open: () => openPanel(true),
+    close: () => closePanel(),
+    identify: (person) => {
+      const frame: { name?: string; email?: string } = {};
+      if (person && typeof person.name === 'string') frame.name = person.name;
+      if (person && typeof person.email === 'string') frame.email = person.email;
+      chat.identify(frame);
+    },
+    setAttributes: (attributes) => chat.setAttributes(cleanAttributes(attributes)),
+    on: (event, listener) => {
+      if (event !== 'message' || typeof listener !== 'function') return () => {};
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+}
+
+(function boot() {
+  if (alreadyLoaded()) return;
+  const script = findOwnScript();
+  if (!script) {
+    console.warn('Juttu: widget.js needs a data-site attribute on its <script> tag.');
+    return;
+  }
+  // An async script can run before <body> exists.
+  if (document.body) start(script);
+  else document.addEventListener('DOMContentLoaded', () => start(script), { once: true });
+})();

@@ -1,0 +1,66 @@
+// The frames of Juttu's real-time protocol that a visitor sends and receives
+// (docs/protocol.md). Only the fields the widget uses are typed.
+
+export interface Author {
+  kind: string; // "visitor" | "agent" (kept open: the server may add kinds, e.g. a bot)
+  id: number;
+  name?: string;
+}
+
+export interface Message {
+  id: number;
+  conversation_id: number;
+  seq: number;
+  client_id?: string;
+  author: Author;
+  body: string;
+  created_at: number;
+}
+
+export interface Conversation {
+  id: number;
+  status: string;
+  last_seq: number;
+}
+
+export interface SiteSettings {
+  name: string;
+  greeting: string;
+  color: string;
+}
+
+export interface ReadMark {
+  reader: { kind: string; id: number };
+  seq: number;
+}
+
+export type ServerFrame =
+  | { type: 'welcome'; contact_token: string; site: SiteSettings; conversation: Conversation | null }
+  | { type: 'ack'; client_id: string; conversation_id: number; seq: number; created_at: number; duplicate: boolean }
+  | { type: 'message'; conversation_id: number; message: Message }
+  | { type: 'history'; conversation_id: number; messages: Message[]; has_more: boolean; read_marks: ReadMark[] }
+  | { type: 'typing'; conversation_id: number; author: Author; active: boolean }
+  | { type: 'read'; conversation_id: number; reader: { kind: string; id: number }; seq: number }
+  | { type: 'conversation'; conversation: Conversation }
+  | { type: 'error'; code: string; message: string; ref: string }
+  | { type: 'pong' };
+
+export type ClientFrame =
+  | {
+      type: 'hello';
+      role: 'visitor';
+      site_key: string;
+      contact_token?: string;
+      context: { language: string; timezone: string; screen: string };
+    }
+  | { type: 'send'; client_id: string; body: string }
+  | { type: 'sync'; conversation_id: number; after_seq: number; limit: number }
+  | { type: 'typing'; conversation_id: number; active: boolean }
+  | { type: 'read'; conversation_id: number; seq: number }
+  | { type: 'page_view'; url: string; title: string; referrer: string }
+  | { type: 'identify'; name?: string; email?: string }
+  | { type: 'attributes'; attributes: Record<string, string | null> }
+  | { type: 'ping' };
+
+/** Close codes after which reconnecting cannot help (the site or origin is refused). */
+export const CLOSE_POLICY = 1008;

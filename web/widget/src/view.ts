@@ -1,0 +1,332 @@
+// The widget's DOM: a launcher button with an unread badge and a chat panel, inside an
+// open shadow root on a host element at the end of <body>. It draws what it is given and
+// reports what the visitor does; it knows nothing about the protocol.
+import { Strings } from './i18n';
+import { Delivery } from './store';
+import { css } from './styles';
+
+export interface ViewItem {
+  key: string;
+  own: boolean;
+  authorName: string;
+  body: string;
+  createdAt: number;
+  delivery?: Delivery;
+}
+
+export interface ViewHandlers {
+  onOpen(): void;
+  onClose(): void;
+  /** Returns false when the text cannot be sent (too long). */
+  onSend(body: string): boolean;
+  onComposing(text: string): void;
+}
+
+const icons = {
+  chat: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z"/></svg>',
+  close: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>',
+  send: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 17-3-7-7-2z"/></svg>',
+};
+
+const DEFAULT_COLOR = '#2b6cb0';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text = ''): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return '';
+  const first = [...words[0]][0] || '';
+  const last = words.length > 1 ? [...words[words.length - 1]][0] || '' : '';
+  return (first + last).toUpperCase();
+}
+
+/** Black or white, whichever reads better on `hex` (WCAG relative luminance). */
+function textColorOn(hex: string): string {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  const contrastWithWhite = 1.05 / (luminance + 0.05);
+  const contrastWithBlack = (luminance + 0.05) / 0.05;
+  return contrastWithWhite >= contrastWithBlack ? '#ffffff' : '#111111';
+}
+
+export class WidgetView {
+  readonly host: HTMLElement;
+  private root: HTMLDivElement;
+  private launcher: HTMLButtonElement;
+  private badge: HTMLSpanElement;
+  private unreadText: HTMLSpanElement;
+  private panel: HTMLDivElement;
+  private headerAvatar: HTMLDivElement;
+  private title: HTMLHeadingElement;
+  private subtitle: HTMLParagraphElement;
+  private status: HTMLDivElement;
+  private log: HTMLDivElement;
+  private greeting: HTMLDivElement;
+  private typing: HTMLDivElement;
+  private input: HTMLTextAreaElement;
+  private error: HTMLDivElement;
+  private elements = new Map<string, HTMLDivElement>();
+  private siteName = '';
+  private timeFormat: Intl.DateTimeFormat;
+  private dateTimeFormat: Intl.DateTimeFormat;
+
+  constructor(private readonly t: Strings, lang: string, private readonly handlers: ViewHandlers) {
+    this.timeFormat = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' });
+    this.dateTimeFormat = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
+
+    this.host = document.createElement('juttu-chat');
+    const shadow = this.host.attachShadow({ mode: 'open' });
+    const style = el('style');
+    style.textContent = css;
+    this.root = el('div', 'root');
+    this.root.lang = lang;
+    shadow.append(style, this.root);
+
+    this.launcher = el('button', 'launcher');
+    this.launcher.type = 'button';
+    this.launcher.innerHTML = icons.chat;
+    this.launcher.setAttribute('aria-label', t.openChat);
+    this.launcher.setAttribute('aria-expanded', 'false');
+    this.launcher.setAttribute('aria-controls', 'juttu-panel');
+    this.launcher.setAttribute('aria-describedby', 'juttu-unread');
+    this.badge = el('span', 'badge');
+    this.badge.setAttribute('aria-hidden', 'true');
+    this.badge.hidden = true;
+    this.launcher.append(this.badge);
+    this.launcher.addEventListener('click', () => this.handlers.onOpen());
+    // Announced when agent messages arrive while the chat is closed.
+    this.unreadText = el('span', 'sr');
+    this.unreadText.id = 'juttu-unread';
+    this.unreadText.setAttribute('role', 'status');
+
+    this.panel = el('div', 'panel');
+    this.panel.id = 'juttu-panel';
+    this.panel.hidden = true;
+    this.panel.setAttribute('role', 'dialog');
+    this.panel.setAttribute('aria-labelledby', 'juttu-title');
+    this.panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        this.handlers.onClose();
+      }
+    });
+
+    const header = el('div', 'header');
+    this.headerAvatar = el('div', 'avatar');
+    this.headerAvatar.setAttribute('aria-hidden', 'true');
+    const titles = el('div', 'titles');
+    this.title = el('h2', '', t.chat);
+    this.title.id = 'juttu-title';
+    this.subtitle = el('p');
+    this.subtitle.hidden = true;
+    titles.append(this.title, this.subtitle);
+    const close = el('button', 'close');
+    close.type = 'button';
+    close.innerHTML = icons.close;
+    close.setAttribute('aria-label', t.closeChat);
+    close.title = t.closeChat;
+    close.addEventListener('click', () => this.handlers.onClose());
+    header.append(this.headerAvatar, titles, close);
+
+    this.status = el('div', 'status', t.reconnecting);
+    this.status.setAttribute('role', 'status');
+    this.status.hidden = true;
+
+    this.log = el('div', 'log');
+    this.log.setAttribute('role', 'log');
+    this.log.setAttribute('aria-live', 'polite');
+    this.log.setAttribute('aria-label', t.messages);
+    this.log.tabIndex = 0; // scrollable region: reachable by keyboard
+    this.greeting = el('div', 'msg greeting');
+    this.greeting.hidden = true;
+    this.log.append(this.greeting);
+
+    this.typing = el('div', 'typing');
+    this.typing.setAttribute('aria-live', 'polite');
+
+    const composer = el('form', 'composer');
+    this.input = el('textarea');
+    this.input.rows = 1;
+    this.input.setAttribute('aria-label', t.message);
+    this.input.placeholder = t.placeholder;
+    this.input.addEventListener('keydown', (event) => {
+      // Enter sends, Shift+Enter is a new line; never while an IME is composing a word.
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    this.input.addEventListener('input', () => {
+      this.autosize();
+      this.error.hidden = true;
+      this.handlers.onComposing(this.input.value);
+    });
+    const send = el('button', 'send');
+    send.type = 'submit';
+    send.innerHTML = icons.send;
+    send.setAttribute('aria-label', t.send);
+    send.title = t.send;
+    composer.append(this.input, send);
+    composer.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    this.error = el('div', 'error', t.tooLong);
+    this.error.setAttribute('role', 'alert');
+    this.error.hidden = true;
+
+    this.panel.append(header, this.status, this.log, this.typing, composer, this.error);
+    this.root.append(this.launcher, this.unreadText, this.panel);
+    this.setSite({ name: '', greeting: '', color: DEFAULT_COLOR });
+  }
+
+  /** Places the host at the end of <body>: it is fixed, so nothing on the page moves. */
+  mount(): void {
+    document.body.appendChild(this.host);
+  }
+
+  get isOpen(): boolean {
+    return !this.panel.hidden;
+  }
+
+  setSite(site: { name: string; greeting: string; color: string }): void {
+    const color = /^#[0-9a-f]{6}$/i.test(site.color) ? site.color : DEFAULT_COLOR;
+    this.root.style.setProperty('--accent', color);
+    this.root.style.setProperty('--on-accent', textColorOn(color));
+    this.siteName = site.name;
+    this.title.textContent = site.name || this.t.chat;
+    this.greeting.replaceChildren();
+    this.greeting.hidden = !site.greeting;
+    if (site.greeting) this.greeting.append(el('div', 'bubble', site.greeting));
+    if (!this.subtitle.textContent) this.headerAvatar.textContent = initials(this.siteName);
+  }
+
+  open(focus: boolean): void {
+    if (!this.isOpen) {
+      this.panel.hidden = false;
+      this.launcher.hidden = true;
+      this.launcher.setAttribute('aria-expanded', 'true');
+      this.scrollToEnd();
+    }
+    if (focus) this.input.focus();
+  }
+
+  close(): void {
+    if (!this.isOpen) return;
+    const hadFocus = this.host.shadowRoot!.activeElement !== null;
+    this.panel.hidden = true;
+    this.launcher.hidden = false;
+    this.launcher.setAttribute('aria-expanded', 'false');
+    // Focus goes back where the visitor started, unless the page has moved it elsewhere.
+    if (hadFocus || document.activeElement === document.body) this.launcher.focus();
+  }
+
+  setReconnecting(reconnecting: boolean): void {
+    this.status.hidden = !reconnecting;
+  }
+
+  setUnread(count: number): void {
+    this.badge.hidden = count === 0;
+    this.badge.textContent = count > 99 ? '99+' : String(count);
+    this.unreadText.textContent = count ? this.t.unread(count) : '';
+  }
+
+  setTyping(names: string[]): void {
+    this.typing.textContent = names.length ? this.t.typing(names.join(', ')) : '';
+  }
+
+  /** Draws the messages, reusing the elements of those already shown. */
+  render(items: ViewItem[]): void {
+    const nearEnd = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 80;
+    const wanted = new Set(items.map((i) => i.key));
+    for (const [key, node] of this.elements) {
+      if (!wanted.has(key)) {
+        node.remove();
+        this.elements.delete(key);
+      }
+    }
+    let previous: Element = this.greeting;
+    let previousItem: ViewItem | undefined;
+    let addedOwn = false;
+    let lastAgent = '';
+    for (const item of items) {
+      let node = this.elements.get(item.key);
+      if (!node) {
+        node = this.createItem(item);
+        this.elements.set(item.key, node);
+        if (item.own) addedOwn = true;
+      }
+      const continued = !!previousItem && previousItem.own === item.own && previousItem.authorName === item.authorName;
+      this.updateItem(node, item, continued);
+      if (previous.nextElementSibling !== node) previous.after(node);
+      previous = node;
+      previousItem = item;
+      if (!item.own && item.authorName) lastAgent = item.authorName;
+    }
+    this.subtitle.textContent = lastAgent;
+    this.subtitle.hidden = !lastAgent;
+    this.headerAvatar.textContent = initials(lastAgent || this.siteName);
+    if (nearEnd || addedOwn) this.scrollToEnd();
+  }
+
+  private createItem(item: ViewItem): HTMLDivElement {
+    const node = el('div', item.own ? 'msg own' : 'msg');
+    const who = el('div', 'who');
+    if (item.own) {
+      who.className = 'sr';
+      who.textContent = this.t.you;
+    } else {
+      const avatar = el('span', 'avatar', initials(item.authorName));
+      avatar.setAttribute('aria-hidden', 'true');
+      who.append(avatar, el('span', '', item.authorName));
+    }
+    const meta = el('div', 'meta');
+    meta.append(el('time'), el('span', 'delivery'));
+    node.append(who, el('div', 'bubble', item.body), meta);
+    return node;
+  }
+
+  private updateItem(node: HTMLDivElement, item: ViewItem, continued: boolean): void {
+    node.classList.toggle('cont', continued);
+    node.classList.toggle('failed', item.delivery === 'failed');
+    const who = node.firstElementChild as HTMLElement;
+    // A run of messages by the same author shows the name once; screen readers still hear it.
+    if (!item.own) who.className = continued ? 'who sr' : 'who';
+    const time = node.querySelector('time')!;
+    const date = new Date(item.createdAt);
+    time.dateTime = date.toISOString();
+    const sameDay = date.toDateString() === new Date().toDateString();
+    time.textContent = (sameDay ? this.timeFormat : this.dateTimeFormat).format(date);
+    const delivery = node.querySelector('.delivery')!;
+    delivery.textContent = item.delivery ? ` · ${this.t[item.delivery]}` : '';
+  }
+
+  private submit(): void {
+    const body = this.input.value;
+    if (!body.trim()) return;
+    if (!this.handlers.onSend(body)) {
+      this.error.hidden = false;
+      return;
+    }
+    this.input.value = '';
+    this.autosize();
+    this.input.focus();
+  }
+
+  private autosize(): void {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight + 2, 120)}px`;
+  }
+
+  private scrollToEnd(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+}
