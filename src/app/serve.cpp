@@ -126,9 +126,10 @@ int serve(const Config& config) {
         }
     }
     server.start();
-    std::cout << "Juttu listening on " << own_url << std::endl;
-    spdlog::info("console: {}/console  demo shop: {}/demo  data: {}", own_url, own_url,
-                 config.data_dir.string());
+    std::cout << "Console:   " << own_url << "/console/\n"
+              << "Demo shop: " << own_url << "/demo/\n"
+              << "Juttu listening on " << own_url << std::endl;
+    spdlog::info("data in {}", config.data_dir.string());
 
     wait_for_signal();
     server.stop();  // no new frames or requests after this
