@@ -1,0 +1,247 @@
+// Admin: the workspace's sites (where the widget may run) and their embed snippets.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, NetworkError } from '../api';
+import { useController, useT } from '../context';
+import type { Translate } from '../i18n';
+import type { Id, Site } from '../types';
+
+interface SiteForm {
+  name: string;
+  origins: string[];
+  color: string;
+  greeting: string;
+}
+
+const NEW_SITE: SiteForm = { name: '', origins: [''], color: '#2b6cb0', greeting: '' };
+
+function formOf(site: Site): SiteForm {
+  return {
+    name: site.name,
+    origins: site.allowed_origins.length ? [...site.allowed_origins] : [''],
+    color: site.color || NEW_SITE.color,
+    greeting: site.greeting,
+  };
+}
+
+export function errorText(err: unknown, t: Translate): string {
+  if (err instanceof NetworkError) return t('errorNetwork');
+  if (err instanceof ApiError) return err.message;
+  return t('errorGeneric', { message: err instanceof Error ? err.message : String(err) });
+}
+
+export function SitesPage() {
+  const controller = useController();
+  const t = useT();
+  const [sites, setSites] = useState<Site[] | null>(null);
+  const [selected, setSelected] = useState<Id | 'new' | null>(null);
+  const [form, setForm] = useState<SiteForm>(NEW_SITE);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    controller.api.sites().then(
+      ({ items }) => {
+        setSites(items);
+        if (items.length) select(items[0]);
+        else startNew();
+      },
+      (err) => setError(errorText(err, t)),
+    );
+  }, []);
+
+  const select = (site: Site) => {
+    setSelected(site.id);
+    setForm(formOf(site));
+    setError(null);
+    setStatus(null);
+  };
+
+  const startNew = () => {
+    setSelected('new');
+    setForm(NEW_SITE);
+    setError(null);
+    setStatus(null);
+  };
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    setStatus(null);
+    const input = {
+      name: form.name.trim(),
+      allowed_origins: form.origins.map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+      color: form.color,
+      greeting: form.greeting,
+    };
+    try {
+      const site = selected === 'new' || selected === null
+        ? await controller.api.createSite(input)
+        : await controller.api.updateSite(selected, input);
+      setSites((list) => {
+        const others = (list ?? []).filter((s) => s.id !== site.id);
+        return selected === 'new' ? [...others, site] : (list ?? []).map((s) => (s.id === site.id ? site : s));
+      });
+      setSelected(site.id);
+      setForm(formOf(site));
+      setStatus(t('saved'));
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const remove = async () => {
+    const site = sites?.find((s) => s.id === selected);
+    if (!site || !window.confirm(t('confirmDeleteSite', { name: site.name }))) return;
+    try {
+      await controller.api.deleteSite(site.id);
+      const rest = (sites ?? []).filter((s) => s.id !== site.id);
+      setSites(rest);
+      if (rest.length) select(rest[0]);
+      else startNew();
+    } catch (err) {
+      setError(errorText(err, t));
+    }
+  };
+
+  const setOrigin = (index: number, value: string) =>
+    setForm((f) => ({ ...f, origins: f.origins.map((o, i) => (i === index ? value : o)) }));
+  const removeOrigin = (index: number) =>
+    setForm((f) => ({ ...f, origins: f.origins.length > 1 ? f.origins.filter((_, i) => i !== index) : [''] }));
+
+  const current = sites?.find((s) => s.id === selected);
+
+  return (
+    <main id="main" class="page admin-page">
+      <div class="page-head">
+        <h1>{t('sites')}</h1>
+        <button type="button" class="button" onClick={startNew}>{t('newSite')}</button>
+      </div>
+      <div class="master-detail">
+        <nav class="item-list" aria-label={t('sites')}>
+          {sites === null && !error && <p class="empty-note">{t('loading')}</p>}
+          {sites?.length === 0 && <p class="empty-note">{t('noSites')}</p>}
+          <ul>
+            {sites?.map((site) => (
+              <li key={site.id}>
+                <button type="button" class="item" aria-current={site.id === selected ? 'true' : undefined} onClick={() => select(site)}>
+                  <span class="swatch" style={{ background: site.color }} aria-hidden="true" />
+                  <span class="item-text">
+                    <span class="item-title">{site.name}</span>
+                    <span class="item-sub">{site.allowed_origins.join(', ')}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+
+        <div class="detail">
+          <form class="card site-form" onSubmit={save} aria-labelledby="site-form-title">
+            <h2 id="site-form-title">{selected === 'new' || !current ? t('newSite') : t('editSite', { name: current.name })}</h2>
+            {error && <p class="callout callout-error" role="alert">{error}</p>}
+            <label class="field">
+              <span>{t('name')}</span>
+              <input value={form.name} required maxLength={200} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
+            </label>
+            <div class="field">
+              <label for="site-color">{t('color')}</label>
+              <div class="color-row">
+                <input id="site-color" type="color" value={form.color} onInput={(e) => setForm({ ...form, color: e.currentTarget.value })} />
+                <code>{form.color}</code>
+              </div>
+            </div>
+            <fieldset class="fieldset">
+              <legend>{t('allowedOrigins')}</legend>
+              <p class="muted small">{t('originsHelp')}</p>
+              {form.origins.map((origin, index) => (
+                <div class="origin-row" key={index}>
+                  <input
+                    type="url"
+                    aria-label={t('originN', { n: index + 1 })}
+                    placeholder="https://shop.example"
+                    value={origin}
+                    onInput={(e) => setOrigin(index, e.currentTarget.value)}
+                  />
+                  <button type="button" class="button button-quiet" aria-label={t('removeOrigin', { n: index + 1 })} onClick={() => removeOrigin(index)}>
+                    <span aria-hidden="true">×</span>
+                  </button>
+                </div>
+              ))}
+              <button type="button" class="button button-quiet" onClick={() => setForm({ ...form, origins: [...form.origins, ''] })}>
+                <span aria-hidden="true">+</span> {t('addOrigin')}
+              </button>
+            </fieldset>
+            <label class="field">
+              <span>{t('greeting')}</span>
+              <textarea rows={3} value={form.greeting} onInput={(e) => setForm({ ...form, greeting: e.currentTarget.value })} />
+            </label>
+            <div class="form-actions">
+              <button type="submit" class="button button-primary" disabled={saving}>
+                {selected === 'new' || !current ? t('createSite') : t('save')}
+              </button>
+              {status && <span class="muted" role="status">{status}</span>}
+              {current && (
+                <button type="button" class="button button-danger push-right" onClick={() => void remove()}>{t('deleteSite')}</button>
+              )}
+            </div>
+          </form>
+          {current && <SnippetCard site={current} />}
+        </div>
+      </div>
+    </main>
+  );
+}
+
+function SnippetCard({ site }: { site: Site }) {
+  const controller = useController();
+  const t = useT();
+  const [snippet, setSnippet] = useState('');
+  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const fieldRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    setSnippet('');
+    setCopied(false);
+    controller.api.snippet(site.id).then(({ snippet }) => setSnippet(snippet), (err) => setError(errorText(err, t)));
+  }, [site.id, site.key]);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(snippet);
+    } catch {
+      // No clipboard API (plain http, or permission refused): copy the selection instead.
+      fieldRef.current?.select();
+      document.execCommand('copy');
+    }
+    setCopied(true);
+  };
+
+  return (
+    <section class="card form-stack" aria-labelledby="snippet-title">
+      <h2 id="snippet-title">{t('embedCode')}</h2>
+      <p class="muted small" id="snippet-help">{t('snippetHelp')}</p>
+      {error && <p class="callout callout-error" role="alert">{error}</p>}
+      <label class="visually-hidden" for="snippet-field">{t('embedCode')}</label>
+      <textarea
+        id="snippet-field"
+        ref={fieldRef}
+        class="code-field"
+        readOnly
+        rows={2}
+        value={snippet}
+        aria-describedby="snippet-help"
+        onFocus={(e) => e.currentTarget.select()}
+      />
+      <div class="form-actions">
+        <button type="button" class="button" disabled={!snippet} onClick={() => void copy()}>{t('copy')}</button>
+        <span class="muted" role="status">{copied ? t('copied') : ''}</span>
+        <span class="muted small push-right">{t('siteKey')}: <code>{site.key}</code></span>
+      </div>
+    </section>
+  );
+}

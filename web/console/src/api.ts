@@ -1,0 +1,143 @@
+// A small client for Juttu's REST API (/api/v1, docs/api.md).
+import type {
+  Agent, ContactDetails, Conversation, ConversationDetails, Id, Message, Role, Site, Workspace,
+} from './types';
+
+/** The server answered with an error body ({"error":{"code","message"}}). */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The request never got an answer (server down, network gone, timeout). */
+export class NetworkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface ConversationQuery {
+  status?: string;
+  assignee?: 'me' | 'none' | Id;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface SiteInput {
+  name?: string;
+  allowed_origins?: string[];
+  greeting?: string;
+  color?: string;
+}
+
+export interface AgentInput {
+  email: string;
+  name: string;
+  password: string;
+  role: Role;
+}
+
+export interface AgentPatch {
+  name?: string;
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+const REQUEST_TIMEOUT_MS = 15000;
+
+export class ApiClient {
+  /** Resolved relative to the page so that the console also works under a path prefix. */
+  private readonly base = new URL('../api/v1', document.baseURI).href;
+
+  constructor(
+    private readonly getToken: () => string | null,
+    /** Called when an authenticated request is refused with 401: the session is gone. */
+    private readonly onUnauthorized: () => void,
+  ) {}
+
+  async request<T>(method: Method, path: string, body?: unknown, { authenticated = true } = {}): Promise<T> {
+    const headers: Record<string, string> = {};
+    const token = this.getToken();
+    if (authenticated && token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw new NetworkError(err instanceof Error ? err.message : String(err));
+    }
+    const text = await response.text().catch(() => '');
+    let parsed: unknown;
+    try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const apiError = new ApiError(response.status, error?.code ?? 'http_' + response.status,
+        error?.message ?? response.statusText);
+      if (response.status === 401 && authenticated) this.onUnauthorized();
+      throw apiError;
+    }
+    return parsed as T;
+  }
+
+  // ---- Session ----
+  login(email: string, password: string) {
+    return this.request<{ token: string; expires_at: number; agent: Agent }>(
+      'POST', '/auth/login', { email, password }, { authenticated: false });
+  }
+  logout() { return this.request<void>('POST', '/auth/logout'); }
+  me() { return this.request<{ agent: Agent; workspace: Workspace }>('GET', '/me'); }
+
+  // ---- Conversations ----
+  listConversations(query: ConversationQuery) {
+    const params = new URLSearchParams();
+    if (query.status) params.set('status', query.status);
+    if (query.assignee !== undefined) params.set('assignee', String(query.assignee));
+    if (query.limit) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.request<Page<Conversation>>('GET', `/conversations?${params}`);
+  }
+  conversation(id: Id) { return this.request<ConversationDetails>('GET', `/conversations/${id}`); }
+  messages(id: Id, { beforeSeq, afterSeq, limit = 50 }: { beforeSeq?: number; afterSeq?: number; limit?: number } = {}) {
+    const params = new URLSearchParams({ limit: String(limit) });
+    if (beforeSeq !== undefined) params.set('before_seq', String(beforeSeq));
+    if (afterSeq !== undefined) params.set('after_seq', String(afterSeq));
+    return this.request<{ items: Message[]; has_more: boolean }>('GET', `/conversations/${id}/messages?${params}`);
+  }
+  close(id: Id) { return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/close`); }
+  reopen(id: Id) { return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/reopen`); }
+  assign(id: Id, agentId: Id | null) {
+    return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/assign`, { agent_id: agentId });
+  }
+
+  // ---- Contacts ----
+  contact(id: Id) { return this.request<ContactDetails>('GET', `/contacts/${id}`); }
+
+  // ---- Sites ----
+  sites() { return this.request<{ items: Site[] }>('GET', '/sites'); }
+  createSite(input: SiteInput) { return this.request<Site>('POST', '/sites', input); }
+  updateSite(id: Id, input: SiteInput) { return this.request<Site>('PATCH', `/sites/${id}`, input); }
+  deleteSite(id: Id) { return this.request<void>('DELETE', `/sites/${id}`); }
+  snippet(id: Id) { return this.request<{ snippet: string }>('GET', `/sites/${id}/snippet`); }
+
+  // ---- Agents ----
+  agents() { return this.request<{ items: Agent[] }>('GET', '/agents'); }
+  createAgent(input: AgentInput) { return this.request<Agent>('POST', '/agents', input); }
+  updateAgent(id: Id, patch: AgentPatch) { return this.request<Agent>('PATCH', `/agents/${id}`, patch); }
+  removeAgent(id: Id) { return this.request<void>('DELETE', `/agents/${id}`); }
+}

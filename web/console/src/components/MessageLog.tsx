@@ -1,0 +1,138 @@
+// The messages of a conversation: paged back by seq, live, with sending / sent / seen.
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useController, useLocale, useSelect, useT } from '../context';
+import { clockTime, dayLabel } from '../format';
+import type { Translate } from '../i18n';
+import type { PendingSend } from '../state';
+import type { Agent, Id, Message } from '../types';
+
+// Closer than this to the bottom counts as "reading the latest": new messages scroll into view.
+const STICK_TO_BOTTOM_PX = 80;
+
+function authorName(message: Message, myId: Id | undefined, agents: Agent[], contactName: string, t: Translate): string {
+  if (message.author.kind === 'visitor') return message.author.name || contactName;
+  if (message.author.id === myId) return t('you');
+  return message.author.name || agents.find((a) => a.id === message.author.id)?.name || t('agentFallback');
+}
+
+export function MessageLog({ id, contactName }: { id: Id; contactName: string }) {
+  const controller = useController();
+  const t = useT();
+  const locale = useLocale();
+  const thread = useSelect((s) => s.threads[id]);
+  const visitorReadSeq = useSelect((s) => s.readMarks[id]?.visitor ?? 0);
+  const me = useSelect((s) => s.me);
+  const agents = useSelect((s) => s.agents);
+
+  const logRef = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  const previous = useRef({ firstSeq: 0, scrollHeight: 0 });
+
+  const messages = thread?.messages ?? [];
+  const pending = thread?.pending ?? [];
+  const firstSeq = messages[0]?.seq ?? 0;
+
+  useLayoutEffect(() => {
+    const log = logRef.current;
+    if (!log) return;
+    if (previous.current.firstSeq && firstSeq < previous.current.firstSeq) {
+      // Earlier messages were put above: keep what the agent was looking at in place.
+      log.scrollTop += log.scrollHeight - previous.current.scrollHeight;
+    } else if (stickToBottom.current) {
+      log.scrollTop = log.scrollHeight;
+    }
+    previous.current = { firstSeq, scrollHeight: log.scrollHeight };
+  }, [messages.length, pending.length, firstSeq]);
+
+  const onScroll = () => {
+    const log = logRef.current!;
+    stickToBottom.current = log.scrollHeight - log.scrollTop - log.clientHeight < STICK_TO_BOTTOM_PX;
+    previous.current.scrollHeight = log.scrollHeight;
+  };
+
+  // Sent / Seen is shown once, under my latest acknowledged message.
+  let myLastSeq = 0;
+  for (const m of messages) if (m.author.kind === 'agent' && m.author.id === me?.id) myLastSeq = m.seq;
+
+  const items: ComponentChildren[] = [];
+  let lastDay = '';
+  for (const message of messages) {
+    const day = dayLabel(message.created_at, locale, t);
+    if (day !== lastDay) {
+      items.push(<div key={`day-${message.seq}`} class="day-separator"><span>{day}</span></div>);
+      lastDay = day;
+    }
+    const mine = message.author.kind === 'agent' && message.author.id === me?.id;
+    const side = message.author.kind === 'visitor' ? 'from-visitor' : mine ? 'from-me' : 'from-agent';
+    let receipt = '';
+    if (mine && message.seq === myLastSeq) receipt = visitorReadSeq >= message.seq ? t('seen') : t('sent');
+    items.push(
+      <div key={`m-${message.seq}`} class={`message ${side}`} data-seq={message.seq}>
+        <div class="message-meta">
+          <span class="message-author">{authorName(message, me?.id, agents, contactName, t)}</span>
+          <time dateTime={new Date(message.created_at).toISOString()}>{clockTime(message.created_at, locale)}</time>
+        </div>
+        <p class="bubble">{message.body}</p>
+        {receipt && <div class={`receipt${receipt === t('seen') ? ' is-seen' : ''}`}>{receipt}</div>}
+      </div>,
+    );
+  }
+  for (const send of pending) items.push(<PendingMessage key={send.clientId} id={id} send={send} />);
+
+  return (
+    <div
+      ref={logRef}
+      class="message-log"
+      role="log"
+      aria-live="polite"
+      aria-label={t('messages')}
+      tabIndex={0}
+      onScroll={onScroll}
+    >
+      {thread?.hasEarlier && (
+        <div class="load-earlier">
+          <button type="button" class="button button-quiet button-small" disabled={thread.loadingEarlier} onClick={() => void controller.loadEarlier(id)}>
+            {thread.loadingEarlier ? t('loading') : t('loadEarlier')}
+          </button>
+        </div>
+      )}
+      {thread?.status === 'loading' && messages.length === 0 && <p class="empty-note">{t('loading')}</p>}
+      {thread?.status === 'error' && (
+        <p class="callout callout-error" role="alert">
+          {t('loadFailed', { message: thread.error ?? '' })}{' '}
+          <button type="button" class="link-button" onClick={() => controller.retryThread(id)}>{t('retry')}</button>
+        </p>
+      )}
+      {thread?.status === 'ready' && messages.length === 0 && pending.length === 0 && <p class="empty-note">{t('noMessagesYet')}</p>}
+      {items}
+    </div>
+  );
+}
+
+function PendingMessage({ id, send }: { id: Id; send: PendingSend }) {
+  const controller = useController();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <div class={`message from-me is-pending${send.failed ? ' is-failed' : ''}`}>
+      <div class="message-meta">
+        <span class="message-author">{t('you')}</span>
+        <time dateTime={new Date(send.createdAt).toISOString()}>{clockTime(send.createdAt, locale)}</time>
+      </div>
+      <p class="bubble">{send.body}</p>
+      <div class="receipt">
+        {send.failed ? (
+          <>
+            {send.failed === 'conversation_closed' ? t('closedNotice') : `${t('notSent')} (${send.failed})`}{' '}
+            <button type="button" class="link-button" onClick={() => controller.retrySend(id, send.clientId)}>{t('retry')}</button>
+            {' · '}
+            <button type="button" class="link-button" onClick={() => controller.discardSend(id, send.clientId)}>{t('remove')}</button>
+          </>
+        ) : (
+          t('sending')
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+// The logged-in frame: header with navigation, connection banner, and the current page.
+import { useEffect } from 'preact/hooks';
+import { useController, useSelect, useT } from '../context';
+import type { Page } from '../state';
+import { AgentsPage } from '../admin/AgentsPage';
+import { SitesPage } from '../admin/SitesPage';
+import { InboxPage } from './InboxPage';
+import { SettingsPage } from './SettingsPage';
+
+// The hash routes pages, so the skip link moves focus itself instead of navigating.
+function skipToMain(event: Event) {
+  event.preventDefault();
+  const main = document.getElementById('main');
+  main?.setAttribute('tabindex', '-1');
+  main?.focus();
+}
+
+export function Shell() {
+  const controller = useController();
+  const t = useT();
+  const me = useSelect((s) => s.me);
+  const workspace = useSelect((s) => s.workspace);
+  const page = useSelect((s) => s.page);
+  const connection = useSelect((s) => s.connection);
+  const notice = useSelect((s) => s.notice);
+  const totalUnread = useSelect((s) => {
+    let sum = 0;
+    // Unread messages in the chats this agent should answer: theirs and unassigned ones.
+    for (const c of Object.values(s.conversations)) {
+      const marks = s.readMarks[c.id];
+      if (marks && c.status !== 'closed' && (c.assignee_id === null || c.assignee_id === s.me?.id)) {
+        sum += Math.max(0, c.last_seq - marks.mine);
+      }
+    }
+    return sum;
+  });
+  const isAdmin = me?.role === 'admin';
+
+  useEffect(() => {
+    document.title = totalUnread > 0 ? `(${totalUnread}) Juttu` : 'Juttu';
+  }, [totalUnread]);
+
+  const links: { page: Page; label: string }[] = [
+    { page: 'inbox', label: t('inbox') },
+    ...(isAdmin ? [{ page: 'sites' as Page, label: t('sites') }, { page: 'agents' as Page, label: t('agents') }] : []),
+    { page: 'settings', label: t('settings') },
+  ];
+
+  let content;
+  if (page === 'inbox') content = <InboxPage />;
+  else if (page === 'settings') content = <SettingsPage />;
+  else if (!isAdmin) content = <main id="main" class="page"><p class="callout callout-info">{t('adminOnly')}</p></main>;
+  else content = page === 'sites' ? <SitesPage /> : <AgentsPage />;
+
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main" onClick={skipToMain}>{t('skipToContent')}</a>
+      <header class="topbar">
+        <div class="brand">
+          <span class="brand-mark" aria-hidden="true">J</span>
+          <span class="brand-name">Juttu</span>
+          {workspace && <span class="workspace-name">{workspace.name}</span>}
+        </div>
+        <nav class="topnav" aria-label={t('mainNavigation')}>
+          <ul>
+            {links.map((link) => (
+              <li key={link.page}>
+                <a href={`#/${link.page}`} aria-current={page === link.page ? 'page' : undefined}>{link.label}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="account">
+          {me && <span class="account-name" title={me.email}>{t('signedInAs', { name: me.name })}</span>}
+          <button type="button" class="button button-quiet" onClick={() => void controller.logout()}>
+            {t('logOut')}
+          </button>
+        </div>
+      </header>
+      {connection === 'reconnecting' && (
+        <div class="banner banner-warning" role="status">
+          <span class="spinner" aria-hidden="true" />
+          {t('reconnecting')}
+        </div>
+      )}
+      {notice && (
+        <div class="banner banner-error" role="alert">
+          <span>{notice}</span>
+          <button type="button" class="button button-quiet button-small" onClick={() => controller.dismissNotice()}>
+            {t('dismiss')}
+          </button>
+        </div>
+      )}
+      {content}
+    </div>
+  );
+}

@@ -1,0 +1,743 @@
+// The console's behaviour: it owns the store, the REST client and the WebSocket, turns user
+// actions into requests and frames, and folds whatever the server says back into the state.
+// Components read the state and call the methods here; they never talk to the server.
+import { ApiClient, ApiError, NetworkError } from './api';
+import { detectLanguage, isLanguage, translator, type MessageKey, type Translate } from './i18n';
+import { contactName } from './names';
+import { beep, showNotification } from './notify';
+import { RealtimeClient } from './realtime';
+import {
+  emptyThread, initialState, lastSeq, mergeConversation, mergeMessages, withMessage, withReadMarks,
+  type AssigneeTab, type OpenChat, type Page, type Settings, type State, type Thread,
+} from './state';
+import { KEYS, persistent, tabStorage } from './storage';
+import { Store } from './store';
+import type { Agent, Conversation, ConversationStatus, Id, Message, ServerFrame } from './types';
+
+const INBOX_PAGE_SIZE = 30;
+const HISTORY_PAGE_SIZE = 50;
+const DETAIL_CONCURRENCY = 6;
+// Typing: tell the visitor at most every 3 s while keys are pressed, and that we stopped
+// after 5 s without any.
+const TYPING_REPEAT_MS = 3000;
+const TYPING_IDLE_MS = 5000;
+// Shown typing indicators fade out on their own if the "stopped" frame never comes.
+const TYPING_SHOWN_MS = 8000;
+const NOTICE_MS = 6000;
+
+const PAGES: Page[] = ['inbox', 'sites', 'agents', 'settings'];
+
+function pageFromHash(): Page {
+  const name = location.hash.replace(/^#\/?/, '') as Page;
+  return PAGES.includes(name) ? name : 'inbox';
+}
+
+function loadSettings(): Settings {
+  const saved = persistent.get<Partial<Settings>>(KEYS.settings) ?? {};
+  return {
+    language: isLanguage(saved.language) ? saved.language : detectLanguage(),
+    desktopNotifications: saved.desktopNotifications ?? true,
+    sound: saved.sound ?? true,
+  };
+}
+
+/** A client_id for `send`: random, so a retry after a reconnect is recognised as the same message. */
+function newClientId(): string {
+  if (typeof crypto.randomUUID === 'function') return `c-${crypto.randomUUID()}`;
+  // randomUUID needs a secure context; a console on plain http (a LAN address) still has this.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'c-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class ConsoleController {
+  readonly store: Store<State>;
+  readonly api: ApiClient;
+  private realtime: RealtimeClient | null = null;
+  private token: string | null = null;
+  private detailsRequested = new Set<Id>();
+  private contactsRequested = new Set<Id>();
+  private typingSentAt = new Map<Id, number>();
+  private typingIdleTimers = new Map<Id, ReturnType<typeof setTimeout>>();
+  private typingSweep: ReturnType<typeof setInterval> | undefined;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private inboxRequest = 0;
+  private sessionGeneration = 0;
+
+  constructor() {
+    this.store = new Store(initialState(loadSettings(), pageFromHash()));
+    this.api = new ApiClient(() => this.token, () => this.endSession('sessionEnded'));
+    window.addEventListener('hashchange', () => {
+      this.store.set({ page: pageFromHash() });
+      this.markActiveRead();
+    });
+    document.addEventListener('visibilitychange', () => this.markActiveRead());
+    window.addEventListener('focus', () => this.markActiveRead());
+  }
+
+  get state(): State {
+    return this.store.get();
+  }
+
+  get t(): Translate {
+    return translator(this.state.settings.language);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Session
+
+  /** At page load: resume the stored session, or show the login form. */
+  async start(): Promise<void> {
+    const token = persistent.get<string>(KEYS.token);
+    if (!token) {
+      this.store.set({ boot: 'login' });
+      return;
+    }
+    this.token = token;
+    const generation = this.sessionGeneration;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { agent, workspace } = await this.api.me();
+        if (generation !== this.sessionGeneration) return;
+        this.enterApp(agent);
+        this.store.set({ workspace });
+        return;
+      } catch (err) {
+        // A 401 already ended the session; the server being down is worth waiting for.
+        if (!(err instanceof NetworkError) || generation !== this.sessionGeneration) return;
+        await new Promise((r) => setTimeout(r, Math.min(10000, 1000 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** Resolves null on success, else the message key of what went wrong. */
+  async login(email: string, password: string): Promise<{ key: MessageKey; detail?: string } | null> {
+    try {
+      const session = await this.api.login(email, password);
+      this.token = session.token;
+      persistent.set(KEYS.token, session.token);
+      this.enterApp(session.agent);
+      void this.api.me().then(({ workspace }) => this.store.set({ workspace }), () => {});
+      return null;
+    } catch (err) {
+      // 400 is a malformed email or a too short password: to the person, also just wrong.
+      if (err instanceof ApiError && (err.status === 401 || err.status === 400)) return { key: 'errorCredentials' };
+      if (err instanceof NetworkError) return { key: 'errorNetwork' };
+      return { key: 'errorGeneric', detail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async logout(): Promise<void> {
+    // Stop the socket first: the server closes it with 4001 on logout, which would
+    // otherwise read as "your session ended".
+    this.realtime?.stop();
+    this.realtime = null;
+    try { await this.api.logout(); } catch { /* the session is dropped here either way */ }
+    this.endSession(null);
+  }
+
+  /** Back to the login form; `notice` says why when the server ended the session. */
+  endSession(notice: MessageKey | null): void {
+    if (this.state.boot === 'login' && !this.token) return;
+    this.sessionGeneration++;
+    this.realtime?.stop();
+    this.realtime = null;
+    this.token = null;
+    persistent.set(KEYS.token, null);
+    // Drafts and open chats belong to this agent; the next one at this browser must not see them.
+    tabStorage.set(KEYS.drafts, null);
+    tabStorage.set(KEYS.openChats, null);
+    this.detailsRequested.clear();
+    this.contactsRequested.clear();
+    this.typingSentAt.clear();
+    this.typingIdleTimers.forEach((timer) => clearTimeout(timer));
+    this.typingIdleTimers.clear();
+    const { settings, page } = this.state;
+    this.store.set({ ...initialState(settings, page), boot: 'login', loginNotice: notice });
+  }
+
+  private enterApp(agent: Agent): void {
+    const saved = tabStorage.get<{ open: OpenChat[]; activeId: Id | null }>(KEYS.openChats);
+    this.store.set({
+      boot: 'app',
+      loginNotice: null,
+      me: agent,
+      agents: [agent],
+      drafts: tabStorage.get<Record<Id, string>>(KEYS.drafts) ?? {},
+    });
+    const token = this.token!;
+    this.realtime = new RealtimeClient(token, {
+      onWelcome: (welcome, resumed) => this.onWelcome(welcome.agent, welcome.workspace, resumed),
+      onFrame: (frame) => this.onFrame(frame),
+      onState: (connection) => this.store.set({ connection }),
+      onSessionEnded: () => this.endSession('sessionEnded'),
+    });
+    this.realtime.start();
+    void this.loadInbox();
+    void this.loadAgents();
+    for (const chat of saved?.open ?? []) this.openConversation(chat.id, { readOnly: chat.readOnly, activate: false });
+    if (saved?.activeId) this.activate(saved.activeId);
+  }
+
+  private onWelcome(agent: Agent, workspace: State['workspace'], resumed: boolean): void {
+    this.store.set((s) => ({ me: agent, workspace, agents: s.agents.map((a) => (a.id === agent.id ? agent : a)) }));
+    // Whatever happened while the socket was down (or before it first came up): messages of
+    // the open conversations, unacknowledged sends, and the inbox.
+    for (const [id, thread] of Object.entries(this.state.threads)) {
+      if (thread.status === 'ready') this.sync(Number(id));
+      for (const pending of thread.pending) {
+        if (!pending.failed) this.transmit(Number(id), pending.clientId, pending.body);
+      }
+    }
+    if (resumed) {
+      void this.loadInbox({ refresh: true });
+      this.markActiveRead();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Settings and navigation
+
+  updateSettings(patch: Partial<Settings>): void {
+    const settings = { ...this.state.settings, ...patch };
+    persistent.set(KEYS.settings, settings);
+    this.store.set({ settings });
+  }
+
+  showNotice(text: string): void {
+    clearTimeout(this.noticeTimer);
+    this.store.set({ notice: text });
+    this.noticeTimer = setTimeout(() => this.store.set({ notice: null }), NOTICE_MS);
+  }
+
+  dismissNotice(): void {
+    clearTimeout(this.noticeTimer);
+    this.store.set({ notice: null });
+  }
+
+  private failed(err: unknown): void {
+    if (err instanceof ApiError && err.status === 401) return; // already back at the login form
+    const message = err instanceof NetworkError ? this.t('errorNetwork') : err instanceof Error ? err.message : String(err);
+    this.showNotice(this.t('actionFailed', { message }));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Inbox
+
+  setInboxTab(tab: AssigneeTab): void {
+    if (tab === this.state.inbox.tab) return;
+    this.store.set((s) => ({ inbox: { ...s.inbox, tab, cursor: undefined, error: null } }));
+    void this.loadInbox();
+  }
+
+  setInboxStatus(status: ConversationStatus): void {
+    if (status === this.state.inbox.status) return;
+    this.store.set((s) => ({ inbox: { ...s.inbox, status, cursor: undefined, error: null } }));
+    void this.loadInbox();
+  }
+
+  /**
+   * The first page of the current filter, or with `more` the next one; `refresh` also
+   * reloads the rows' read marks (after a reconnect they may have moved).
+   */
+  async loadInbox({ more = false, refresh = false } = {}): Promise<void> {
+    const { inbox } = this.state;
+    if (more && !inbox.cursor) return;
+    const request = ++this.inboxRequest;
+    this.store.set((s) => ({ inbox: { ...s.inbox, loading: true, error: null } }));
+    try {
+      const page = await this.api.listConversations({
+        status: inbox.status,
+        assignee: inbox.tab === 'all' ? undefined : inbox.tab,
+        limit: INBOX_PAGE_SIZE,
+        cursor: more ? inbox.cursor : undefined,
+      });
+      if (request !== this.inboxRequest) return; // the filter changed meanwhile
+      this.mergeConversations(page.items);
+      this.store.set((s) => ({ inbox: { ...s.inbox, loading: false, cursor: page.next_cursor } }));
+      // Rows need the contact's name and my read mark.
+      this.loadDetails(page.items.map((c) => c.id), { force: refresh });
+    } catch (err) {
+      if (request !== this.inboxRequest) return;
+      const message = err instanceof NetworkError ? this.t('errorNetwork') : err instanceof Error ? err.message : String(err);
+      this.store.set((s) => ({ inbox: { ...s.inbox, loading: false, error: message } }));
+    }
+  }
+
+  private mergeConversations(items: Conversation[]): void {
+    if (items.length === 0) return;
+    this.store.set((s) => {
+      const conversations = { ...s.conversations };
+      for (const item of items) conversations[item.id] = mergeConversation(conversations[item.id], item);
+      return { conversations };
+    });
+  }
+
+  /** GET /conversations/{id} for each id: contact, read marks (a few requests at a time). */
+  private loadDetails(ids: Id[], { force = false } = {}): void {
+    const queue = ids.filter((id) => force || !this.detailsRequested.has(id));
+    queue.forEach((id) => this.detailsRequested.add(id));
+    const generation = this.sessionGeneration;
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        try {
+          const details = await this.api.conversation(id);
+          if (generation !== this.sessionGeneration) return;
+          const myId = this.state.me?.id;
+          this.store.set((s) => ({
+            conversations: { ...s.conversations, [id]: mergeConversation(s.conversations[id], details.conversation) },
+            contacts: { ...s.contacts, [details.contact.id]: details.contact },
+            readMarks: { ...s.readMarks, [id]: withReadMarks(s.readMarks[id], details.read_marks, myId) },
+          }));
+        } catch {
+          this.detailsRequested.delete(id); // try again the next time it is needed
+        }
+      }
+    };
+    for (let i = 0; i < Math.min(DETAIL_CONCURRENCY, queue.length); i++) void worker();
+  }
+
+  private async loadAgents(): Promise<void> {
+    try {
+      const { items } = await this.api.agents();
+      this.store.set({ agents: items });
+    } catch {
+      // Older servers let only admins list agents: the picker then offers just "me".
+    }
+  }
+
+  /** Admin pages changed the agents; keep the picker and author names current. */
+  setAgents(agents: Agent[]): void {
+    this.store.set({ agents });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Open conversations
+
+  openConversation(id: Id, { readOnly = false, activate = true } = {}): void {
+    this.store.set((s) => {
+      const existing = s.open.find((chat) => chat.id === id);
+      // Opening from the inbox makes a read-only tab writable; the reverse never happens.
+      const open = existing
+        ? s.open.map((chat) => (chat.id === id ? { ...chat, readOnly: chat.readOnly && readOnly } : chat))
+        : [...s.open, { id, readOnly }];
+      return { open, activeId: activate ? id : s.activeId ?? id };
+    });
+    this.saveOpenChats();
+    if (!this.state.threads[id]) void this.loadThread(id);
+    this.loadDetails([id]);
+    const contactId = this.state.conversations[id]?.contact_id;
+    if (contactId) void this.loadContact(contactId);
+    if (activate) this.markActiveRead();
+  }
+
+  activate(id: Id): void {
+    if (!this.state.open.some((chat) => chat.id === id)) return;
+    this.store.set({ activeId: id });
+    this.saveOpenChats();
+    const contactId = this.state.conversations[id]?.contact_id;
+    if (contactId) void this.loadContact(contactId);
+    this.markActiveRead();
+  }
+
+  closeTab(id: Id): void {
+    this.stopTyping(id);
+    this.store.set((s) => {
+      const index = s.open.findIndex((chat) => chat.id === id);
+      const open = s.open.filter((chat) => chat.id !== id);
+      let activeId = s.activeId;
+      if (activeId === id) activeId = open[Math.min(index, open.length - 1)]?.id ?? null;
+      return { open, activeId };
+    });
+    this.saveOpenChats();
+    this.markActiveRead();
+  }
+
+  private saveOpenChats(): void {
+    const { open, activeId } = this.state;
+    tabStorage.set(KEYS.openChats, { open, activeId });
+  }
+
+  private patchThread(id: Id, change: (thread: Thread) => Partial<Thread>): void {
+    this.store.set((s) => {
+      const thread = s.threads[id] ?? emptyThread();
+      return { threads: { ...s.threads, [id]: { ...thread, ...change(thread) } } };
+    });
+  }
+
+  private async loadThread(id: Id): Promise<void> {
+    this.patchThread(id, () => ({ status: 'loading', error: null }));
+    try {
+      const page = await this.api.messages(id, { limit: HISTORY_PAGE_SIZE });
+      this.patchThread(id, (thread) => ({
+        messages: mergeMessages(thread.messages, page.items),
+        hasEarlier: page.has_more,
+        status: 'ready',
+      }));
+      const conversation = this.state.conversations[id];
+      if (!conversation) {
+        this.loadDetails([id], { force: true });
+      } else {
+        void this.loadContact(conversation.contact_id);
+      }
+      this.markActiveRead();
+    } catch (err) {
+      const message = err instanceof NetworkError ? this.t('errorNetwork') : err instanceof Error ? err.message : String(err);
+      this.patchThread(id, () => ({ status: 'error', error: message }));
+    }
+  }
+
+  retryThread(id: Id): void {
+    void this.loadThread(id);
+  }
+
+  async loadEarlier(id: Id): Promise<void> {
+    const thread = this.state.threads[id];
+    if (!thread || thread.loadingEarlier || !thread.hasEarlier) return;
+    const first = thread.messages[0]?.seq;
+    this.patchThread(id, () => ({ loadingEarlier: true }));
+    try {
+      const page = await this.api.messages(id, { beforeSeq: first, limit: HISTORY_PAGE_SIZE });
+      this.patchThread(id, (t) => ({ messages: mergeMessages(t.messages, page.items), hasEarlier: page.has_more, loadingEarlier: false }));
+    } catch (err) {
+      this.patchThread(id, () => ({ loadingEarlier: false }));
+      this.failed(err);
+    }
+  }
+
+  async loadContact(contactId: Id, { force = false } = {}): Promise<void> {
+    if (!force && this.contactsRequested.has(contactId)) return;
+    this.contactsRequested.add(contactId);
+    try {
+      const details = await this.api.contact(contactId);
+      this.mergeConversations(details.conversations);
+      this.store.set((s) => ({
+        contacts: { ...s.contacts, [contactId]: details.contact },
+        contactHistory: {
+          ...s.contactHistory,
+          [contactId]: { conversations: details.conversations, pageViews: details.page_views },
+        },
+      }));
+    } catch {
+      this.contactsRequested.delete(contactId);
+    }
+  }
+
+  /** Asks for messages after the last one we have; the answer is a `history` frame. */
+  private sync(id: Id): void {
+    this.realtime?.send({ type: 'sync', conversation_id: id, after_seq: lastSeq(this.state.threads[id]), limit: 200 });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Writing
+
+  setDraft(id: Id, text: string): void {
+    this.store.set((s) => ({ drafts: { ...s.drafts, [id]: text } }));
+    tabStorage.set(KEYS.drafts, this.state.drafts);
+    if (text.trim()) this.noteTyping(id);
+    else this.stopTyping(id);
+  }
+
+  send(id: Id): void {
+    const body = (this.state.drafts[id] ?? '').trim();
+    if (!body) return;
+    const clientId = newClientId();
+    this.patchThread(id, (thread) => ({
+      pending: [...thread.pending, { clientId, body, createdAt: Date.now(), failed: null }],
+    }));
+    this.store.set((s) => ({ drafts: { ...s.drafts, [id]: '' } }));
+    tabStorage.set(KEYS.drafts, this.state.drafts);
+    this.stopTyping(id);
+    // When offline it stays pending and goes out again, same client_id, after the reconnect.
+    this.transmit(id, clientId, body);
+  }
+
+  retrySend(id: Id, clientId: string): void {
+    const pending = this.state.threads[id]?.pending.find((p) => p.clientId === clientId);
+    if (!pending) return;
+    this.patchThread(id, (thread) => ({
+      pending: thread.pending.map((p) => (p.clientId === clientId ? { ...p, failed: null } : p)),
+    }));
+    this.transmit(id, clientId, pending.body);
+  }
+
+  discardSend(id: Id, clientId: string): void {
+    this.patchThread(id, (thread) => ({ pending: thread.pending.filter((p) => p.clientId !== clientId) }));
+  }
+
+  private transmit(id: Id, clientId: string, body: string): void {
+    this.realtime?.send({ type: 'send', conversation_id: id, client_id: clientId, body });
+  }
+
+  private noteTyping(id: Id): void {
+    const now = Date.now();
+    if (now - (this.typingSentAt.get(id) ?? 0) > TYPING_REPEAT_MS) {
+      if (this.realtime?.send({ type: 'typing', conversation_id: id, active: true })) this.typingSentAt.set(id, now);
+    }
+    clearTimeout(this.typingIdleTimers.get(id));
+    this.typingIdleTimers.set(id, setTimeout(() => this.stopTyping(id), TYPING_IDLE_MS));
+  }
+
+  stopTyping(id: Id): void {
+    clearTimeout(this.typingIdleTimers.get(id));
+    this.typingIdleTimers.delete(id);
+    if (this.typingSentAt.has(id)) {
+      this.typingSentAt.delete(id);
+      this.realtime?.send({ type: 'typing', conversation_id: id, active: false });
+    }
+  }
+
+  /** Tells the server I have read the active conversation, when it is really on screen. */
+  markActiveRead(): void {
+    const { activeId, page, threads, readMarks } = this.state;
+    if (activeId === null || page !== 'inbox' || document.visibilityState !== 'visible') return;
+    const thread = threads[activeId];
+    if (!thread || thread.status !== 'ready') return;
+    const seq = lastSeq(thread);
+    if (seq === 0 || seq <= (readMarks[activeId]?.mine ?? 0)) return;
+    if (!this.realtime?.send({ type: 'read', conversation_id: activeId, seq })) return;
+    // Shown as read at once; the server's `read` event confirms it.
+    this.store.set((s) => ({
+      readMarks: { ...s.readMarks, [activeId]: { visitor: s.readMarks[activeId]?.visitor ?? 0, mine: seq } },
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Conversation actions
+
+  async closeConversation(id: Id): Promise<void> {
+    await this.conversationAction(() => this.api.close(id));
+  }
+
+  async reopenConversation(id: Id): Promise<void> {
+    await this.conversationAction(() => this.api.reopen(id));
+  }
+
+  async assign(id: Id, agentId: Id | null): Promise<void> {
+    await this.conversationAction(() => this.api.assign(id, agentId));
+  }
+
+  private async conversationAction(action: () => Promise<{ conversation: Conversation }>): Promise<void> {
+    try {
+      const { conversation } = await action();
+      this.mergeConversations([conversation]);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Events from the server
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'message': return this.onMessage(frame.conversation_id, frame.message);
+      case 'ack': return this.onAck(frame);
+      case 'history': return this.onHistory(frame);
+      case 'conversation': return this.onConversation(frame.conversation);
+      case 'typing': return this.onTyping(frame);
+      case 'read': return this.onRead(frame);
+      case 'page_view': return this.onPageView(frame);
+      case 'contact':
+        this.store.set((s) => ({ contacts: { ...s.contacts, [frame.contact.id]: frame.contact } }));
+        return;
+      case 'error': return this.onError(frame);
+      default: return;
+    }
+  }
+
+  private onMessage(id: Id, message: Message): void {
+    const state = this.state;
+    const thread = state.threads[id];
+    const isMine = message.author.kind === 'agent' && message.author.id === state.me?.id;
+    if (thread) {
+      // A gap means we missed something (a dropped frame): fetch it instead of guessing.
+      if (thread.status === 'ready' && message.seq > lastSeq(thread) + 1) this.sync(id);
+      this.patchThread(id, (t) => ({
+        messages: mergeMessages(t.messages, [message]),
+        pending: t.pending.filter((p) => !(p.clientId === message.client_id && isMine)),
+      }));
+    }
+    const conversation = state.conversations[id];
+    if (conversation) {
+      this.store.set((s) => ({ conversations: { ...s.conversations, [id]: withMessage(s.conversations[id]!, message) } }));
+    } else {
+      this.loadDetails([id], { force: true });
+    }
+    if (message.author.kind === 'visitor') {
+      this.store.set((s) => {
+        const typing = { ...s.typing };
+        delete typing[id];
+        return { typing };
+      });
+      if (id === this.state.activeId) this.markActiveRead();
+      this.alert(id, 'message', message.body);
+    } else if (id === this.state.activeId) {
+      this.markActiveRead();
+    }
+  }
+
+  private onAck(frame: Extract<ServerFrame, { type: 'ack' }>): void {
+    const id = frame.conversation_id;
+    const thread = this.state.threads[id];
+    const pending = thread?.pending.find((p) => p.clientId === frame.client_id);
+    if (!thread || !pending) return;
+    const me = this.state.me!;
+    const message: Message = {
+      id: frame.message_id,
+      conversation_id: id,
+      seq: frame.seq,
+      client_id: frame.client_id,
+      author: { kind: 'agent', id: me.id, name: me.name },
+      body: pending.body,
+      created_at: frame.created_at,
+    };
+    this.patchThread(id, (t) => ({
+      messages: mergeMessages(t.messages, [message]),
+      pending: t.pending.filter((p) => p.clientId !== frame.client_id),
+    }));
+    const conversation = this.state.conversations[id];
+    if (conversation) {
+      this.store.set((s) => ({ conversations: { ...s.conversations, [id]: withMessage(conversation, message) } }));
+    }
+    this.markActiveRead();
+  }
+
+  private onHistory(frame: Extract<ServerFrame, { type: 'history' }>): void {
+    const id = frame.conversation_id;
+    if (!this.state.threads[id]) return;
+    const myId = this.state.me?.id;
+    const myClientIds = new Set(frame.messages.filter((m) => m.author.kind === 'agent' && m.author.id === myId).map((m) => m.client_id));
+    this.patchThread(id, (thread) => ({
+      messages: mergeMessages(thread.messages, frame.messages),
+      pending: thread.pending.filter((p) => !myClientIds.has(p.clientId)),
+    }));
+    const latest = frame.messages[frame.messages.length - 1];
+    this.store.set((s) => ({
+      readMarks: { ...s.readMarks, [id]: withReadMarks(s.readMarks[id], frame.read_marks, myId) },
+      conversations: latest && s.conversations[id]
+        ? { ...s.conversations, [id]: withMessage(s.conversations[id]!, latest) }
+        : s.conversations,
+    }));
+    if (frame.has_more) this.sync(id);
+    else this.markActiveRead();
+  }
+
+  private onConversation(conversation: Conversation): void {
+    const known = this.state.conversations[conversation.id];
+    this.mergeConversations([conversation]);
+    // A contact's list of conversations is shown in the visitor panel.
+    this.store.set((s) => {
+      const history = s.contactHistory[conversation.contact_id];
+      if (!history) return {};
+      const others = history.conversations.filter((c) => c.id !== conversation.id);
+      return {
+        contactHistory: {
+          ...s.contactHistory,
+          [conversation.contact_id]: { ...history, conversations: [conversation, ...others] },
+        },
+      };
+    });
+    if (!known) {
+      this.loadDetails([conversation.id]);
+      if (conversation.status === 'open') this.alert(conversation.id, 'conversation', conversation.last_message_preview);
+    }
+  }
+
+  private onTyping(frame: Extract<ServerFrame, { type: 'typing' }>): void {
+    const { me } = this.state;
+    if (frame.author.kind === 'agent' && frame.author.id === me?.id) return; // my other tab
+    const id = frame.conversation_id;
+    this.store.set((s) => {
+      const typing = { ...s.typing };
+      if (frame.active) {
+        const agentName = s.agents.find((a) => a.id === frame.author.id)?.name;
+        typing[id] = {
+          kind: frame.author.kind,
+          name: frame.author.name || (frame.author.kind === 'agent' ? agentName ?? '' : ''),
+          until: Date.now() + TYPING_SHOWN_MS,
+        };
+      } else {
+        delete typing[id];
+      }
+      return { typing };
+    });
+    this.sweepTypingSoon();
+  }
+
+  private sweepTypingSoon(): void {
+    if (this.typingSweep) return;
+    this.typingSweep = setInterval(() => {
+      const now = Date.now();
+      const current = this.state.typing;
+      const expired = Object.keys(current).filter((id) => current[Number(id)]!.until <= now);
+      if (expired.length) {
+        this.store.set((s) => {
+          const typing = { ...s.typing };
+          for (const id of expired) delete typing[Number(id)];
+          return { typing };
+        });
+      }
+      if (Object.keys(this.state.typing).length === 0) {
+        clearInterval(this.typingSweep);
+        this.typingSweep = undefined;
+      }
+    }, 1000);
+  }
+
+  private onRead(frame: Extract<ServerFrame, { type: 'read' }>): void {
+    const myId = this.state.me?.id;
+    const id = frame.conversation_id;
+    this.store.set((s) => ({
+      readMarks: { ...s.readMarks, [id]: withReadMarks(s.readMarks[id], [{ reader: frame.reader, seq: frame.seq }], myId) },
+    }));
+  }
+
+  private onPageView(frame: Extract<ServerFrame, { type: 'page_view' }>): void {
+    const { type: _type, ...view } = frame;
+    this.store.set((s) => {
+      const history = s.contactHistory[frame.contact_id];
+      const contact = s.contacts[frame.contact_id];
+      return {
+        contactHistory: history
+          ? { ...s.contactHistory, [frame.contact_id]: { ...history, pageViews: [view, ...history.pageViews] } }
+          : s.contactHistory,
+        contacts: contact
+          ? { ...s.contacts, [frame.contact_id]: { ...contact, last_seen: Math.max(contact.last_seen, frame.at) } }
+          : s.contacts,
+      };
+    });
+  }
+
+  private onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    for (const [id, thread] of Object.entries(this.state.threads)) {
+      if (thread.pending.some((p) => p.clientId === frame.ref)) {
+        this.patchThread(Number(id), (t) => ({
+          pending: t.pending.map((p) => (p.clientId === frame.ref ? { ...p, failed: frame.code } : p)),
+        }));
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Notifications
+
+  /** Sound and a desktop notification, unless the agent is looking at this conversation. */
+  private alert(id: Id, kind: 'conversation' | 'message', text: string): void {
+    const { activeId, page, settings, conversations, contacts, me } = this.state;
+    const looking = activeId === id && page === 'inbox' && document.visibilityState === 'visible' && document.hasFocus();
+    if (looking) return;
+    const conversation = conversations[id];
+    // Someone else's chats are theirs to be alerted about.
+    if (conversation && conversation.assignee_id !== null && conversation.assignee_id !== me?.id) return;
+    if (settings.sound) beep();
+    if (settings.desktopNotifications) {
+      const name = conversation ? contactName(contacts[conversation.contact_id], conversation.contact_id, settings.language) : '';
+      const title = kind === 'conversation' || !name ? this.t('notifyNewConversation') : this.t('notifyNewMessage', { name });
+      showNotification(title, text, `juttu-conversation-${id}`, () => {
+        location.hash = '#/inbox';
+        this.openConversation(id);
+      });
+    }
+  }
+}

@@ -1,0 +1,194 @@
+// The console's state and the pure functions that fold server data into it.
+import type { ConnectionState } from './realtime';
+import type { Language, MessageKey } from './i18n';
+import type {
+  Agent, Contact, Conversation, ConversationStatus, Id, Message, PageView, ReadMark, Workspace,
+} from './types';
+
+export type Page = 'inbox' | 'sites' | 'agents' | 'settings';
+export type AssigneeTab = 'none' | 'me' | 'all';
+
+export interface Settings {
+  language: Language;
+  desktopNotifications: boolean;
+  sound: boolean;
+}
+
+/** A message this tab sent that the server has not acknowledged yet. */
+export interface PendingSend {
+  clientId: string;
+  body: string;
+  createdAt: number;
+  /** The server's error code when it refused the message; null while still trying. */
+  failed: string | null;
+}
+
+export interface Thread {
+  /** Acknowledged messages, ascending by seq, each seq once. */
+  messages: Message[];
+  pending: PendingSend[];
+  hasEarlier: boolean;
+  status: 'loading' | 'ready' | 'error';
+  error: string | null;
+  loadingEarlier: boolean;
+}
+
+export interface OpenChat {
+  id: Id;
+  /** Past conversations opened from the visitor panel: no composer, no actions. */
+  readOnly: boolean;
+}
+
+export interface ContactHistory {
+  conversations: Conversation[];
+  pageViews: PageView[];
+}
+
+export interface ReadState {
+  mine: number;
+  visitor: number;
+}
+
+export interface Typing {
+  kind: 'visitor' | 'agent';
+  name: string;
+  until: number;
+}
+
+export interface InboxState {
+  tab: AssigneeTab;
+  status: ConversationStatus;
+  /** undefined: first page not loaded yet; null: nothing more to load. */
+  cursor: string | null | undefined;
+  loading: boolean;
+  error: string | null;
+}
+
+export interface State {
+  boot: 'starting' | 'login' | 'app';
+  loginNotice: MessageKey | null;
+  me: Agent | null;
+  workspace: Workspace | null;
+  connection: ConnectionState;
+  page: Page;
+  settings: Settings;
+  inbox: InboxState;
+  conversations: Record<Id, Conversation>;
+  contacts: Record<Id, Contact>;
+  contactHistory: Record<Id, ContactHistory>;
+  readMarks: Record<Id, ReadState>;
+  threads: Record<Id, Thread>;
+  open: OpenChat[];
+  activeId: Id | null;
+  drafts: Record<Id, string>;
+  typing: Record<Id, Typing>;
+  agents: Agent[];
+  /** A short-lived error to show (a failed action). */
+  notice: string | null;
+}
+
+export function initialState(settings: Settings, page: Page): State {
+  return {
+    boot: 'starting',
+    loginNotice: null,
+    me: null,
+    workspace: null,
+    connection: 'connecting',
+    page,
+    settings,
+    inbox: { tab: 'none', status: 'open', cursor: undefined, loading: false, error: null },
+    conversations: {},
+    contacts: {},
+    contactHistory: {},
+    readMarks: {},
+    threads: {},
+    open: [],
+    activeId: null,
+    drafts: {},
+    typing: {},
+    agents: [],
+    notice: null,
+  };
+}
+
+export function emptyThread(): Thread {
+  return { messages: [], pending: [], hasEarlier: false, status: 'loading', error: null, loadingEarlier: false };
+}
+
+/** Adds messages not yet known (by seq) and keeps the order; returns `existing` when nothing is new. */
+export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
+  if (incoming.length === 0) return existing;
+  const last = existing[existing.length - 1];
+  if (incoming.length === 1 && (!last || incoming[0].seq > last.seq)) return [...existing, incoming[0]];
+  const bySeq = new Map(existing.map((m) => [m.seq, m]));
+  let added = false;
+  for (const message of incoming) {
+    if (!bySeq.has(message.seq)) {
+      bySeq.set(message.seq, message);
+      added = true;
+    }
+  }
+  return added ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : existing;
+}
+
+export function lastSeq(thread: Thread | undefined): number {
+  const messages = thread?.messages ?? [];
+  return messages.length ? messages[messages.length - 1].seq : 0;
+}
+
+/**
+ * Two copies of a conversation from different moments (a REST answer, an event): the status
+ * and assignee of the newer one, the latest message of whichever saw more messages.
+ */
+export function mergeConversation(old: Conversation | undefined, incoming: Conversation): Conversation {
+  if (!old) return incoming;
+  const base = incoming.updated_at >= old.updated_at ? incoming : old;
+  const latest = incoming.last_seq >= old.last_seq ? incoming : old;
+  return {
+    ...base,
+    last_seq: latest.last_seq,
+    last_message_preview: latest.last_message_preview,
+    last_message_at: latest.last_message_at,
+    updated_at: Math.max(old.updated_at, incoming.updated_at),
+  };
+}
+
+/** The conversation's summary after a message (the server sends no conversation event for it). */
+export function withMessage(conversation: Conversation, message: Message): Conversation {
+  if (message.seq <= conversation.last_seq) return conversation;
+  return {
+    ...conversation,
+    last_seq: message.seq,
+    last_message_preview: message.body.slice(0, 200),
+    last_message_at: Math.max(conversation.last_message_at, message.created_at),
+    updated_at: Math.max(conversation.updated_at, message.created_at),
+  };
+}
+
+/** Read marks only rise. */
+export function withReadMarks(current: ReadState | undefined, marks: ReadMark[], myId: Id | undefined): ReadState {
+  let { mine, visitor } = current ?? { mine: 0, visitor: 0 };
+  for (const mark of marks) {
+    if (mark.reader.kind === 'visitor') visitor = Math.max(visitor, mark.seq);
+    else if (mark.reader.id === myId) mine = Math.max(mine, mark.seq);
+  }
+  return current && current.mine === mine && current.visitor === visitor ? current : { mine, visitor };
+}
+
+/** Messages after my own read mark; unknown (undefined) until the mark was loaded. */
+export function unreadCount(conversation: Conversation, marks: ReadState | undefined): number | undefined {
+  if (!marks) return undefined;
+  return Math.max(0, conversation.last_seq - marks.mine);
+}
+
+/** Newest activity first, as the server orders its list. */
+export function byActivity(a: Conversation, b: Conversation): number {
+  return b.updated_at - a.updated_at || b.id - a.id;
+}
+
+export function matchesInbox(conversation: Conversation, inbox: InboxState, myId: Id | undefined): boolean {
+  if (conversation.status !== inbox.status) return false;
+  if (inbox.tab === 'none') return conversation.assignee_id === null;
+  if (inbox.tab === 'me') return conversation.assignee_id === myId;
+  return true;
+}

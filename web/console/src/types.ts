@@ -1,0 +1,125 @@
+// The objects of Juttu's REST API and real-time protocol (docs/api.md, docs/protocol.md).
+// Ids are integers and times are milliseconds since the Unix epoch.
+
+export type Id = number;
+export type Role = 'admin' | 'agent';
+export type ConversationStatus = 'open' | 'pending' | 'closed';
+
+export interface Agent {
+  id: Id;
+  workspace_id: Id;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  created_at: number;
+}
+
+export interface Workspace {
+  id: Id;
+  name: string;
+}
+
+export interface Site {
+  id: Id;
+  workspace_id: Id;
+  key: string;
+  name: string;
+  allowed_origins: string[];
+  greeting: string;
+  color: string;
+  created_at: number;
+}
+
+export interface Contact {
+  id: Id;
+  site_id: Id;
+  name: string;
+  email: string;
+  attributes: Record<string, string>;
+  first_seen: number;
+  last_seen: number;
+  visits: number;
+}
+
+export interface Conversation {
+  id: Id;
+  site_id: Id;
+  contact_id: Id;
+  status: ConversationStatus;
+  assignee_id: Id | null;
+  last_seq: number;
+  last_message_preview: string;
+  last_message_at: number;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+export interface Author {
+  kind: 'visitor' | 'agent';
+  id: Id;
+  /** The agent's display name when the message was sent (may be missing on older servers). */
+  name?: string;
+}
+
+export interface Message {
+  id: Id;
+  conversation_id: Id;
+  seq: number;
+  client_id: string;
+  author: Author;
+  body: string;
+  created_at: number;
+}
+
+export interface PageView {
+  id?: Id;
+  contact_id: Id;
+  url: string;
+  title: string;
+  referrer: string;
+  at: number;
+}
+
+export interface ReadMark {
+  reader: { kind: 'visitor' | 'agent'; id: Id };
+  seq: number;
+}
+
+export interface ConversationDetails {
+  conversation: Conversation;
+  contact: Contact;
+  read_marks: ReadMark[];
+}
+
+export interface ContactDetails {
+  contact: Contact;
+  conversations: Conversation[];
+  page_views: PageView[];
+}
+
+// ---- Frames the server sends to an agent connection ----------------------------------
+
+export type ServerFrame =
+  | { type: 'welcome'; role: 'agent'; agent: Agent; workspace: Workspace }
+  | { type: 'ack'; client_id: string; conversation_id: Id; message_id: Id; seq: number; created_at: number; duplicate: boolean }
+  | { type: 'message'; conversation_id: Id; message: Message }
+  | { type: 'history'; conversation_id: Id; messages: Message[]; has_more: boolean; read_marks: ReadMark[] }
+  | { type: 'typing'; conversation_id: Id; author: Author; active: boolean }
+  | { type: 'read'; conversation_id: Id; reader: ReadMark['reader']; seq: number }
+  | { type: 'page_view'; contact_id: Id; url: string; title: string; referrer: string; at: number }
+  | { type: 'contact'; contact: Contact }
+  | { type: 'conversation'; conversation: Conversation }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message?: string; ref?: string };
+
+// ---- Frames an agent sends ------------------------------------------------------------
+
+export type ClientFrame =
+  | { type: 'hello'; role: 'agent'; token: string }
+  | { type: 'send'; conversation_id: Id; client_id: string; body: string }
+  | { type: 'sync'; conversation_id: Id; after_seq: number; limit?: number }
+  | { type: 'typing'; conversation_id: Id; active: boolean }
+  | { type: 'read'; conversation_id: Id; seq: number }
+  | { type: 'ping' };
