@@ -195,14 +195,23 @@ Reply RestApi::list_conversations(Call& call) {
     if (auto cursor = query_value(call.query, "cursor"); cursor && !parse_cursor(*cursor, filter)) {
         return invalid("cursor is malformed");
     }
-    return reply_with(deps_.chat.list_conversations(filter), [](const services::ConversationPage&
-                                                                    p) {
+    auto page = deps_.chat.list_conversations(filter, call.agent().id);
+    return reply_with(std::move(page), [](const services::ConversationPage& p) {
+        json::array items;
+        for (const auto& item : p.items) {
+            auto row = to_json(item.conversation);
+            row["contact"] = {{"id", item.conversation.contact_id},
+                              {"name", item.contact_name},
+                              {"email", item.contact_email}};
+            row["my_read_seq"] = item.my_read_seq;
+            items.emplace_back(std::move(row));
+        }
         json::value next = nullptr;
         if (p.has_more) {
-            const auto& last = p.items.back();
+            const auto& last = p.items.back().conversation;
             next = std::to_string(last.updated_at) + "." + std::to_string(last.id);
         }
-        return json::object{{"items", to_json_array(p.items)}, {"next_cursor", std::move(next)}};
+        return json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
     });
 }
 

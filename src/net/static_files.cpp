@@ -35,7 +35,17 @@ std::optional<Response> StaticFiles::serve(const Request& request) const {
     }
     auto file = root_ / std::filesystem::path(target.substr(1));
     std::error_code ec;
-    if (std::filesystem::is_directory(file, ec)) file /= "index.html";
+    if (std::filesystem::is_directory(file, ec)) {
+        if (!target.ends_with('/')) {
+            // "/console" -> "/console/", so that the page's relative URLs resolve inside it.
+            Response redirect{http::status::moved_permanently, request.version()};
+            redirect.set(http::field::location, std::string(target) + "/");
+            redirect.keep_alive(request.keep_alive());
+            redirect.prepare_payload();
+            return redirect;
+        }
+        file /= "index.html";
+    }
     if (!std::filesystem::is_regular_file(file, ec)) {
         // "/console" serves "/console.html" when there is no such directory.
         file.replace_extension(".html");

@@ -228,6 +228,32 @@ describe('read receipts', () => {
     await v.close();
     await inbox.close();
   });
+
+  it('each inbox row names its contact and carries the caller\'s own read mark', async () => {
+    const inbox = await agent(server, ctx.token, { label: 'inbox-rows' });
+    const v = await visitor(server, ctx.siteKey, { label: 'row-visitor' });
+    v.send({ type: 'identify', name: 'Rivi Vierailija', email: 'rivi@example.com' });
+    const { conversation_id: conv } = await v.sendMessage('first');
+    await v.sendMessage('second');
+    const rowOf = async () => {
+      const list = expectStatus(await api(server, ctx.token, 'GET', '/conversations?limit=100'), 200);
+      return list.items.find((c) => c.id === conv);
+    };
+    let row = await rowOf();
+    assert.deepEqual(row.contact, { id: v.contact.id, name: 'Rivi Vierailija', email: 'rivi@example.com' });
+    assert.equal(row.my_read_seq, 0);
+    assert.equal(row.last_seq, 2);
+    inbox.send({ type: 'read', conversation_id: conv, seq: 1 });
+    await inbox.next({ type: 'read', conversation_id: conv, reader: { kind: 'agent', id: ctx.admin.agent.id } });
+    row = await rowOf();
+    assert.equal(row.my_read_seq, 1);
+    // Another agent's mark is not mine.
+    const other = await createAgent(server, ctx.token, { name: 'Other Reader' });
+    const otherList = expectStatus(await api(server, other.token, 'GET', '/conversations?limit=100'), 200);
+    assert.equal(otherList.items.find((c) => c.id === conv).my_read_seq, 0);
+    await v.close();
+    await inbox.close();
+  });
 });
 
 describe('typing', () => {

@@ -46,8 +46,17 @@ struct History {
     std::vector<core::ReadMark> read_marks;
 };
 
+// A row of an agent's inbox: the conversation, who it is with, and how far this agent
+// has read (unread = last_seq - my_read_seq).
+struct InboxItem {
+    core::Conversation conversation;
+    std::string contact_name;
+    std::string contact_email;
+    core::Seq my_read_seq = 0;
+};
+
 struct ConversationPage {
-    std::vector<core::Conversation> items;
+    std::vector<InboxItem> items;
     bool has_more = false;
 };
 
@@ -103,7 +112,8 @@ public:
     core::Result<core::PageView> page_view(const Participant& visitor, std::string url,
                                            std::string title, std::string referrer);
 
-    core::Result<ConversationPage> list_conversations(store::ConversationFilter filter);
+    core::Result<ConversationPage> list_conversations(store::ConversationFilter filter,
+                                                      core::Id reader_agent_id);
     core::Result<ConversationDetail> conversation_detail(core::Id workspace_id, core::Id id);
     core::Result<core::Conversation> set_status(core::Id workspace_id, core::Id id,
                                                 core::ConversationStatus status);

@@ -1,6 +1,6 @@
 // A small client for Juttu's REST API (/api/v1, docs/api.md).
 import type {
-  Agent, ContactDetails, Conversation, ConversationDetails, Id, Message, Role, Site, Workspace,
+  Agent, ContactDetails, Conversation, ConversationDetails, Id, InboxRow, Message, Role, Site, Workspace,
 } from './types';
 
 /** The server answered with an error body ({"error":{"code","message"}}). */
@@ -110,7 +110,7 @@ export class ApiClient {
     if (query.assignee !== undefined) params.set('assignee', String(query.assignee));
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
-    return this.request<Page<Conversation>>('GET', `/conversations?${params}`);
+    return this.request<Page<InboxRow>>('GET', `/conversations?${params}`);
   }
   conversation(id: Id) { return this.request<ConversationDetails>('GET', `/conversations/${id}`); }
   messages(id: Id, { beforeSeq, afterSeq, limit = 50 }: { beforeSeq?: number; afterSeq?: number; limit?: number } = {}) {

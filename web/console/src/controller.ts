@@ -12,7 +12,7 @@ import {
 } from './state';
 import { KEYS, persistent, tabStorage } from './storage';
 import { Store } from './store';
-import type { Agent, Conversation, ConversationStatus, Id, Message, ServerFrame } from './types';
+import type { Agent, Conversation, ConversationStatus, Id, InboxRow, Message, ServerFrame } from './types';
 
 const INBOX_PAGE_SIZE = 30;
 const HISTORY_PAGE_SIZE = 50;
@@ -189,7 +189,7 @@ export class ConsoleController {
       }
     }
     if (resumed) {
-      void this.loadInbox({ refresh: true });
+      void this.loadInbox();
       this.markActiveRead();
     }
   }
@@ -236,10 +236,10 @@ export class ConsoleController {
   }
 
   /**
-   * The first page of the current filter, or with `more` the next one; `refresh` also
-   * reloads the rows' read marks (after a reconnect they may have moved).
+   * The first page of the current filter, or with `more` the next one. Rows bring their
+   * read marks too, so a reload after a reconnect brings them up to date.
    */
-  async loadInbox({ more = false, refresh = false } = {}): Promise<void> {
+  async loadInbox({ more = false } = {}): Promise<void> {
     const { inbox } = this.state;
     if (more && !inbox.cursor) return;
     const request = ++this.inboxRequest;
@@ -253,14 +253,32 @@ export class ConsoleController {
       });
       if (request !== this.inboxRequest) return; // the filter changed meanwhile
       this.mergeConversations(page.items);
+      this.mergeInboxRows(page.items);
       this.store.set((s) => ({ inbox: { ...s.inbox, loading: false, cursor: page.next_cursor } }));
-      // Rows need the contact's name and my read mark.
-      this.loadDetails(page.items.map((c) => c.id), { force: refresh });
     } catch (err) {
       if (request !== this.inboxRequest) return;
       const message = err instanceof NetworkError ? this.t('errorNetwork') : err instanceof Error ? err.message : String(err);
       this.store.set((s) => ({ inbox: { ...s.inbox, loading: false, error: message } }));
     }
+  }
+
+  /** The list carries each row's contact name and my read mark: no request per row. */
+  private mergeInboxRows(rows: InboxRow[]): void {
+    const myId = this.state.me?.id;
+    this.store.set((s) => {
+      const contacts = { ...s.contacts };
+      const readMarks = { ...s.readMarks };
+      for (const row of rows) {
+        const known = contacts[row.contact.id];
+        contacts[row.contact.id] = known
+          ? { ...known, name: row.contact.name, email: row.contact.email }
+          : { id: row.contact.id, site_id: row.site_id, name: row.contact.name, email: row.contact.email,
+              attributes: {}, first_seen: 0, last_seen: 0, visits: 0 };
+        const mark = { reader: { kind: 'agent' as const, id: myId ?? 0 }, seq: row.my_read_seq };
+        readMarks[row.id] = withReadMarks(readMarks[row.id], myId === undefined ? [] : [mark], myId);
+      }
+      return { contacts, readMarks };
+    });
   }
 
   private mergeConversations(items: Conversation[]): void {

@@ -87,6 +87,12 @@ export interface ReadMark {
   seq: number;
 }
 
+/** A row of GET /conversations: the conversation, who it is with, how far I have read. */
+export interface InboxRow extends Conversation {
+  contact: { id: Id; name: string; email: string };
+  my_read_seq: number;
+}
+
 export interface ConversationDetails {
   conversation: Conversation;
   contact: Contact;
