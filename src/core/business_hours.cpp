@@ -20,7 +20,9 @@ std::int64_t floor_mod(std::int64_t a, std::int64_t b) {
     return r < 0 ? r + b : r;
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return (a - floor_mod(a, b)) / b; }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    return a / b - (a % b < 0 ? 1 : 0);  // b > 0
+}
 
 TimeMs saturating_add(TimeMs a, TimeMs b) {  // b >= 0
     return a > std::numeric_limits<TimeMs>::max() - b ? std::numeric_limits<TimeMs>::max() : a + b;
