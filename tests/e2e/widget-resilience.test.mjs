@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startServer, demo, api, expectStatus, agent, createAgent } from '../integration/lib/harness.mjs';
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from './lib/browser.mjs';
+import {
+  launcher, dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy,
+} from './lib/widget.mjs';
 
 const WAIT = 8000;
 
@@ -36,27 +39,7 @@ async function newVisitor(options = {}) {
 }
 
 const demoUrl = (file = '') => `${server.url}/demo/${file}?site=${ctx.siteKey}`;
-const launcher = (page) => page.getByRole('button', { name: 'Open chat' });
-const dialog = (page) => page.getByRole('dialog');
-const log = (page) => page.getByRole('log');
-const messageBox = (page) => page.getByRole('textbox', { name: 'Message' });
-const bubble = (page, body) => log(page).getByText(body, { exact: true });
-const messageItem = (page, body) => log(page).locator('.msg', { has: page.getByText(body, { exact: true }) });
-
-async function openChat(page) {
-  await launcher(page).click();
-  await dialog(page).waitFor();
-}
-
-async function sendFromWidget(page, body) {
-  await messageBox(page).fill(body);
-  await messageBox(page).press('Enter');
-}
-
-async function agentReceives(body) {
-  const frame = await inbox.next((f) => f.type === 'message' && f.message && f.message.body === body, WAIT);
-  return frame.message;
-}
+const agentReceives = (body) => receivedBy(inbox, body, WAIT);
 
 /** Asserts every body is stored exactly once in the conversation and shown exactly once. */
 async function assertExactlyOnce(page, conversationId, bodies) {

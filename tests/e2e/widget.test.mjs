@@ -6,6 +6,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, demo, api, expectStatus, agent, createAgent, eventually } from '../integration/lib/harness.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
+import {
+  launcher, dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy,
+} from './lib/widget.mjs';
 
 const AGENT_NAME = 'Anna Virtanen';
 const WAIT = 8000;
@@ -37,29 +40,7 @@ async function newVisitor(viewport = { width: 1280, height: 800 }, options = {})
 }
 
 const demoUrl = (path = '') => `${server.url}/demo/${path}${path.includes('?') ? '&' : '?'}site=${ctx.siteKey}`;
-const launcher = (page) => page.getByRole('button', { name: 'Open chat' });
-const dialog = (page) => page.getByRole('dialog');
-const log = (page) => page.getByRole('log');
-const messageBox = (page) => page.getByRole('textbox', { name: 'Message' });
-const bubble = (page, body) => log(page).getByText(body, { exact: true });
-// The element of one message (bubble, name, time and delivery state).
-const messageItem = (page, body) => log(page).locator('.msg', { has: page.getByText(body, { exact: true }) });
-
-async function openChat(page) {
-  await launcher(page).click();
-  await dialog(page).waitFor();
-}
-
-async function sendFromWidget(page, body) {
-  await messageBox(page).fill(body);
-  await messageBox(page).press('Enter');
-}
-
-/** The agent's copy of a visitor message with this body. */
-async function agentReceives(body) {
-  const frame = await inbox.next((f) => f.type === 'message' && f.message && f.message.body === body, WAIT);
-  return frame.message;
-}
+const agentReceives = (body) => receivedBy(inbox, body, WAIT);
 
 async function countInUi(page, body) {
   return bubble(page, body).count();
