@@ -42,7 +42,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"threads", "JUTTU_THREADS", "server.threads",
          "event-loop threads (default: one per core)"},
         {"workers", "JUTTU_WORKERS", "server.workers",
-         "blocking worker threads (default: 4 per core)"},
+         "blocking worker threads (default: 16 per core)"},
         {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout",
          "seconds before a silent WebSocket closes (default 60)"},
         {"log-level", "JUTTU_LOG_LEVEL", "log.level",

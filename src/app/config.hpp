@@ -17,7 +17,7 @@ struct Config {
     std::string public_url;          // empty: http://LISTEN
     std::filesystem::path web_root;  // empty: found next to the binary
     std::size_t threads = 0;         // 0: hardware threads
-    std::size_t workers = 0;         // blocking pool; 0: 4 per hardware thread
+    std::size_t workers = 0;         // blocking pool; 0: 16 per hardware thread
     std::chrono::seconds ws_idle_timeout{60};
     std::string log_level = "info";
 };

@@ -19,7 +19,6 @@ WsSession::~WsSession() {
 
 void WsSession::run(Request upgrade, WsHandlerFactory& factory) {
     registry_id_ = registry_.add(weak_from_this(), true);
-    beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout timeout{};
     timeout.handshake_timeout = std::chrono::seconds(10);
     timeout.idle_timeout = options_.ws_idle_timeout;
@@ -59,6 +58,7 @@ void WsSession::on_read(beast::error_code ec) {
     }
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
+    buffer_.shrink_to_fit();  // an idle connection keeps no read buffer
     if (handler_) handler_->on_text(std::move(text));
     read_next();
 }
@@ -74,11 +74,11 @@ void WsSession::enqueue(Frame frame) {
     if (queue_.size() >= options_.ws_queue_limit) {
         // A slow consumer: drop it rather than grow without bound; it resumes with sync.
         // Only the frame being written stays, so the close frame can follow it.
-        queue_.resize(writing_ ? 1 : 0);
+        queue_.keep_oldest(writing_ ? 1 : 0);
         begin_close(websocket::close_code::try_again_later, "slow consumer");
         return;
     }
-    queue_.push_back(std::move(frame));
+    queue_.push(std::move(frame));
     if (!writing_) write_next();
 }
 
@@ -92,7 +92,7 @@ void WsSession::write_next() {
 void WsSession::on_write(beast::error_code ec) {
     writing_ = false;
     if (ec) return finish();
-    queue_.pop_front();
+    queue_.pop();
     if (!queue_.empty()) return write_next();
     if (pending_close_) {
         auto reason = *pending_close_;
@@ -134,7 +134,7 @@ void WsSession::finish() {
         handler_.reset();
     }
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().close(ignored);
 }
 
 }  // namespace juttu::net

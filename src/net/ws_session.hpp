@@ -2,13 +2,13 @@
 // Owned by its event loop (see net/README.md); every member is touched only there.
 #pragma once
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <deque>
 #include <memory>
 #include <optional>
 
+#include "net/frame_queue.hpp"
 #include "net/server.hpp"
 
 namespace juttu::net {
@@ -38,9 +38,11 @@ private:
     void begin_close(std::uint16_t code, std::string reason);
     void finish();
 
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    // A plain socket underneath: the WebSocket's own timeout option covers the handshake
+    // and idle timeouts, and beast::tcp_stream would add a timer to every connection.
+    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
     boost::beast::flat_buffer buffer_;
-    std::deque<Frame> queue_;
+    FrameQueue queue_;
     std::shared_ptr<WsHandler> handler_;
     Request upgrade_;
     const ServerOptions& options_;

@@ -1,0 +1,44 @@
+// A connection's outgoing frames, oldest first. Unlike std::deque (which allocates a
+// block even when empty) an empty FrameQueue owns no memory: an idle connection, the
+// common case by far, pays only for the object itself.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace juttu::net {
+
+class FrameQueue {
+public:
+    using Frame = std::shared_ptr<const std::string>;
+
+    bool empty() const { return head_ == frames_.size(); }
+    std::size_t size() const { return frames_.size() - head_; }
+    const Frame& front() const { return frames_[head_]; }
+
+    void push(Frame frame) { frames_.push_back(std::move(frame)); }
+
+    void pop() {
+        frames_[head_++].reset();
+        if (empty()) clear();
+    }
+
+    // Keeps the oldest `count` frames and drops the rest.
+    void keep_oldest(std::size_t count) {
+        if (count < size()) frames_.resize(head_ + count);
+        if (empty()) clear();
+    }
+
+    void clear() {
+        std::vector<Frame>().swap(frames_);  // give the memory back
+        head_ = 0;
+    }
+
+private:
+    std::vector<Frame> frames_;
+    std::size_t head_ = 0;
+};
+
+}  // namespace juttu::net

@@ -1,0 +1,52 @@
+#include "net/frame_queue.hpp"
+
+#include <gtest/gtest.h>
+
+namespace juttu::net {
+namespace {
+
+FrameQueue::Frame frame(std::string text) {
+    return std::make_shared<const std::string>(std::move(text));
+}
+
+TEST(FrameQueue, FirstInFirstOut) {
+    FrameQueue queue;
+    EXPECT_TRUE(queue.empty());
+    queue.push(frame("a"));
+    queue.push(frame("b"));
+    queue.push(frame("c"));
+    EXPECT_EQ(queue.size(), 3U);
+    EXPECT_EQ(*queue.front(), "a");
+    queue.pop();
+    EXPECT_EQ(*queue.front(), "b");
+    queue.push(frame("d"));
+    queue.pop();
+    queue.pop();
+    EXPECT_EQ(*queue.front(), "d");
+    queue.pop();
+    EXPECT_TRUE(queue.empty());
+    EXPECT_EQ(queue.size(), 0U);
+}
+
+TEST(FrameQueue, KeepOldestDropsTheNewest) {
+    FrameQueue queue;
+    for (const char* text : {"a", "b", "c", "d"}) queue.push(frame(text));
+    queue.pop();
+    queue.keep_oldest(1);
+    EXPECT_EQ(queue.size(), 1U);
+    EXPECT_EQ(*queue.front(), "b");
+    queue.keep_oldest(0);
+    EXPECT_TRUE(queue.empty());
+}
+
+TEST(FrameQueue, ReleasesFramesAsTheyAreSent) {
+    FrameQueue queue;
+    auto shared = frame("x");
+    queue.push(shared);
+    EXPECT_EQ(shared.use_count(), 2);
+    queue.pop();
+    EXPECT_EQ(shared.use_count(), 1);
+}
+
+}  // namespace
+}  // namespace juttu::net
