@@ -24,6 +24,7 @@
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/writer.hpp"
 #include "store/store.hpp"
+#include "temp_dir.hpp"
 
 namespace juttu::store {
 namespace {
@@ -33,25 +34,7 @@ using core::AuthorKind;
 using core::ConversationStatus;
 using Status = AppendResult::Status;
 
-// A fresh directory, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "juttu-store-test-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using testing::TempDir;
 
 struct Backend {
     std::string name;

@@ -391,11 +391,17 @@ AppendResult append_in(Database& db, const NewMessage& input) {
 std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file) {
     std::unique_ptr<Database> db = Database::open(file, Database::Mode::read_write_create);
     apply_migrations(*db);
-    return std::unique_ptr<SqliteStore>(new SqliteStore(file, std::move(db)));
+    auto checkpointer = std::make_unique<Checkpointer>(file);
+    checkpointer->watch(*db);
+    return std::unique_ptr<SqliteStore>(
+        new SqliteStore(file, std::move(db), std::move(checkpointer)));
 }
 
-SqliteStore::SqliteStore(std::filesystem::path file, std::unique_ptr<Database> write_db)
-    : file_(std::move(file)), writer_(std::move(write_db)) {}
+SqliteStore::SqliteStore(std::filesystem::path file, std::unique_ptr<Database> write_db,
+                         std::unique_ptr<Checkpointer> checkpointer)
+    : file_(std::move(file)),
+      checkpointer_(std::move(checkpointer)),
+      writer_(std::move(write_db)) {}
 
 SqliteStore::~SqliteStore() { writer_.stop(); }
 

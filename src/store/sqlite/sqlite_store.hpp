@@ -24,6 +24,7 @@
 #include <mutex>
 #include <vector>
 
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/writer.hpp"
 #include "store/store.hpp"
@@ -119,7 +120,8 @@ private:
         std::unique_ptr<Database> db_;
     };
 
-    SqliteStore(std::filesystem::path file, std::unique_ptr<Database> write_db);
+    SqliteStore(std::filesystem::path file, std::unique_ptr<Database> write_db,
+                std::unique_ptr<Checkpointer> checkpointer);
 
     ReadLease read();
     void release(std::unique_ptr<Database> db) noexcept;
@@ -127,6 +129,8 @@ private:
     std::filesystem::path file_;
     std::mutex pool_mutex_;
     std::vector<std::unique_ptr<Database>> idle_readers_;  // guarded by pool_mutex_
+    // Before writer_: the write connection's commit hook points at it.
+    std::unique_ptr<Checkpointer> checkpointer_;
     Writer writer_;
 };
 

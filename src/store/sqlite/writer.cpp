@@ -83,9 +83,10 @@ std::size_t Writer::run_transaction(std::vector<Entry>& entries, std::size_t fir
         for (; end < entries.size();) {
             std::exception_ptr error;
             try {
-                db_->exec("SAVEPOINT job");
+                // Prepared once and cached: exec() would parse them for every job.
+                db_->prepare("SAVEPOINT job").run();
                 entries[end].job(*db_);
-                db_->exec("RELEASE job");
+                db_->prepare("RELEASE job").run();
             } catch (...) {
                 error = std::current_exception();
                 try {
