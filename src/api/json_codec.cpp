@@ -32,6 +32,7 @@ json::object to_json(const core::Agent& agent) {
             {"name", agent.name},
             {"role", core::to_string(agent.role)},
             {"disabled", agent.disabled},
+            {"capacity", agent.capacity},
             {"created_at", agent.created_at}};
 }
 

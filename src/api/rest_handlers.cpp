@@ -89,6 +89,9 @@ std::optional<services::AgentFields> agent_fields(const json::object& body, bool
     fields.password = in.text("password", creating, 1000);
     auto role = in.text("role", false, 20);
     fields.disabled = in.boolean("disabled", false);
+    if (auto capacity = in.integer("capacity", false, 1, services::AdminService::max_capacity)) {
+        fields.capacity = static_cast<int>(*capacity);
+    }
     if (!in.ok()) {
         error = in.error();
         return std::nullopt;

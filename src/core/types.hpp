@@ -53,6 +53,7 @@ struct Agent {
     std::string name;
     Role role = Role::agent;
     bool disabled = false;
+    int capacity = 4;  // most open chats at once, for automatic assignment
     TimeMs created_at = 0;
 };
 

@@ -127,7 +127,8 @@ public:
     virtual std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) = 0;
     virtual std::optional<AgentCredentials> find_agent_by_email(const std::string& email) = 0;
     virtual std::vector<core::Agent> list_agents(Id workspace_id) = 0;
-    // Updates name, role and disabled; false when not found or the new email is taken.
+    // Updates name, role, disabled and capacity; false when not found or the new email is
+    // taken.
     virtual bool update_agent(const core::Agent& agent) = 0;
     virtual bool set_agent_password(Id workspace_id, Id agent_id,
                                     const std::string& password_hash) = 0;

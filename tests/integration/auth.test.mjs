@@ -357,3 +357,24 @@ describe('sites CRUD', () => {
     assert.deepEqual(s.allowed_origins, ['https://cli-shop.example', 'http://cli-two.example:8080']);
   });
 });
+
+describe('agent capacity', () => {
+  it('defaults to 4, is set on create or by PATCH, and stays within 1-100', async () => {
+    const t = ctx.token;
+    const plain = await createAgent(server, t, { name: 'Plain Capacity' });
+    assert.equal(plain.agent.capacity, 4);
+    const busy = expectStatus(await api(server, t, 'POST', '/agents', {
+      email: 'busy@example.com', name: 'Busy', password: 'busy-password-1', capacity: 6,
+    }), 201);
+    assert.equal(busy.capacity, 6);
+    for (const bad of [0, 101, '5', 2.5, null]) {
+      expectStatus(await api(server, t, 'PATCH', `/agents/${busy.id}`, { capacity: bad }), 400, 'validation_failed');
+    }
+    assert.equal(expectStatus(await api(server, t, 'GET', `/agents/${busy.id}`), 200).capacity, 6);
+    assert.equal(expectStatus(await api(server, t, 'PATCH', `/agents/${busy.id}`, { capacity: 10 }), 200).capacity, 10);
+    assert.equal(expectStatus(await api(server, t, 'GET', `/agents/${busy.id}`), 200).capacity, 10);
+    // Only admins change it.
+    expectStatus(await api(server, plain.token, 'PATCH', `/agents/${busy.id}`, { capacity: 1 }), 403, 'forbidden');
+    assert.equal(expectStatus(await api(server, t, 'GET', `/agents/${busy.id}`), 200).capacity, 10);
+  });
+});

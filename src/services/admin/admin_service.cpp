@@ -64,6 +64,13 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
     return std::nullopt;
 }
 
+std::optional<core::Error> check_capacity(const std::optional<int>& capacity) {
+    if (capacity && (*capacity < 1 || *capacity > AdminService::max_capacity)) {
+        return fail(ErrorCode::validation_failed, "capacity must be 1-100 open chats");
+    }
+    return std::nullopt;
+}
+
 core::Error not_found(std::string_view what) {
     return fail(ErrorCode::not_found, std::string("no such ") + std::string(what));
 }
@@ -154,6 +161,8 @@ core::Result<core::Agent> AdminService::create_agent(core::Id workspace_id,
     agent.name = *fields.name;
     agent.role = fields.role.value_or(core::Role::agent);
     agent.disabled = fields.disabled.value_or(false);
+    if (auto error = check_capacity(fields.capacity)) return *error;
+    agent.capacity = fields.capacity.value_or(agent.capacity);
     agent.created_at = clock_.now_ms();
     auto created = store_.create_agent(agent, hash_password(*fields.password));
     if (!created) return fail(ErrorCode::conflict, "an agent with this email exists");
@@ -180,6 +189,8 @@ core::Result<core::Agent> AdminService::update_agent(core::Id workspace_id, core
             return fail(ErrorCode::validation_failed, *problem);
         }
     }
+    if (auto error = check_capacity(fields.capacity)) return *error;
+    if (fields.capacity) agent->capacity = *fields.capacity;
     if (fields.role) agent->role = *fields.role;
     if (fields.disabled) agent->disabled = *fields.disabled;
     if (!store_.update_agent(*agent)) return not_found("agent");

@@ -28,6 +28,7 @@ struct AgentFields {
     std::optional<std::string> password;
     std::optional<core::Role> role;
     std::optional<bool> disabled;
+    std::optional<int> capacity;
 };
 
 class AdminService {
@@ -58,6 +59,7 @@ public:
     static std::string snippet(const core::Site& site, std::string_view public_url);
     static constexpr std::string_view default_color = "#2b6cb0";
     static constexpr std::string_view default_greeting = "Hi! How can we help you today?";
+    static constexpr int max_capacity = 100;
 
 private:
     void revoke_agent(const core::Agent& agent);

@@ -167,9 +167,14 @@ constexpr std::string_view message_author_names = R"sql(
 ALTER TABLE messages ADD COLUMN author_name TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 2> all_migrations{{
+constexpr std::string_view agent_capacity = R"sql(
+ALTER TABLE agents ADD COLUMN capacity INTEGER NOT NULL DEFAULT 4;
+)sql";
+
+constexpr std::array<Migration, 3> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
+    {3, "agent capacity", agent_capacity},
 }};
 
 void rollback_quietly(Database& db) noexcept {

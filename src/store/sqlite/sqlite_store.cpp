@@ -123,8 +123,8 @@ core::Site read_site(const Statement& row) {
 }
 
 const std::string agent_columns =
-    "a.id, a.workspace_id, a.email, a.name, a.role, a.disabled, a.created_at";
-constexpr int agent_column_count = 7;
+    "a.id, a.workspace_id, a.email, a.name, a.role, a.disabled, a.created_at, a.capacity";
+constexpr int agent_column_count = 8;
 
 core::Agent read_agent(const Statement& row, int first = 0) {
     core::Agent agent;
@@ -135,6 +135,7 @@ core::Agent read_agent(const Statement& row, int first = 0) {
     agent.role = require(core::parse_role(row.column_text(first + 4)), "agent role");
     agent.disabled = row.column_int64(first + 5) != 0;
     agent.created_at = row.column_int64(first + 6);
+    agent.capacity = static_cast<int>(row.column_int64(first + 7));
     return agent;
 }
 
@@ -537,10 +538,10 @@ std::optional<core::Agent> SqliteStore::create_agent(const core::Agent& agent,
         try {
             db.prepare(
                   "INSERT INTO agents(workspace_id, email, name, password_hash, role, disabled, "
-                  "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                  "created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 .bind_all(agent.workspace_id, agent.email, agent.name, password_hash,
                           core::to_string(agent.role), std::int64_t{agent.disabled},
-                          agent.created_at)
+                          agent.created_at, std::int64_t{agent.capacity})
                 .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return std::nullopt;
@@ -589,17 +590,18 @@ bool SqliteStore::update_agent(const core::Agent& agent) {
         try {
             if (agent.email.empty()) {
                 db.prepare(
-                      "UPDATE agents SET name = ?, role = ?, disabled = ? "
+                      "UPDATE agents SET name = ?, role = ?, disabled = ?, capacity = ? "
                       "WHERE id = ? AND workspace_id = ?")
                     .bind_all(agent.name, core::to_string(agent.role), std::int64_t{agent.disabled},
-                              agent.id, agent.workspace_id)
+                              std::int64_t{agent.capacity}, agent.id, agent.workspace_id)
                     .run();
             } else {
                 db.prepare(
-                      "UPDATE agents SET email = ?, name = ?, role = ?, disabled = ? "
-                      "WHERE id = ? AND workspace_id = ?")
+                      "UPDATE agents SET email = ?, name = ?, role = ?, disabled = ?, "
+                      "capacity = ? WHERE id = ? AND workspace_id = ?")
                     .bind_all(agent.email, agent.name, core::to_string(agent.role),
-                              std::int64_t{agent.disabled}, agent.id, agent.workspace_id)
+                              std::int64_t{agent.disabled}, std::int64_t{agent.capacity}, agent.id,
+                              agent.workspace_id)
                     .run();
             }
         } catch (const SqliteError& error) {
