@@ -74,6 +74,15 @@ void EventPublisher::contact_changed(const core::Contact& contact) {
                  frame({{"type", "contact"}, {"contact", to_json(contact)}}));
 }
 
+void EventPublisher::availability_changed(core::Id workspace_id, core::Id agent_id,
+                                          core::Availability availability) {
+    metrics_.events_published.fetch_add(1, std::memory_order_relaxed);
+    bus_.publish(topics::workspace(workspace_id),
+                 frame({{"type", "agent_status"},
+                        {"agent_id", agent_id},
+                        {"availability", core::to_string(availability)}}));
+}
+
 void EventPublisher::sessions_revoked(const std::vector<core::Id>& session_ids) {
     for (const auto id : session_ids) {
         bus_.terminate(topics::session(id), close_session_revoked, "session revoked");

@@ -20,6 +20,8 @@ public:
     void read_marked(const core::Conversation& conversation, const core::ReadMark& mark) override;
     void page_viewed(const core::PageView& view) override;
     void contact_changed(const core::Contact& contact) override;
+    void availability_changed(core::Id workspace_id, core::Id agent_id,
+                              core::Availability availability) override;
     void sessions_revoked(const std::vector<core::Id>& session_ids) override;
     void agent_revoked(core::Id agent_id) override;
 

@@ -81,6 +81,7 @@ void RealtimeConnection::on_closed() {
     boost::asio::post(strand_, [self = shared_from_this()] {
         self->phase_ = Phase::closed;
         self->hello_deadline_.cancel();
+        if (self->agent_) self->deps_.presence.disconnected(*self->agent_);
         for (const auto& topic : self->topics_) self->deps_.bus.unsubscribe(topic, self.get());
         self->topics_.clear();
     });
@@ -122,6 +123,7 @@ void RealtimeConnection::dispatch(const std::string& type, const json::object& f
     if (type == "page_view") return on_page_view(frame);
     if (type == "identify") return on_identify(frame);
     if (type == "attributes") return on_attributes(frame);
+    if (type == "status") return on_status(frame);
     if (type == "ping") return send({{"type", "pong"}});
     deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
     send_error("unknown_type", "unknown frame type '" + type.substr(0, 40) + "'",
@@ -192,12 +194,15 @@ void RealtimeConnection::hello_agent(const json::object& frame) {
     participant_ = services::Participant::of(agent);
     phase_ = Phase::ready;
     hello_deadline_.cancel();
+    agent_ = agent;
+    deps_.presence.connected(agent);
     auto workspace = json::object{{"id", agent.workspace_id}};
     if (auto found = deps_.auth.workspace(agent.workspace_id)) workspace = to_json(*found);
     send({{"type", "welcome"},
           {"role", "agent"},
           {"agent", to_json(agent)},
-          {"workspace", std::move(workspace)}});
+          {"workspace", std::move(workspace)},
+          {"availability", core::to_string(deps_.presence.availability(agent.id))}});
 }
 
 void RealtimeConnection::on_send(const json::object& frame) {
@@ -252,6 +257,18 @@ void RealtimeConnection::on_read(const json::object& frame) {
     if (!in.ok()) return send_error("bad_frame", in.error(), "read");
     auto marked = deps_.chat.mark_read(*participant_, *conversation_id, *seq);
     if (!marked.ok()) send_error(marked.error(), "read");
+}
+
+void RealtimeConnection::on_status(const json::object& frame) {
+    if (!agent_) return send_error("bad_frame", "status is sent by agents", "status");
+    FieldReader in(frame);
+    auto text = in.text("availability", true, 20);
+    if (!in.ok()) return send_error("bad_frame", in.error(), "status");
+    auto availability = core::parse_availability(*text);
+    if (!availability) {
+        return send_error("bad_frame", "availability must be online, away or offline", "status");
+    }
+    deps_.presence.choose(*agent_, *availability);
 }
 
 bool RealtimeConnection::require_visitor(std::string_view type) {

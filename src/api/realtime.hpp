@@ -19,12 +19,14 @@
 #include "net/server.hpp"
 #include "services/auth/auth_service.hpp"
 #include "services/chat/chat_service.hpp"
+#include "services/routing/presence.hpp"
 
 namespace juttu::api {
 
 struct RealtimeDeps {
     services::ChatService& chat;
     services::AuthService& auth;
+    services::Presence& presence;
     bus::Bus& bus;
     Metrics& metrics;
     boost::asio::thread_pool& pool;
@@ -69,6 +71,7 @@ private:
     void on_page_view(const boost::json::object& frame);
     void on_identify(const boost::json::object& frame);
     void on_attributes(const boost::json::object& frame);
+    void on_status(const boost::json::object& frame);
     // Visitor-only frames answer an error for agents; true when the sender is a visitor.
     bool require_visitor(std::string_view type);
 
@@ -86,6 +89,7 @@ private:
     std::string user_agent_;
     Phase phase_ = Phase::awaiting_hello;
     std::optional<services::Participant> participant_;
+    std::optional<core::Agent> agent_;  // for agents: counted in Presence while connected
     std::vector<std::string> topics_;
     boost::asio::steady_timer hello_deadline_;
 };

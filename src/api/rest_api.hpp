@@ -20,6 +20,7 @@
 #include "services/admin/admin_service.hpp"
 #include "services/auth/auth_service.hpp"
 #include "services/chat/chat_service.hpp"
+#include "services/routing/presence.hpp"
 
 namespace juttu::api {
 
@@ -27,6 +28,7 @@ struct RestDeps {
     services::ChatService& chat;
     services::AuthService& auth;
     services::AdminService& admin;
+    services::Presence& presence;
     std::string public_url;  // for embed snippets
 };
 
@@ -83,6 +85,7 @@ private:
     Reply me(Call& call);
     Reply change_password(Call& call);
     Reply openapi(Call& call);
+    boost::json::object agent_json(const core::Agent& agent) const;
     Reply demo_site(Call& call);
 
     Reply list_conversations(Call& call);

@@ -107,7 +107,6 @@ std::optional<services::AgentFields> agent_fields(const json::object& body, bool
 }
 
 json::object site_json(const core::Site& site) { return to_json(site); }
-json::object agent_json(const core::Agent& agent) { return to_json(agent); }
 json::object conversation_reply(const core::Conversation& conversation) {
     return {{"conversation", to_json(conversation)}};
 }
@@ -315,8 +314,19 @@ Reply RestApi::site_snippet(Call& call) {
 
 // --- agents ---
 
+// An agent as the API shows it: the stored record and its availability now.
+json::object RestApi::agent_json(const core::Agent& agent) const {
+    auto out = to_json(agent);
+    out["availability"] = core::to_string(deps_.presence.availability(agent.id));
+    return out;
+}
+
 Reply RestApi::list_agents(Call& call) {
-    return ok(json::object{{"items", to_json_array(deps_.admin.list_agents(call.workspace()))}});
+    json::array items;
+    for (const auto& agent : deps_.admin.list_agents(call.workspace())) {
+        items.emplace_back(agent_json(agent));
+    }
+    return ok(json::object{{"items", std::move(items)}});
 }
 
 Reply RestApi::create_agent(Call& call) {
@@ -325,18 +335,20 @@ Reply RestApi::create_agent(Call& call) {
     if (!fields) return invalid(error);
     auto agent = deps_.admin.create_agent(call.workspace(), *fields);
     if (!agent.ok()) return error_reply(agent.error());
-    return created(to_json(agent.value()));
+    return created(agent_json(agent.value()));
 }
 
 Reply RestApi::get_agent(Call& call) {
-    return reply_with(deps_.admin.get_agent(call.workspace(), call.ids[0]), agent_json);
+    return reply_with(deps_.admin.get_agent(call.workspace(), call.ids[0]),
+                      [this](const core::Agent& agent) { return agent_json(agent); });
 }
 
 Reply RestApi::update_agent(Call& call) {
     std::string error;
     auto fields = agent_fields(call.body, false, error);
     if (!fields) return invalid(error);
-    return reply_with(deps_.admin.update_agent(call.workspace(), call.ids[0], *fields), agent_json);
+    return reply_with(deps_.admin.update_agent(call.workspace(), call.ids[0], *fields),
+                      [this](const core::Agent& agent) { return agent_json(agent); });
 }
 
 Reply RestApi::delete_agent(Call& call) {

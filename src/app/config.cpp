@@ -45,6 +45,8 @@ const std::vector<ConfigKey>& config_keys() {
          "blocking worker threads (default: 16 per core)"},
         {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout",
          "seconds before a silent WebSocket closes (default 60)"},
+        {"agent-offline-grace", "JUTTU_AGENT_OFFLINE_GRACE", "routing.agent_offline_grace",
+         "seconds without a connection before an agent is offline (default 60)"},
         {"log-level", "JUTTU_LOG_LEVEL", "log.level",
          "trace, debug, info, warn, error (default info)"},
     };
@@ -101,6 +103,10 @@ Config resolve_config(const FlagValues& flags, const std::optional<std::string>&
         if (config.ws_idle_timeout.count() < 2) {
             throw std::invalid_argument("ws-idle-timeout must be at least 2 seconds");
         }
+    }
+    if (auto v = take("agent-offline-grace")) {
+        config.agent_offline_grace =
+            std::chrono::seconds(parse_count("agent-offline-grace", *v, 86400));
     }
     if (auto v = take("log-level")) config.log_level = *v;
     return config;

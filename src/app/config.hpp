@@ -19,6 +19,7 @@ struct Config {
     std::size_t threads = 0;         // 0: hardware threads
     std::size_t workers = 0;         // blocking pool; 0: 16 per hardware thread
     std::chrono::seconds ws_idle_timeout{60};
+    std::chrono::seconds agent_offline_grace{60};
     std::string log_level = "info";
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <csignal>
@@ -18,6 +19,7 @@
 #include "api/rest_api.hpp"
 #include "app/bootstrap.hpp"
 #include "app/commands.hpp"
+#include "app/ticker.hpp"
 #include "bus/local_bus.hpp"
 #include "core/clock.hpp"
 #include "net/server.hpp"
@@ -25,6 +27,7 @@
 #include "services/admin/admin_service.hpp"
 #include "services/auth/auth_service.hpp"
 #include "services/chat/chat_service.hpp"
+#include "services/routing/presence.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace juttu::app {
@@ -113,10 +116,13 @@ int serve(const Config& config) {
     options.threads = config.threads;
     options.ws_idle_timeout = config.ws_idle_timeout;
 
-    api::RestApi rest({chat, auth, admin, config.public_url});
+    services::Presence presence(
+        events, clock,
+        std::chrono::duration_cast<std::chrono::milliseconds>(config.agent_offline_grace).count());
+    api::RestApi rest({chat, auth, admin, presence, config.public_url});
     net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
     api::HttpFront front(rest, *store, metrics, files, pool);
-    api::RealtimeGateway gateway({chat, auth, bus, metrics, pool});
+    api::RealtimeGateway gateway({chat, auth, presence, bus, metrics, pool});
     net::Server server(options, front, gateway);
     front.set_connections(&server.connections());
 
@@ -140,6 +146,8 @@ int serve(const Config& config) {
                       << "  (shown once: change it after logging in)\n";
         }
     }
+    // Agents whose connections are gone past the grace period go offline.
+    Ticker presence_ticker(std::chrono::seconds(1), [&presence] { presence.expire(); });
     server.start();
     std::cout << "Console:   " << own_url << "/console/\n"
               << "Demo shop: " << own_url << "/demo/\n"

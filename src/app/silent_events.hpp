@@ -13,6 +13,7 @@ public:
     void read_marked(const core::Conversation&, const core::ReadMark&) override {}
     void page_viewed(const core::PageView&) override {}
     void contact_changed(const core::Contact&) override {}
+    void availability_changed(core::Id, core::Id, core::Availability) override {}
     void sessions_revoked(const std::vector<core::Id>&) override {}
     void agent_revoked(core::Id) override {}
 };

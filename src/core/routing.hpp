@@ -10,8 +10,6 @@
 
 namespace juttu::core {
 
-enum class Availability { online, away, offline };
-
 struct AgentLoad {
     Id agent_id = 0;
     Availability availability = Availability::offline;

@@ -56,4 +56,23 @@ std::optional<AuthorKind> parse_author_kind(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view to_string(Availability availability) {
+    switch (availability) {
+        case Availability::online:
+            return "online";
+        case Availability::away:
+            return "away";
+        case Availability::offline:
+            return "offline";
+    }
+    return "offline";
+}
+
+std::optional<Availability> parse_availability(std::string_view text) {
+    if (text == "online") return Availability::online;
+    if (text == "away") return Availability::away;
+    if (text == "offline") return Availability::offline;
+    return std::nullopt;
+}
+
 }  // namespace juttu::core

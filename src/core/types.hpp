@@ -21,6 +21,8 @@ using TimeMs = std::int64_t;
 enum class Role { admin, agent };
 enum class ConversationStatus { open, pending, closed };
 enum class AuthorKind { visitor, agent, system };
+// An agent's state for taking chats: online takes new ones, away keeps its chats only.
+enum class Availability { online, away, offline };
 
 std::string_view to_string(Role role);
 std::string_view to_string(ConversationStatus status);
@@ -28,6 +30,8 @@ std::string_view to_string(AuthorKind kind);
 std::optional<Role> parse_role(std::string_view text);
 std::optional<ConversationStatus> parse_status(std::string_view text);
 std::optional<AuthorKind> parse_author_kind(std::string_view text);
+std::string_view to_string(Availability availability);
+std::optional<Availability> parse_availability(std::string_view text);
 
 struct Workspace {
     Id id = 0;

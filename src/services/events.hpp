@@ -27,6 +27,8 @@ public:
                              const core::ReadMark& mark) = 0;
     virtual void page_viewed(const core::PageView& view) = 0;
     virtual void contact_changed(const core::Contact& contact) = 0;
+    virtual void availability_changed(core::Id workspace_id, core::Id agent_id,
+                                      core::Availability availability) = 0;
     // Closes the connections of these sessions, or of every session of the agent.
     virtual void sessions_revoked(const std::vector<core::Id>& session_ids) = 0;
     virtual void agent_revoked(core::Id agent_id) = 0;
