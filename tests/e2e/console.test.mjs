@@ -130,6 +130,21 @@ describe('agent console', () => {
     assert.equal(typeof token, 'string', 'the session token is kept in localStorage');
   });
 
+  step('sets my availability: Online after login, then Away, as the server sees it', async () => {
+    const picker = page.getByRole('combobox', { name: 'Availability' });
+    await picker.waitFor();
+    const mine = async () => {
+      const agents = expectStatus(await api(server, ctx.token, 'GET', '/agents'), 200).items;
+      return agents.find((a) => a.email === ADMIN_EMAIL).availability;
+    };
+    await eventually(async () => (await picker.inputValue()) === 'online', { what: 'picker shows Online' });
+    assert.equal(await mine(), 'online');
+    await picker.selectOption({ label: 'Away' });
+    await eventually(async () => (await mine()) === 'away', { what: 'server sees Away' });
+    await picker.selectOption({ label: 'Online' });
+    await eventually(async () => (await mine()) === 'online', { what: 'server sees Online' });
+  });
+
   step('shows a visitor message live in Unassigned with its preview and unread count', async () => {
     maija = await visitorWithContext('maija',
       { language: 'fi-FI', timezone: 'Europe/Helsinki', screen: '1440x900' }, FIREFOX_ON_MAC);
@@ -256,6 +271,9 @@ describe('agent console', () => {
     assert.equal(await messageBox(page).inputValue(), 'Yes, we ship to');
 
     await page.reload();
+    // The availability chosen before the reload is what the picker shows after it.
+    await eventually(async () => (await page.getByRole('combobox', { name: 'Availability' }).inputValue()) === 'online',
+      { what: 'availability restored after reload' });
     await messageLog(page).getByText('Do you ship to Tartu?', { exact: true }).waitFor();
     assert.equal(await messageBox(page).inputValue(), 'Yes, we ship to');
     await page.getByRole('list', { name: 'Open conversations' }).getByRole('listitem').first().getByRole('button').first().click();

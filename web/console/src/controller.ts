@@ -12,7 +12,9 @@ import {
 } from './state';
 import { KEYS, persistent, tabStorage } from './storage';
 import { Store } from './store';
-import type { Agent, Conversation, ConversationStatus, Id, InboxRow, Message, ServerFrame } from './types';
+import type {
+  Agent, Availability, Conversation, ConversationStatus, Id, InboxRow, Message, ServerFrame,
+} from './types';
 
 const INBOX_PAGE_SIZE = 30;
 const HISTORY_PAGE_SIZE = 50;
@@ -166,7 +168,10 @@ export class ConsoleController {
     });
     const token = this.token!;
     this.realtime = new RealtimeClient(token, {
-      onWelcome: (welcome, resumed) => this.onWelcome(welcome.agent, welcome.workspace, resumed),
+      onWelcome: (welcome, resumed) => {
+        if (welcome.availability) this.store.set({ availability: welcome.availability });
+        this.onWelcome(welcome.agent, welcome.workspace, resumed);
+      },
       onFrame: (frame) => this.onFrame(frame),
       onState: (connection) => this.store.set({ connection }),
       onSessionEnded: () => this.endSession('sessionEnded'),
@@ -455,6 +460,11 @@ export class ConsoleController {
     else this.stopTyping(id);
   }
 
+  /** Online takes new chats, away only keeps the current ones. */
+  setAvailability(availability: Availability): void {
+    this.realtime?.send({ type: 'status', availability });
+  }
+
   send(id: Id): void {
     const body = (this.state.drafts[id] ?? '').trim();
     if (!body) return;
@@ -557,6 +567,12 @@ export class ConsoleController {
       case 'page_view': return this.onPageView(frame);
       case 'contact':
         this.store.set((s) => ({ contacts: { ...s.contacts, [frame.contact.id]: frame.contact } }));
+        return;
+      case 'agent_status':
+        this.store.set((s) => ({
+          availability: frame.agent_id === s.me?.id ? frame.availability : s.availability,
+          agents: s.agents.map((a) => (a.id === frame.agent_id ? { ...a, availability: frame.availability } : a)),
+        }));
         return;
       case 'error': return this.onError(frame);
       default: return;

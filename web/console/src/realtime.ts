@@ -1,12 +1,12 @@
 // The agent's WebSocket to /ws (docs/protocol.md): hello with the session token, frames in
 // and out, and reconnecting with exponential backoff and jitter when the socket drops.
-import type { Agent, ClientFrame, ServerFrame, Workspace } from './types';
+import type { Agent, Availability, ClientFrame, ServerFrame, Workspace } from './types';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'stopped';
 
 export interface RealtimeHandlers {
   /** The server accepted the hello; `resumed` is true after a reconnect. */
-  onWelcome(welcome: { agent: Agent; workspace: Workspace }, resumed: boolean): void;
+  onWelcome(welcome: { agent: Agent; workspace: Workspace; availability?: Availability }, resumed: boolean): void;
   onFrame(frame: ServerFrame): void;
   onState(state: ConnectionState): void;
   /** The session was revoked (close code 4001) or the token refused: log in again. */
@@ -100,7 +100,7 @@ export class RealtimeClient {
       this.attempts = 0;
       this.startPinging();
       this.setState('online');
-      this.handlers.onWelcome({ agent: frame.agent, workspace: frame.workspace }, resumed);
+      this.handlers.onWelcome({ agent: frame.agent, workspace: frame.workspace, availability: frame.availability }, resumed);
       return;
     }
     if (frame.type === 'error' && frame.code === 'bad_token') {

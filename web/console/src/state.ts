@@ -2,7 +2,8 @@
 import type { ConnectionState } from './realtime';
 import type { Language, MessageKey } from './i18n';
 import type {
-  Agent, Contact, Conversation, ConversationStatus, Id, Message, PageView, ReadMark, Workspace,
+  Agent, Availability, Contact, Conversation, ConversationStatus, Id, Message, PageView, ReadMark,
+  Workspace,
 } from './types';
 
 export type Page = 'inbox' | 'sites' | 'agents' | 'settings';
@@ -83,6 +84,8 @@ export interface State {
   drafts: Record<Id, string>;
   typing: Record<Id, Typing>;
   agents: Agent[];
+  /** My own availability for new chats, as the server last said. */
+  availability: Availability;
   /** A short-lived error to show (a failed action). */
   notice: string | null;
 }
@@ -107,6 +110,7 @@ export function initialState(settings: Settings, page: Page): State {
     drafts: {},
     typing: {},
     agents: [],
+    availability: 'offline',
     notice: null,
   };
 }

@@ -12,8 +12,13 @@ export interface Agent {
   name: string;
   role: Role;
   disabled: boolean;
+  capacity?: number;
+  availability?: Availability;
   created_at: number;
 }
+
+/** online takes new chats, away keeps its chats only, offline neither. */
+export type Availability = 'online' | 'away' | 'offline';
 
 export interface Workspace {
   id: Id;
@@ -108,7 +113,8 @@ export interface ContactDetails {
 // ---- Frames the server sends to an agent connection ----------------------------------
 
 export type ServerFrame =
-  | { type: 'welcome'; role: 'agent'; agent: Agent; workspace: Workspace }
+  | { type: 'welcome'; role: 'agent'; agent: Agent; workspace: Workspace; availability?: Availability }
+  | { type: 'agent_status'; agent_id: Id; availability: Availability }
   | { type: 'ack'; client_id: string; conversation_id: Id; message_id: Id; seq: number; created_at: number; duplicate: boolean }
   | { type: 'message'; conversation_id: Id; message: Message }
   | { type: 'history'; conversation_id: Id; messages: Message[]; has_more: boolean; read_marks: ReadMark[] }
@@ -128,4 +134,5 @@ export type ClientFrame =
   | { type: 'sync'; conversation_id: Id; after_seq: number; limit?: number }
   | { type: 'typing'; conversation_id: Id; active: boolean }
   | { type: 'read'; conversation_id: Id; seq: number }
+  | { type: 'status'; availability: Availability }
   | { type: 'ping' };

@@ -2,6 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import type { Page } from '../state';
+import type { Availability } from '../types';
 import { AgentsPage } from '../admin/AgentsPage';
 import { SitesPage } from '../admin/SitesPage';
 import { InboxPage } from './InboxPage';
@@ -34,6 +35,7 @@ export function Shell() {
     }
     return sum;
   });
+  const availability = useSelect((s) => s.availability);
   const isAdmin = me?.role === 'admin';
 
   useEffect(() => {
@@ -71,6 +73,18 @@ export function Shell() {
           </ul>
         </nav>
         <div class="account">
+          <label class="availability">
+            <span class={`availability-dot availability-${availability}`} aria-hidden="true" />
+            <span class="visually-hidden">{t('availability')}</span>
+            <select
+              value={availability}
+              onChange={(e) => controller.setAvailability((e.currentTarget as HTMLSelectElement).value as Availability)}
+            >
+              <option value="online">{t('availabilityOnline')}</option>
+              <option value="away">{t('availabilityAway')}</option>
+              <option value="offline">{t('availabilityOffline')}</option>
+            </select>
+          </label>
           {me && <span class="account-name" title={me.email}>{t('signedInAs', { name: me.name })}</span>}
           <button type="button" class="button button-quiet" onClick={() => void controller.logout()}>
             {t('logOut')}
