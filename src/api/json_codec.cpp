@@ -89,6 +89,14 @@ json::object to_json(const core::ReadMark& mark) {
     return {{"reader", author_json(mark.reader_kind, mark.reader_id)}, {"seq", mark.seq}};
 }
 
+json::object to_json(const core::CannedResponse& response) {
+    return {{"id", response.id},
+            {"shortcut", response.shortcut},
+            {"title", response.title},
+            {"body", response.body},
+            {"created_at", response.created_at}};
+}
+
 std::optional<json::object> parse_object(std::string_view text) {
     boost::system::error_code ec;
     json::value value = json::parse(text, ec);

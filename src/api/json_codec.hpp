@@ -24,6 +24,7 @@ json::object to_json(const core::Conversation& conversation);
 json::object to_json(const core::Message& message);
 json::object to_json(const core::PageView& view);
 json::object to_json(const core::ReadMark& mark);
+json::object to_json(const core::CannedResponse& response);
 json::object author_json(core::AuthorKind kind, std::optional<core::Id> id,
                          std::optional<std::string_view> name = std::nullopt);
 

@@ -119,6 +119,15 @@ std::vector<RestApi::Route> RestApi::routes() {
          &RestApi::update_agent, true},
         {V::delete_, "/agents/{id}", admin, "Remove an agent and revoke its sessions",
          &RestApi::delete_agent},
+        {V::get, "/canned-responses", agent, "The workspace's saved replies",
+         &RestApi::list_canned},
+        {V::post, "/canned-responses", admin, "Save a reply under a /shortcut",
+         &RestApi::create_canned, true},
+        {V::get, "/canned-responses/{id}", agent, "One saved reply", &RestApi::get_canned},
+        {V::patch, "/canned-responses/{id}", admin, "Change a saved reply", &RestApi::update_canned,
+         true},
+        {V::delete_, "/canned-responses/{id}", admin, "Delete a saved reply",
+         &RestApi::delete_canned},
     };
 }
 

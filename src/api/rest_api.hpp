@@ -19,6 +19,7 @@
 #include "net/server.hpp"
 #include "services/admin/admin_service.hpp"
 #include "services/auth/auth_service.hpp"
+#include "services/canned/canned_responses.hpp"
 #include "services/chat/chat_service.hpp"
 #include "services/routing/presence.hpp"
 
@@ -29,6 +30,7 @@ struct RestDeps {
     services::AuthService& auth;
     services::AdminService& admin;
     services::Presence& presence;
+    services::CannedResponses& canned;
     std::string public_url;  // for embed snippets
 };
 
@@ -108,6 +110,12 @@ private:
     Reply get_agent(Call& call);
     Reply update_agent(Call& call);
     Reply delete_agent(Call& call);
+
+    Reply list_canned(Call& call);
+    Reply create_canned(Call& call);
+    Reply get_canned(Call& call);
+    Reply update_canned(Call& call);
+    Reply delete_canned(Call& call);
 
     RestDeps deps_;
     std::vector<Route> routes_;

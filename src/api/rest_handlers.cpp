@@ -107,6 +107,21 @@ std::optional<services::AgentFields> agent_fields(const json::object& body, bool
 }
 
 json::object site_json(const core::Site& site) { return to_json(site); }
+json::object canned_json(const core::CannedResponse& response) { return to_json(response); }
+
+std::optional<services::CannedFields> canned_fields(const json::object& body, bool creating,
+                                                    std::string& error) {
+    FieldReader in(body);
+    services::CannedFields fields;
+    fields.shortcut = in.text("shortcut", creating, 1000);
+    fields.title = in.text("title", false, 1000);
+    fields.body = in.text("body", creating, 100'000);
+    if (!in.ok()) {
+        error = in.error();
+        return std::nullopt;
+    }
+    return fields;
+}
 json::object conversation_reply(const core::Conversation& conversation) {
     return {{"conversation", to_json(conversation)}};
 }
@@ -357,6 +372,38 @@ Reply RestApi::delete_agent(Call& call) {
     }
     auto deleted = deps_.admin.delete_agent(call.workspace(), call.ids[0]);
     if (!deleted.ok()) return error_reply(deleted.error());
+    return no_content();
+}
+
+// --- canned responses ---
+
+Reply RestApi::list_canned(Call& call) {
+    return ok(json::object{{"items", to_json_array(deps_.canned.list(call.workspace()))}});
+}
+
+Reply RestApi::create_canned(Call& call) {
+    std::string error;
+    auto fields = canned_fields(call.body, true, error);
+    if (!fields) return invalid(error);
+    auto created = deps_.canned.create(call.workspace(), *fields);
+    if (!created.ok()) return error_reply(created.error());
+    return Reply{http::status::created, to_json(created.value())};
+}
+
+Reply RestApi::get_canned(Call& call) {
+    return reply_with(deps_.canned.get(call.workspace(), call.ids[0]), canned_json);
+}
+
+Reply RestApi::update_canned(Call& call) {
+    std::string error;
+    auto fields = canned_fields(call.body, false, error);
+    if (!fields) return invalid(error);
+    return reply_with(deps_.canned.update(call.workspace(), call.ids[0], *fields), canned_json);
+}
+
+Reply RestApi::delete_canned(Call& call) {
+    auto removed = deps_.canned.remove(call.workspace(), call.ids[0]);
+    if (!removed.ok()) return error_reply(removed.error());
     return no_content();
 }
 

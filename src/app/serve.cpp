@@ -26,6 +26,7 @@
 #include "net/static_files.hpp"
 #include "services/admin/admin_service.hpp"
 #include "services/auth/auth_service.hpp"
+#include "services/canned/canned_responses.hpp"
 #include "services/chat/chat_service.hpp"
 #include "services/routing/presence.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -119,7 +120,8 @@ int serve(const Config& config) {
     services::Presence presence(
         events, clock,
         std::chrono::duration_cast<std::chrono::milliseconds>(config.agent_offline_grace).count());
-    api::RestApi rest({chat, auth, admin, presence, config.public_url});
+    services::CannedResponses canned(*store, clock);
+    api::RestApi rest({chat, auth, admin, presence, canned, config.public_url});
     net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
     api::HttpFront front(rest, *store, metrics, files, pool);
     api::RealtimeGateway gateway({chat, auth, presence, bus, metrics, pool});

@@ -110,6 +110,16 @@ struct PageView {
     TimeMs at = 0;
 };
 
+// A saved reply an agent inserts with its /shortcut.
+struct CannedResponse {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string shortcut;  // unique in the workspace, e.g. "shipping"
+    std::string title;
+    std::string body;
+    TimeMs created_at = 0;
+};
+
 // The last sequence number a participant has read in a conversation.
 struct ReadMark {
     Id conversation_id = 0;

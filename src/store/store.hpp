@@ -187,6 +187,15 @@ public:
     virtual Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) = 0;
     virtual std::vector<core::ReadMark> list_read_marks(Id workspace_id, Id conversation_id) = 0;
 
+    // Canned responses. nullopt / false when the shortcut is taken in the workspace.
+    virtual std::optional<core::CannedResponse> create_canned_response(
+        const core::CannedResponse& response) = 0;
+    virtual std::vector<core::CannedResponse> list_canned_responses(Id workspace_id) = 0;
+    virtual std::optional<core::CannedResponse> find_canned_response(Id workspace_id, Id id) = 0;
+    // Updates shortcut, title and body; false when not found or the shortcut is taken.
+    virtual bool update_canned_response(const core::CannedResponse& response) = 0;
+    virtual bool delete_canned_response(Id workspace_id, Id id) = 0;
+
     // True when a write transaction commits now.
     virtual bool probe_writable() = 0;
     virtual StoreStats stats() = 0;

@@ -394,7 +394,12 @@ describe('OpenAPI description', () => {
     const site = await newSite('Route shop');
     const victim = await createAgent(server.url, ctx.token, { role: 'agent' });
     const admin2 = await login(server);
-    const ids = { conversations: conv, contacts: v.contact.id, sites: site.id, agents: victim.agent.id };
+    const canned = expectStatus(await api(server, ctx.token, 'POST', '/canned-responses',
+      { shortcut: 'route-check', body: 'Routed.' }), 201);
+    const ids = {
+      conversations: conv, contacts: v.contact.id, sites: site.id, agents: victim.agent.id,
+      'canned-responses': canned.id,
+    };
 
     const routes = new Map();
     for (const r of documentedRoutes()) routes.set(`${r.method} ${normPath(r.path)}`, { method: r.method, path: normPath(r.path) });
@@ -410,7 +415,7 @@ describe('OpenAPI description', () => {
     });
     const failures = [];
     for (const r of ordered) {
-      const concrete = r.path.replace(/\/([a-z_]+)\/\{\}/g, (_, coll) => `/${coll}/${ids[coll] ?? 1}`);
+      const concrete = r.path.replace(/\/([a-z_-]+)\/\{\}/g, (_, coll) => `/${coll}/${ids[coll] ?? 1}`);
       const token = r.path === '/auth/logout' ? admin2.token : ctx.token;
       const body = ['POST', 'PATCH', 'PUT'].includes(r.method) ? {} : undefined;
       let answer = await api(server, token, r.method, concrete, body);

@@ -230,6 +230,34 @@ TEST_P(StoreContract, Workspaces) {
     EXPECT_THROW(store().create_workspace("acme", 2'000), StoreError);
 }
 
+TEST_P(StoreContract, CannedResponsesAreUniquePerWorkspaceAndScoped) {
+    Tenant a = make_tenant("acme");
+    Tenant b = make_tenant("globex");
+    core::CannedResponse draft{0, a.workspace.id, "shipping", "Shipping", "1-2 days", 1'000};
+    auto created = store().create_canned_response(draft);
+    ASSERT_TRUE(created.has_value());
+    EXPECT_GT(created->id, 0);
+    EXPECT_FALSE(store().create_canned_response(draft).has_value());  // shortcut taken
+    draft.workspace_id = b.workspace.id;
+    EXPECT_TRUE(store().create_canned_response(draft).has_value());  // other workspace: fine
+
+    EXPECT_EQ(store().list_canned_responses(a.workspace.id).size(), 1U);
+    EXPECT_FALSE(store().find_canned_response(b.workspace.id, created->id).has_value());
+    core::CannedResponse foreign = *created;
+    foreign.workspace_id = b.workspace.id;
+    foreign.body = "hijacked";
+    EXPECT_FALSE(store().update_canned_response(foreign));
+    EXPECT_FALSE(store().delete_canned_response(b.workspace.id, created->id));
+    EXPECT_EQ(store().find_canned_response(a.workspace.id, created->id)->body, "1-2 days");
+
+    core::CannedResponse changed = *created;
+    changed.body = "Same day";
+    EXPECT_TRUE(store().update_canned_response(changed));
+    EXPECT_EQ(store().find_canned_response(a.workspace.id, created->id)->body, "Same day");
+    EXPECT_TRUE(store().delete_canned_response(a.workspace.id, created->id));
+    EXPECT_TRUE(store().list_canned_responses(a.workspace.id).empty());
+}
+
 TEST_P(StoreContract, SiteCrud) {
     Tenant acme = make_tenant("acme");
     Tenant other = make_tenant("other");

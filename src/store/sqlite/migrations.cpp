@@ -171,10 +171,23 @@ constexpr std::string_view agent_capacity = R"sql(
 ALTER TABLE agents ADD COLUMN capacity INTEGER NOT NULL DEFAULT 4;
 )sql";
 
-constexpr std::array<Migration, 3> all_migrations{{
+constexpr std::string_view canned_responses = R"sql(
+CREATE TABLE canned_responses (
+    id           INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    shortcut     TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    UNIQUE (workspace_id, shortcut)
+);
+)sql";
+
+constexpr std::array<Migration, 4> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
+    {4, "canned responses", canned_responses},
 }};
 
 void rollback_quietly(Database& db) noexcept {

@@ -521,6 +521,88 @@ bool SqliteStore::update_site(const core::Site& site) {
     });
 }
 
+// --- Canned responses ---
+
+namespace {
+
+const std::string canned_columns =
+    "c.id, c.workspace_id, c.shortcut, c.title, c.body, c.created_at";
+
+core::CannedResponse read_canned(const Statement& row) {
+    return core::CannedResponse{row.column_int64(0), row.column_int64(1), row.column_text(2),
+                                row.column_text(3),  row.column_text(4),  row.column_int64(5)};
+}
+
+}  // namespace
+
+std::optional<core::CannedResponse> SqliteStore::create_canned_response(
+    const core::CannedResponse& response) {
+    return writer_.run([&](Database& db) -> std::optional<core::CannedResponse> {
+        try {
+            db.prepare(
+                  "INSERT INTO canned_responses(workspace_id, shortcut, title, body, created_at) "
+                  "VALUES (?, ?, ?, ?, ?)")
+                .bind_all(response.workspace_id, response.shortcut, response.title, response.body,
+                          response.created_at)
+                .run();
+        } catch (const SqliteError& error) {
+            if (is_unique_violation(error)) return std::nullopt;
+            throw;
+        }
+        core::CannedResponse created = response;
+        created.id = db.last_insert_rowid();
+        return created;
+    });
+}
+
+std::vector<core::CannedResponse> SqliteStore::list_canned_responses(Id workspace_id) {
+    static const std::string sql = "SELECT " + canned_columns +
+                                   " FROM canned_responses c WHERE c.workspace_id = ? "
+                                   "ORDER BY c.shortcut";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind(1, workspace_id);
+    std::vector<core::CannedResponse> responses;
+    while (query.step()) responses.push_back(read_canned(query));
+    return responses;
+}
+
+std::optional<core::CannedResponse> SqliteStore::find_canned_response(Id workspace_id, Id id) {
+    static const std::string sql = "SELECT " + canned_columns +
+                                   " FROM canned_responses c WHERE c.id = ? AND c.workspace_id = ?";
+    auto db = read();
+    Statement query = db->prepare(sql);
+    query.bind_all(id, workspace_id);
+    if (!query.step()) return std::nullopt;
+    return read_canned(query);
+}
+
+bool SqliteStore::update_canned_response(const core::CannedResponse& response) {
+    return writer_.run([&](Database& db) {
+        try {
+            db.prepare(
+                  "UPDATE canned_responses SET shortcut = ?, title = ?, body = ? "
+                  "WHERE id = ? AND workspace_id = ?")
+                .bind_all(response.shortcut, response.title, response.body, response.id,
+                          response.workspace_id)
+                .run();
+        } catch (const SqliteError& error) {
+            if (is_unique_violation(error)) return false;
+            throw;
+        }
+        return db.changes() > 0;
+    });
+}
+
+bool SqliteStore::delete_canned_response(Id workspace_id, Id id) {
+    return writer_.run([&](Database& db) {
+        db.prepare("DELETE FROM canned_responses WHERE id = ? AND workspace_id = ?")
+            .bind_all(id, workspace_id)
+            .run();
+        return db.changes() > 0;
+    });
+}
+
 bool SqliteStore::delete_site(Id workspace_id, Id site_id) {
     return writer_.run([&](Database& db) {
         db.prepare("DELETE FROM sites WHERE id = ? AND workspace_id = ?")

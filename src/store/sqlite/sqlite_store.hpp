@@ -64,6 +64,13 @@ public:
                             const std::string& password_hash) override;
     bool delete_agent(Id workspace_id, Id agent_id) override;
 
+    std::optional<core::CannedResponse> create_canned_response(
+        const core::CannedResponse& response) override;
+    std::vector<core::CannedResponse> list_canned_responses(Id workspace_id) override;
+    std::optional<core::CannedResponse> find_canned_response(Id workspace_id, Id id) override;
+    bool update_canned_response(const core::CannedResponse& response) override;
+    bool delete_canned_response(Id workspace_id, Id id) override;
+
     Id create_session(Id agent_id, const std::string& token_hash, TimeMs now,
                       TimeMs expires_at) override;
     std::optional<SessionInfo> find_session(const std::string& token_hash, TimeMs now) override;

@@ -1,0 +1,98 @@
+#include "services/canned/canned_responses.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/validation.hpp"
+
+namespace juttu::services {
+
+using core::ErrorCode;
+using core::fail;
+
+namespace {
+
+// Shortcuts are typed after a slash, so they are short, lower-case words.
+bool is_valid_shortcut(std::string_view shortcut) {
+    return !shortcut.empty() && shortcut.size() <= CannedResponses::max_shortcut_chars &&
+           std::all_of(shortcut.begin(), shortcut.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+           });
+}
+
+// Applies the given fields to `response`, validating each; an error changes nothing.
+std::optional<core::Error> apply(core::CannedResponse& response, const CannedFields& fields) {
+    core::CannedResponse next = response;
+    if (fields.shortcut) {
+        if (!is_valid_shortcut(*fields.shortcut)) {
+            return fail(ErrorCode::validation_failed,
+                        "shortcut must be 1-32 characters of a-z 0-9 - _");
+        }
+        next.shortcut = *fields.shortcut;
+    }
+    if (fields.title) {
+        if (fields.title->size() > CannedResponses::max_title_bytes ||
+            !core::is_valid_utf8(*fields.title)) {
+            return fail(ErrorCode::validation_failed, "title must be at most 200 bytes of text");
+        }
+        next.title = *fields.title;
+    }
+    if (fields.body) {
+        if (auto problem = core::message_body_problem(*fields.body)) {
+            return fail(ErrorCode::validation_failed, "body: " + *problem);
+        }
+        next.body = *fields.body;
+    }
+    response = std::move(next);
+    return std::nullopt;
+}
+
+core::Error not_found() { return fail(ErrorCode::not_found, "no such canned response"); }
+core::Error taken() { return fail(ErrorCode::conflict, "this shortcut is already in use"); }
+
+}  // namespace
+
+CannedResponses::CannedResponses(store::Store& store, const core::Clock& clock)
+    : store_(store), clock_(clock) {}
+
+std::vector<core::CannedResponse> CannedResponses::list(core::Id workspace_id) {
+    return store_.list_canned_responses(workspace_id);
+}
+
+core::Result<core::CannedResponse> CannedResponses::get(core::Id workspace_id, core::Id id) {
+    auto response = store_.find_canned_response(workspace_id, id);
+    if (!response) return not_found();
+    return *response;
+}
+
+core::Result<core::CannedResponse> CannedResponses::create(core::Id workspace_id,
+                                                           const CannedFields& fields) {
+    if (!fields.shortcut || !fields.body) {
+        return fail(ErrorCode::validation_failed, "shortcut and body are required");
+    }
+    core::CannedResponse response;
+    response.workspace_id = workspace_id;
+    if (auto error = apply(response, fields)) return *error;
+    response.created_at = clock_.now_ms();
+    auto created = store_.create_canned_response(response);
+    if (!created) return taken();
+    return *created;
+}
+
+core::Result<core::CannedResponse> CannedResponses::update(core::Id workspace_id, core::Id id,
+                                                           const CannedFields& fields) {
+    auto response = store_.find_canned_response(workspace_id, id);
+    if (!response) return not_found();
+    if (auto error = apply(*response, fields)) return *error;
+    if (!store_.update_canned_response(*response)) {
+        return store_.find_canned_response(workspace_id, id) ? taken() : not_found();
+    }
+    return *response;
+}
+
+core::Result<core::Done> CannedResponses::remove(core::Id workspace_id, core::Id id) {
+    if (!store_.delete_canned_response(workspace_id, id)) return not_found();
+    return core::Done{};
+}
+
+}  // namespace juttu::services
