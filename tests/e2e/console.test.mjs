@@ -33,6 +33,9 @@ const FIREFOX_ON_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) G
 before(async () => {
   server = await startServer();
   ctx = await demo(server);
+  expectStatus(await api(server, ctx.token, 'POST', '/canned-responses', {
+    shortcut: 'shipping', title: 'Shipping times', body: 'We ship within 1–2 working days.',
+  }), 201);
   browser = await launchBrowser();
   ({ context, page } = await newAgentPage());
 });
@@ -211,6 +214,19 @@ describe('agent console', () => {
     await button(page, 'Send').click();
     const second = await maija.next((f) => f.type === 'message' && f.message.author.kind === 'agent', WAIT);
     assert.equal(second.message.body, 'Line one\nLine two');
+  });
+
+  step('inserts a saved reply by its /shortcut', async () => {
+    await messageBox(page).fill('/shi');
+    const list = page.getByRole('listbox', { name: 'Saved replies' });
+    await list.getByRole('option', { name: /shipping/ }).waitFor();
+    await messageBox(page).press('Enter');
+    assert.equal(await messageBox(page).inputValue(), 'We ship within 1–2 working days.');
+    assert.equal(await list.count(), 0, 'the list closes once a reply is inserted');
+    // Nothing matches: no list, and Escape would not be needed.
+    await messageBox(page).fill('/nothing-like-this');
+    assert.equal(await page.getByRole('listbox', { name: 'Saved replies' }).count(), 0);
+    await messageBox(page).fill('');
   });
 
   step('shows typing both ways', async () => {

@@ -1,6 +1,6 @@
 // A small client for Juttu's REST API (/api/v1, docs/api.md).
 import type {
-  Agent, ContactDetails, Conversation, ConversationDetails, Id, InboxRow, Message, Role, Site, Workspace,
+  Agent, CannedResponse, ContactDetails, Conversation, ConversationDetails, Id, InboxRow, Message, Role, Site, Workspace,
 } from './types';
 
 /** The server answered with an error body ({"error":{"code","message"}}). */
@@ -137,6 +137,7 @@ export class ApiClient {
 
   // ---- Agents ----
   agents() { return this.request<{ items: Agent[] }>('GET', '/agents'); }
+  cannedResponses() { return this.request<{ items: CannedResponse[] }>('GET', '/canned-responses'); }
   createAgent(input: AgentInput) { return this.request<Agent>('POST', '/agents', input); }
   updateAgent(id: Id, patch: AgentPatch) { return this.request<Agent>('PATCH', `/agents/${id}`, patch); }
   removeAgent(id: Id) { return this.request<void>('DELETE', `/agents/${id}`); }

@@ -179,6 +179,7 @@ export class ConsoleController {
     this.realtime.start();
     void this.loadInbox();
     void this.loadAgents();
+    void this.loadCanned();
     for (const chat of saved?.open ?? []) this.openConversation(chat.id, { readOnly: chat.readOnly, activate: false });
     if (saved?.activeId) this.activate(saved.activeId);
   }
@@ -325,6 +326,15 @@ export class ConsoleController {
       this.store.set({ agents: items });
     } catch {
       // Older servers let only admins list agents: the picker then offers just "me".
+    }
+  }
+
+  private async loadCanned(): Promise<void> {
+    try {
+      const { items } = await this.api.cannedResponses();
+      this.store.set({ canned: items });
+    } catch {
+      // Without saved replies the reply box simply offers none.
     }
   }
 

@@ -2,7 +2,7 @@
 import type { ConnectionState } from './realtime';
 import type { Language, MessageKey } from './i18n';
 import type {
-  Agent, Availability, Contact, Conversation, ConversationStatus, Id, Message, PageView, ReadMark,
+  Agent, Availability, CannedResponse, Contact, Conversation, ConversationStatus, Id, Message, PageView, ReadMark,
   Workspace,
 } from './types';
 
@@ -84,6 +84,8 @@ export interface State {
   drafts: Record<Id, string>;
   typing: Record<Id, Typing>;
   agents: Agent[];
+  /** The workspace's saved replies, for the /shortcut picker. */
+  canned: CannedResponse[];
   /** My own availability for new chats, as the server last said. */
   availability: Availability;
   /** A short-lived error to show (a failed action). */
@@ -111,6 +113,7 @@ export function initialState(settings: Settings, page: Page): State {
     typing: {},
     agents: [],
     availability: 'offline',
+    canned: [],
     notice: null,
   };
 }

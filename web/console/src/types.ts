@@ -17,6 +17,15 @@ export interface Agent {
   created_at: number;
 }
 
+/** A saved reply, inserted in the reply box by typing its /shortcut. */
+export interface CannedResponse {
+  id: Id;
+  shortcut: string;
+  title: string;
+  body: string;
+  created_at: number;
+}
+
 /** online takes new chats, away keeps its chats only, offline neither. */
 export type Availability = 'online' | 'away' | 'offline';
 

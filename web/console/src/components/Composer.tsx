@@ -1,21 +1,39 @@
 // The reply box: Enter sends, Shift+Enter adds a line; the draft lives in the store (and
-// sessionStorage) per conversation, so switching conversations never loses it.
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+// sessionStorage) per conversation, so switching conversations never loses it. Typing
+// "/" and a shortcut offers the matching saved replies; Enter or Tab inserts one.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
-import type { Id } from '../types';
+import type { CannedResponse, Id } from '../types';
 
 const MAX_HEIGHT_PX = 160;
+const MAX_SUGGESTIONS = 6;
+
+/** Saved replies whose shortcut starts with what follows the slash ("/ship" → shipping). */
+function suggestionsFor(draft: string, canned: CannedResponse[]): CannedResponse[] {
+  const match = /^\/([a-z0-9_-]*)$/.exec(draft);
+  if (!match) return [];
+  return canned.filter((c) => c.shortcut.startsWith(match[1])).slice(0, MAX_SUGGESTIONS);
+}
 
 export function Composer({ id }: { id: Id }) {
   const controller = useController();
   const t = useT();
   const draft = useSelect((s) => s.drafts[id] ?? '');
+  const canned = useSelect((s) => s.canned);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const [highlighted, setHighlighted] = useState(0);
+  const [dismissed, setDismissed] = useState(false);
+  const suggestions = dismissed ? [] : suggestionsFor(draft, canned);
 
   useEffect(() => {
     inputRef.current?.focus();
     return () => controller.stopTyping(id);
   }, [id]);
+
+  useEffect(() => {
+    setHighlighted(0);
+    setDismissed(false);
+  }, [draft]);
 
   // Grow with the text up to a limit, then scroll.
   useLayoutEffect(() => {
@@ -31,12 +49,55 @@ export function Composer({ id }: { id: Id }) {
     inputRef.current?.focus();
   };
 
+  const insert = (response: CannedResponse) => {
+    controller.setDraft(id, response.body);
+    inputRef.current?.focus();
+  };
+
   const onKeyDown = (event: KeyboardEvent) => {
+    if (suggestions.length > 0) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setHighlighted((highlighted + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
+        event.preventDefault();
+        insert(suggestions[highlighted] ?? suggestions[0]);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setDismissed(true);
+        return;
+      }
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) submit(event);
   };
 
+  const listId = `composer-canned-${id}`;
   return (
     <form class="composer" onSubmit={submit}>
+      {suggestions.length > 0 && (
+        <ul class="canned-list" id={listId} role="listbox" aria-label={t('cannedResponses')}>
+          {suggestions.map((response, index) => (
+            <li
+              key={response.id}
+              id={`${listId}-${response.id}`}
+              role="option"
+              aria-selected={index === highlighted}
+              onMouseDown={(e) => {
+                e.preventDefault(); // keep the focus in the text box
+                insert(response);
+              }}
+            >
+              <span class="canned-shortcut">/{response.shortcut}</span>
+              <span class="canned-body">{response.title || response.body}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <label class="visually-hidden" for={`composer-${id}`}>{t('message')}</label>
       <textarea
         ref={inputRef}
@@ -45,6 +106,10 @@ export function Composer({ id }: { id: Id }) {
         value={draft}
         placeholder={`${t('message')}…`}
         aria-describedby={`composer-hint-${id}`}
+        aria-controls={suggestions.length > 0 ? listId : undefined}
+        aria-activedescendant={
+          suggestions.length > 0 ? `${listId}-${suggestions[highlighted]?.id}` : undefined
+        }
         onInput={(e) => controller.setDraft(id, e.currentTarget.value)}
         onKeyDown={onKeyDown}
       />

@@ -25,6 +25,7 @@ export const en = {
   availabilityOnline: 'Online',
   availabilityAway: 'Away',
   availabilityOffline: 'Offline',
+  cannedResponses: 'Saved replies',
   logOut: 'Log out',
   reconnecting: 'Reconnecting…',
   connecting: 'Connecting…',

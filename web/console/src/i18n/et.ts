@@ -25,6 +25,7 @@ export const et: Dictionary = {
   availabilityOnline: 'Kohal',
   availabilityAway: 'Eemal',
   availabilityOffline: 'Võrgust väljas',
+  cannedResponses: 'Valmisvastused',
   logOut: 'Logi välja',
   reconnecting: 'Ühendan uuesti…',
   connecting: 'Ühendan…',

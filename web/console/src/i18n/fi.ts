@@ -25,6 +25,7 @@ export const fi: Dictionary = {
   availabilityOnline: 'Paikalla',
   availabilityAway: 'Poissa',
   availabilityOffline: 'Ei linjoilla',
+  cannedResponses: 'Valmiit vastaukset',
   logOut: 'Kirjaudu ulos',
   reconnecting: 'Yhdistetään uudelleen…',
   connecting: 'Yhdistetään…',

@@ -25,6 +25,7 @@ export const sv: Dictionary = {
   availabilityOnline: 'Tillgänglig',
   availabilityAway: 'Borta',
   availabilityOffline: 'Offline',
+  cannedResponses: 'Sparade svar',
   logOut: 'Logga ut',
   reconnecting: 'Återansluter…',
   connecting: 'Ansluter…',
