@@ -455,7 +455,9 @@ describe('agent console', () => {
     await p.getByLabel('Language', { exact: true }).selectOption('fi');
     await p.getByRole('navigation', { name: 'Päävalikko' }).getByRole('link', { name: 'Saapuneet' }).waitFor();
     await button(p, 'Kirjaudu ulos').waitFor();
-    assert.equal(await p.evaluate(() => document.documentElement.lang), 'fi');
+    // <html lang> follows in an effect after the render, so wait for it.
+    await eventually(async () => (await p.evaluate(() => document.documentElement.lang)) === 'fi',
+      { what: '<html lang="fi">' });
     await p.getByLabel('Kieli', { exact: true }).selectOption('en');
     await nav.getByRole('link', { name: 'Inbox' }).waitFor();
     await agentPage.context.close();
