@@ -430,6 +430,9 @@ describe('agent console', () => {
     await p.goto(consoleUrl());
     await logIn(p);
     await p.getByRole('tab', { name: 'Unassigned', exact: true }).waitFor();
+    // Live events need the console's socket: the picker shows the server's answer to hello.
+    await eventually(async () => (await p.getByRole('combobox', { name: 'Availability' }).inputValue()) === 'online',
+      { what: 'the console is connected' });
     const shown = () => p.evaluate(() => window.shownNotifications);
 
     const olli = await visitor(server, ctx.siteKey, { label: 'olli' });

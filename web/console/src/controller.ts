@@ -194,10 +194,10 @@ export class ConsoleController {
         if (!pending.failed) this.transmit(Number(id), pending.clientId, pending.body);
       }
     }
-    if (resumed) {
-      void this.loadInbox();
-      this.markActiveRead();
-    }
+    // The list loaded at login may predate this socket's subscription: load it again so
+    // nothing that arrived in between is missing.
+    void this.loadInbox();
+    if (resumed) this.markActiveRead();
   }
 
   // ---------------------------------------------------------------------------------------
