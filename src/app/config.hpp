@@ -11,6 +11,18 @@
 
 namespace juttu::app {
 
+// Outgoing e-mail (replies to offline messages). An empty host turns e-mail off.
+struct SmtpConfig {
+    std::string host;
+    std::uint16_t port = 587;
+    std::string username;  // empty: no AUTH
+    std::string password;
+    std::string tls = "starttls";    // "starttls", "tls" (implicit, port 465) or "none"
+    std::filesystem::path ca_file;   // empty: the system's trust store
+    std::string from;                // "Shop <support@shop.example>"; required with a host
+    std::chrono::seconds timeout{30};
+};
+
 struct Config {
     std::string listen = "127.0.0.1:8080";
     std::filesystem::path data_dir = "data";
@@ -20,6 +32,9 @@ struct Config {
     std::size_t workers = 0;         // blocking pool; 0: 16 per hardware thread
     std::chrono::seconds ws_idle_timeout{60};
     std::chrono::seconds agent_offline_grace{60};
+    // A visitor gone this long before any answer makes a missed chat.
+    std::chrono::seconds visitor_leave_grace{120};
+    SmtpConfig smtp;
     std::string log_level = "info";
 };
 
