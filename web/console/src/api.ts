@@ -1,6 +1,7 @@
 // A small client for Juttu's REST API (/api/v1, docs/api.md).
 import type {
-  Agent, CannedResponse, ContactDetails, Conversation, ConversationDetails, Id, InboxRow, Message, Role, Site, Workspace,
+  Agent, CannedResponse, ContactDetails, Conversation, ConversationDetails, Hours, Id, InboxRow, Message, Note, Prechat,
+  QueueRow, Role, Routing, Site, Team, Workspace,
 } from './types';
 
 /** The server answered with an error body ({"error":{"code","message"}}). */
@@ -27,6 +28,10 @@ export interface Page<T> {
 export interface ConversationQuery {
   status?: string;
   assignee?: 'me' | 'none' | Id;
+  /** Only the chats whose visitor left before any answer. */
+  missed?: boolean;
+  channel?: 'chat' | 'offline';
+  team?: Id;
   limit?: number;
   cursor?: string | null;
 }
@@ -36,6 +41,9 @@ export interface SiteInput {
   allowed_origins?: string[];
   greeting?: string;
   color?: string;
+  routing?: Routing;
+  hours?: Hours;
+  prechat?: Prechat;
 }
 
 export interface AgentInput {
@@ -43,6 +51,7 @@ export interface AgentInput {
   name: string;
   password: string;
   role: Role;
+  languages?: string[];
 }
 
 export interface AgentPatch {
@@ -50,7 +59,24 @@ export interface AgentPatch {
   role?: Role;
   disabled?: boolean;
   password?: string;
+  capacity?: number;
+  languages?: string[];
 }
+
+export interface TeamInput {
+  name?: string;
+  agent_ids?: Id[];
+}
+
+export interface CannedInput {
+  shortcut?: string;
+  title?: string;
+  body?: string;
+  team_id?: Id | null;
+}
+
+/** Where a conversation goes: an agent, or a team's queue. */
+export type TransferTarget = { agent_id: Id } | { team_id: Id };
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -108,6 +134,9 @@ export class ApiClient {
     const params = new URLSearchParams();
     if (query.status) params.set('status', query.status);
     if (query.assignee !== undefined) params.set('assignee', String(query.assignee));
+    if (query.missed) params.set('missed', 'true');
+    if (query.channel) params.set('channel', query.channel);
+    if (query.team !== undefined) params.set('team', String(query.team));
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
     return this.request<Page<InboxRow>>('GET', `/conversations?${params}`);
@@ -124,6 +153,13 @@ export class ApiClient {
   assign(id: Id, agentId: Id | null) {
     return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/assign`, { agent_id: agentId });
   }
+  transfer(id: Id, target: TransferTarget, note?: string) {
+    const body = note ? { ...target, note } : target;
+    return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/transfer`, body);
+  }
+  notes(id: Id) { return this.request<{ items: Note[] }>('GET', `/conversations/${id}/notes`); }
+  addNote(id: Id, body: string) { return this.request<Note>('POST', `/conversations/${id}/notes`, { body }); }
+  queue() { return this.request<{ items: QueueRow[] }>('GET', '/queue'); }
 
   // ---- Contacts ----
   contact(id: Id) { return this.request<ContactDetails>('GET', `/contacts/${id}`); }
@@ -137,8 +173,19 @@ export class ApiClient {
 
   // ---- Agents ----
   agents() { return this.request<{ items: Agent[] }>('GET', '/agents'); }
-  cannedResponses() { return this.request<{ items: CannedResponse[] }>('GET', '/canned-responses'); }
   createAgent(input: AgentInput) { return this.request<Agent>('POST', '/agents', input); }
   updateAgent(id: Id, patch: AgentPatch) { return this.request<Agent>('PATCH', `/agents/${id}`, patch); }
   removeAgent(id: Id) { return this.request<void>('DELETE', `/agents/${id}`); }
+
+  // ---- Teams ----
+  teams() { return this.request<{ items: Team[] }>('GET', '/teams'); }
+  createTeam(input: TeamInput) { return this.request<Team>('POST', '/teams', input); }
+  updateTeam(id: Id, input: TeamInput) { return this.request<Team>('PATCH', `/teams/${id}`, input); }
+  deleteTeam(id: Id) { return this.request<void>('DELETE', `/teams/${id}`); }
+
+  // ---- Saved replies ----
+  cannedResponses() { return this.request<{ items: CannedResponse[] }>('GET', '/canned-responses'); }
+  createCanned(input: CannedInput) { return this.request<CannedResponse>('POST', '/canned-responses', input); }
+  updateCanned(id: Id, input: CannedInput) { return this.request<CannedResponse>('PATCH', `/canned-responses/${id}`, input); }
+  deleteCanned(id: Id) { return this.request<void>('DELETE', `/canned-responses/${id}`); }
 }

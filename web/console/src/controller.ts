@@ -1,19 +1,19 @@
 // The console's behaviour: it owns the store, the REST client and the WebSocket, turns user
 // actions into requests and frames, and folds whatever the server says back into the state.
 // Components read the state and call the methods here; they never talk to the server.
-import { ApiClient, ApiError, NetworkError } from './api';
+import { ApiClient, ApiError, NetworkError, type TransferTarget } from './api';
 import { detectLanguage, isLanguage, translator, type MessageKey, type Translate } from './i18n';
 import { contactName } from './names';
 import { beep, showNotification } from './notify';
 import { RealtimeClient } from './realtime';
 import {
-  emptyThread, initialState, lastSeq, mergeConversation, mergeMessages, withMessage, withReadMarks,
+  emptyThread, initialState, lastSeq, mergeConversation, mergeMessages, mergeNotes, withMessage, withReadMarks,
   type AssigneeTab, type OpenChat, type Page, type Settings, type State, type Thread,
 } from './state';
 import { KEYS, persistent, tabStorage } from './storage';
 import { Store } from './store';
 import type {
-  Agent, Availability, Conversation, ConversationStatus, Id, InboxRow, Message, ServerFrame,
+  Agent, Availability, Conversation, ConversationStatus, Id, InboxRow, Message, Note, QueueRow, ServerFrame, Team,
 } from './types';
 
 const INBOX_PAGE_SIZE = 30;
@@ -26,8 +26,10 @@ const TYPING_IDLE_MS = 5000;
 // Shown typing indicators fade out on their own if the "stopped" frame never comes.
 const TYPING_SHOWN_MS = 8000;
 const NOTICE_MS = 6000;
+// Conversation events come in bursts (a transfer, routing): one queue reload per burst.
+const QUEUE_REFRESH_MS = 300;
 
-const PAGES: Page[] = ['inbox', 'sites', 'agents', 'settings'];
+const PAGES: Page[] = ['inbox', 'sites', 'teams', 'agents', 'replies', 'settings'];
 
 function pageFromHash(): Page {
   const name = location.hash.replace(/^#\/?/, '') as Page;
@@ -63,6 +65,9 @@ export class ConsoleController {
   private typingSweep: ReturnType<typeof setInterval> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private inboxRequest = 0;
+  private queueRequest = 0;
+  private queueTimer: ReturnType<typeof setTimeout> | undefined;
+  private notesRequested = new Set<Id>();
   private sessionGeneration = 0;
 
   constructor() {
@@ -150,6 +155,8 @@ export class ConsoleController {
     tabStorage.set(KEYS.openChats, null);
     this.detailsRequested.clear();
     this.contactsRequested.clear();
+    this.notesRequested.clear();
+    clearTimeout(this.queueTimer);
     this.typingSentAt.clear();
     this.typingIdleTimers.forEach((timer) => clearTimeout(timer));
     this.typingIdleTimers.clear();
@@ -180,6 +187,7 @@ export class ConsoleController {
     void this.loadInbox();
     void this.loadAgents();
     void this.loadCanned();
+    void this.loadTeams();
     for (const chat of saved?.open ?? []) this.openConversation(chat.id, { readOnly: chat.readOnly, activate: false });
     if (saved?.activeId) this.activate(saved.activeId);
   }
@@ -197,7 +205,12 @@ export class ConsoleController {
     // The list loaded at login may predate this socket's subscription: load it again so
     // nothing that arrived in between is missing.
     void this.loadInbox();
-    if (resumed) this.markActiveRead();
+    void this.loadQueue();
+    if (resumed) {
+      // Notes written while the socket was down.
+      for (const chat of this.state.open) void this.loadNotes(chat.id, { force: true });
+      this.markActiveRead();
+    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -235,6 +248,12 @@ export class ConsoleController {
     void this.loadInbox();
   }
 
+  setInboxMissed(missed: boolean): void {
+    if (missed === this.state.inbox.missed) return;
+    this.store.set((s) => ({ inbox: { ...s.inbox, missed, cursor: undefined, error: null } }));
+    void this.loadInbox();
+  }
+
   setInboxStatus(status: ConversationStatus): void {
     if (status === this.state.inbox.status) return;
     this.store.set((s) => ({ inbox: { ...s.inbox, status, cursor: undefined, error: null } }));
@@ -247,6 +266,11 @@ export class ConsoleController {
    */
   async loadInbox({ more = false } = {}): Promise<void> {
     const { inbox } = this.state;
+    if (inbox.tab === 'queue') {
+      this.inboxRequest++; // a list still loading for another tab is no longer wanted
+      this.store.set((s) => ({ inbox: { ...s.inbox, loading: false, cursor: null } }));
+      return this.loadQueue();
+    }
     if (more && !inbox.cursor) return;
     const request = ++this.inboxRequest;
     this.store.set((s) => ({ inbox: { ...s.inbox, loading: true, error: null } }));
@@ -254,6 +278,7 @@ export class ConsoleController {
       const page = await this.api.listConversations({
         status: inbox.status,
         assignee: inbox.tab === 'all' ? undefined : inbox.tab,
+        missed: inbox.missed || undefined,
         limit: INBOX_PAGE_SIZE,
         cursor: more ? inbox.cursor : undefined,
       });
@@ -266,6 +291,60 @@ export class ConsoleController {
       const message = err instanceof NetworkError ? this.t('errorNetwork') : err instanceof Error ? err.message : String(err);
       this.store.set((s) => ({ inbox: { ...s.inbox, loading: false, error: message } }));
     }
+  }
+
+  /** GET /queue: the open chats waiting for an agent, by position. */
+  async loadQueue(): Promise<void> {
+    const request = ++this.queueRequest;
+    this.store.set((s) => ({ queue: { ...s.queue, loading: true, error: null } }));
+    try {
+      const { items } = await this.api.queue();
+      if (request !== this.queueRequest) return;
+      this.mergeConversations(items);
+      this.mergeContactsOf(items);
+      this.store.set({ queue: { items, loading: false, error: null } });
+    } catch (err) {
+      if (request !== this.queueRequest) return;
+      const message = err instanceof NetworkError ? this.t('errorNetwork') : err instanceof Error ? err.message : String(err);
+      this.store.set((s) => ({ queue: { ...s.queue, loading: false, error: message } }));
+    }
+  }
+
+  /** The queue changes with every conversation event (taken, routed, transferred, new). */
+  private refreshQueueSoon(): void {
+    clearTimeout(this.queueTimer);
+    this.queueTimer = setTimeout(() => void this.loadQueue(), QUEUE_REFRESH_MS);
+  }
+
+  /** Takes a waiting chat: assigned to me and opened. */
+  async take(id: Id): Promise<void> {
+    const me = this.state.me;
+    if (!me) return;
+    try {
+      const { conversation } = await this.api.assign(id, me.id);
+      this.mergeConversations([conversation]);
+      this.store.set((s) => ({
+        queue: { ...s.queue, items: s.queue.items?.filter((row) => row.id !== id) ?? null },
+      }));
+      this.openConversation(id);
+    } catch (err) {
+      this.failed(err);
+    }
+    this.refreshQueueSoon();
+  }
+
+  private mergeContactsOf(rows: (InboxRow | QueueRow)[]): void {
+    this.store.set((s) => {
+      const contacts = { ...s.contacts };
+      for (const row of rows) {
+        const known = contacts[row.contact.id];
+        contacts[row.contact.id] = known
+          ? { ...known, name: row.contact.name, email: row.contact.email }
+          : { id: row.contact.id, site_id: row.site_id, name: row.contact.name, email: row.contact.email,
+              attributes: {}, first_seen: 0, last_seen: 0, visits: 0 };
+      }
+      return { contacts };
+    });
   }
 
   /** The list carries each row's contact name and my read mark: no request per row. */
@@ -329,6 +408,24 @@ export class ConsoleController {
     }
   }
 
+  async loadTeams(): Promise<void> {
+    try {
+      const { items } = await this.api.teams();
+      this.store.set({ teams: items });
+    } catch {
+      // Without teams there is nothing to show or transfer to.
+    }
+  }
+
+  /** Admin pages changed the teams (or the saved replies); keep names and pickers current. */
+  setTeams(teams: Team[]): void {
+    this.store.set({ teams });
+  }
+
+  setCanned(): void {
+    void this.loadCanned();
+  }
+
   private async loadCanned(): Promise<void> {
     try {
       const { items } = await this.api.cannedResponses();
@@ -357,6 +454,7 @@ export class ConsoleController {
     });
     this.saveOpenChats();
     if (!this.state.threads[id]) void this.loadThread(id);
+    void this.loadNotes(id);
     this.loadDetails([id]);
     const contactId = this.state.conversations[id]?.contact_id;
     if (contactId) void this.loadContact(contactId);
@@ -540,7 +638,55 @@ export class ConsoleController {
   }
 
   // ---------------------------------------------------------------------------------------
+  // Internal notes
+
+  async loadNotes(id: Id, { force = false } = {}): Promise<void> {
+    if (!force && this.notesRequested.has(id)) return;
+    this.notesRequested.add(id);
+    const generation = this.sessionGeneration;
+    try {
+      const { items } = await this.api.notes(id);
+      if (generation !== this.sessionGeneration) return;
+      this.mergeNotes(id, items);
+    } catch {
+      this.notesRequested.delete(id); // try again the next time the conversation opens
+    }
+  }
+
+  /** Resolves true when the note was saved. */
+  async addNote(id: Id, body: string): Promise<boolean> {
+    const text = body.trim();
+    if (!text) return false;
+    try {
+      const note = await this.api.addNote(id, text);
+      this.mergeNotes(id, [note]);
+      return true;
+    } catch (err) {
+      this.failed(err);
+      return false;
+    }
+  }
+
+  private mergeNotes(id: Id, notes: Note[]): void {
+    this.store.set((s) => ({ notes: { ...s.notes, [id]: mergeNotes(s.notes[id], notes) } }));
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Conversation actions
+
+  /** Hands the conversation to an agent or a team's queue; the note becomes an internal note. Resolves true on success. */
+  async transfer(id: Id, target: TransferTarget, note: string): Promise<boolean> {
+    try {
+      const { conversation } = await this.api.transfer(id, target, note.trim() || undefined);
+      this.mergeConversations([conversation]);
+      if (note.trim()) void this.loadNotes(id, { force: true });
+      this.refreshQueueSoon();
+      return true;
+    } catch (err) {
+      this.failed(err);
+      return false;
+    }
+  }
 
   async closeConversation(id: Id): Promise<void> {
     await this.conversationAction(() => this.api.close(id));
@@ -572,6 +718,10 @@ export class ConsoleController {
       case 'ack': return this.onAck(frame);
       case 'history': return this.onHistory(frame);
       case 'conversation': return this.onConversation(frame.conversation);
+      case 'note':
+        // Only for conversations whose notes are shown (or being loaded); others load on opening.
+        if (this.notesRequested.has(frame.conversation_id)) this.mergeNotes(frame.conversation_id, [frame.note]);
+        return;
       case 'typing': return this.onTyping(frame);
       case 'read': return this.onRead(frame);
       case 'page_view': return this.onPageView(frame);
@@ -669,6 +819,7 @@ export class ConsoleController {
   private onConversation(conversation: Conversation): void {
     const known = this.state.conversations[conversation.id];
     this.mergeConversations([conversation]);
+    this.refreshQueueSoon();
     // A contact's list of conversations is shown in the visitor panel.
     this.store.set((s) => {
       const history = s.contactHistory[conversation.contact_id];

@@ -62,3 +62,38 @@ export function displayUrl(url: string): string {
     return url;
   }
 }
+
+function unit(value: number, name: 'second' | 'minute' | 'hour' | 'day', locale: string): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  } catch {
+    return `${value} ${name[0]}`;
+  }
+}
+
+/** A length of time such as "45 sec", "3 min 12 sec" or "2 hr 5 min", in the agent's language. */
+export function duration(ms: number, locale: string): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return unit(seconds, 'second', locale);
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    const rest = seconds % 60;
+    return rest ? `${unit(minutes, 'minute', locale)} ${unit(rest, 'second', locale)}` : unit(minutes, 'minute', locale);
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    const rest = minutes % 60;
+    return rest ? `${unit(hours, 'hour', locale)} ${unit(rest, 'minute', locale)}` : unit(hours, 'hour', locale);
+  }
+  return unit(Math.floor(hours / 24), 'day', locale);
+}
+
+/** "Monday" … "Sunday" (index 0 is Monday, as in a site's weekly hours), capitalised. */
+export function weekdayNames(locale: string): string[] {
+  const format = new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' });
+  // 1 January 2024 was a Monday.
+  return Array.from({ length: 7 }, (_, i) => {
+    const name = format.format(new Date(Date.UTC(2024, 0, 1 + i)));
+    return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
+  });
+}

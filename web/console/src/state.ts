@@ -2,12 +2,13 @@
 import type { ConnectionState } from './realtime';
 import type { Language, MessageKey } from './i18n';
 import type {
-  Agent, Availability, CannedResponse, Contact, Conversation, ConversationStatus, Id, Message, PageView, ReadMark,
-  Workspace,
+  Agent, Availability, CannedResponse, Contact, Conversation, ConversationStatus, Id, Message, Note, PageView, QueueRow,
+  ReadMark, Team, Workspace,
 } from './types';
 
-export type Page = 'inbox' | 'sites' | 'agents' | 'settings';
-export type AssigneeTab = 'none' | 'me' | 'all';
+export type Page = 'inbox' | 'sites' | 'teams' | 'agents' | 'replies' | 'settings';
+/** queue: chats waiting for an agent (GET /queue); the others filter by assignee. */
+export type AssigneeTab = 'queue' | 'none' | 'me' | 'all';
 
 export interface Settings {
   language: Language;
@@ -59,8 +60,17 @@ export interface Typing {
 export interface InboxState {
   tab: AssigneeTab;
   status: ConversationStatus;
+  /** Only conversations whose visitor left before any answer. */
+  missed: boolean;
   /** undefined: first page not loaded yet; null: nothing more to load. */
   cursor: string | null | undefined;
+  loading: boolean;
+  error: string | null;
+}
+
+export interface QueueState {
+  /** Waiting chats by position (1 = next); null until first loaded. */
+  items: QueueRow[] | null;
   loading: boolean;
   error: string | null;
 }
@@ -86,6 +96,11 @@ export interface State {
   agents: Agent[];
   /** The workspace's saved replies, for the /shortcut picker. */
   canned: CannedResponse[];
+  /** The workspace's teams (names on rows, transfer targets). */
+  teams: Team[];
+  /** Internal notes of the open conversations, oldest first. */
+  notes: Record<Id, Note[]>;
+  queue: QueueState;
   /** My own availability for new chats, as the server last said. */
   availability: Availability;
   /** A short-lived error to show (a failed action). */
@@ -101,7 +116,7 @@ export function initialState(settings: Settings, page: Page): State {
     connection: 'connecting',
     page,
     settings,
-    inbox: { tab: 'none', status: 'open', cursor: undefined, loading: false, error: null },
+    inbox: { tab: 'none', status: 'open', missed: false, cursor: undefined, loading: false, error: null },
     conversations: {},
     contacts: {},
     contactHistory: {},
@@ -114,6 +129,9 @@ export function initialState(settings: Settings, page: Page): State {
     agents: [],
     availability: 'offline',
     canned: [],
+    teams: [],
+    notes: {},
+    queue: { items: null, loading: false, error: null },
     notice: null,
   };
 }
@@ -193,8 +211,17 @@ export function byActivity(a: Conversation, b: Conversation): number {
   return b.updated_at - a.updated_at || b.id - a.id;
 }
 
+/** Adds notes not yet known (by id), oldest first. */
+export function mergeNotes(existing: Note[] | undefined, incoming: Note[]): Note[] {
+  const byId = new Map((existing ?? []).map((n) => [n.id, n]));
+  for (const note of incoming) byId.set(note.id, note);
+  return [...byId.values()].sort((a, b) => a.created_at - b.created_at || a.id - b.id);
+}
+
 export function matchesInbox(conversation: Conversation, inbox: InboxState, myId: Id | undefined): boolean {
   if (conversation.status !== inbox.status) return false;
+  if (inbox.missed && !conversation.missed) return false;
+  if (inbox.tab === 'queue') return false; // the queue has its own list
   if (inbox.tab === 'none') return conversation.assignee_id === null;
   if (inbox.tab === 'me') return conversation.assignee_id === myId;
   return true;

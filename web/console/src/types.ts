@@ -13,7 +13,28 @@ export interface Agent {
   role: Role;
   disabled: boolean;
   capacity?: number;
+  /** Languages the agent chats in ("fi", "en-GB"): a routing preference. */
+  languages?: string[];
+  team_ids?: Id[];
   availability?: Availability;
+  created_at: number;
+}
+
+/** A department of the workspace (sales, support…): its chats go to its members. */
+export interface Team {
+  id: Id;
+  name: string;
+  agent_ids: Id[];
+  created_at: number;
+}
+
+/** An internal note on a conversation: agents only, never shown to the visitor. */
+export interface Note {
+  id: Id;
+  conversation_id: Id;
+  agent_id: Id;
+  author_name: string;
+  body: string;
   created_at: number;
 }
 
@@ -23,6 +44,8 @@ export interface CannedResponse {
   shortcut: string;
   title: string;
   body: string;
+  /** null: offered to the whole workspace; else only to the team's members. */
+  team_id?: Id | null;
   created_at: number;
 }
 
@@ -42,7 +65,37 @@ export interface Site {
   allowed_origins: string[];
   greeting: string;
   color: string;
+  routing?: Routing;
+  hours?: Hours;
+  prechat?: Prechat;
   created_at: number;
+}
+
+/** auto: new chats go to an agent by the routing rules; manual: they wait to be taken. */
+export type Routing = 'auto' | 'manual';
+
+export interface Interval {
+  open: string;
+  close: string;
+}
+
+/** Opening hours in the site's time zone; `weekly` is Monday first. */
+export interface Hours {
+  time_zone: string;
+  always_open: boolean;
+  weekly: Interval[][];
+  exceptions: { date: string; intervals: Interval[] }[];
+}
+
+export type PrechatField = 'off' | 'optional' | 'required';
+
+/** The form the widget shows before the first message. */
+export interface Prechat {
+  enabled: boolean;
+  name: PrechatField;
+  email: PrechatField;
+  team: PrechatField;
+  question: { label: string; required: boolean };
 }
 
 export interface Contact {
@@ -62,12 +115,19 @@ export interface Conversation {
   contact_id: Id;
   status: ConversationStatus;
   assignee_id: Id | null;
+  team_id?: Id | null;
+  /** offline: the visitor left a message with the offline form. */
+  channel?: 'chat' | 'offline';
+  /** The visitor left before any agent answered. */
+  missed?: boolean;
   last_seq: number;
   last_message_preview: string;
   last_message_at: number;
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  first_assigned_at?: number | null;
+  first_response_at?: number | null;
 }
 
 export interface Author {
@@ -107,6 +167,13 @@ export interface InboxRow extends Conversation {
   my_read_seq: number;
 }
 
+/** A row of GET /queue: an open chat waiting for an agent, 1 = next. */
+export interface QueueRow extends Conversation {
+  contact: { id: Id; name: string; email: string };
+  position: number;
+  estimated_wait_s: number;
+}
+
 export interface ConversationDetails {
   conversation: Conversation;
   contact: Contact;
@@ -132,6 +199,7 @@ export type ServerFrame =
   | { type: 'page_view'; contact_id: Id; url: string; title: string; referrer: string; at: number }
   | { type: 'contact'; contact: Contact }
   | { type: 'conversation'; conversation: Conversation }
+  | { type: 'note'; conversation_id: Id; note: Note }
   | { type: 'pong' }
   | { type: 'error'; code: string; message?: string; ref?: string };
 

@@ -1,16 +1,45 @@
-// Admin: the workspace's agents — add, change role, disable/enable, reset password, remove.
+// Admin: the workspace's agents — add, change role and languages, see their teams,
+// disable/enable, reset password, remove.
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
-import type { Agent, Id, Role } from '../types';
+import type { Agent, Id, Role, Team } from '../types';
 import { errorText } from './SitesPage';
 
-const EMPTY_AGENT = { email: '', name: '', password: '', role: 'agent' as Role };
+const EMPTY_AGENT = { email: '', name: '', password: '', role: 'agent' as Role, languages: '' };
+
+/** "fi, en-GB sv" → ["fi", "en-GB", "sv"]: tags separated by commas or spaces, each once. */
+export function parseLanguages(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((tag) => tag.trim()).filter(Boolean))];
+}
+
+/** The agent's language tags, saved when the field is left (or Enter). */
+function LanguagesField({ agent, onSave }: { agent: Agent; onSave: (languages: string[]) => void }) {
+  const t = useT();
+  const saved = (agent.languages ?? []).join(', ');
+  const [text, setText] = useState(saved);
+  useEffect(() => setText(saved), [saved]);
+  return (
+    <input
+      class="languages-input"
+      aria-label={t('languagesOf', { name: agent.name })}
+      aria-describedby="languages-hint"
+      placeholder="fi, en"
+      value={text}
+      onInput={(e) => setText(e.currentTarget.value)}
+      onChange={(e) => {
+        const languages = parseLanguages(e.currentTarget.value);
+        if (languages.join(', ') !== saved) onSave(languages);
+      }}
+    />
+  );
+}
 
 export function AgentsPage() {
   const controller = useController();
   const t = useT();
   const me = useSelect((s) => s.me);
   const [agents, setAgents] = useState<Agent[] | null>(null);
+  const [teams, setTeams] = useState<Team[]>([]);
   const [form, setForm] = useState(EMPTY_AGENT);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -24,7 +53,12 @@ export function AgentsPage() {
 
   useEffect(() => {
     controller.api.agents().then(({ items }) => update(items), (err) => setError(errorText(err, t)));
+    controller.api.teams().then(({ items }) => setTeams(items), () => {});
   }, []);
+
+  /** Team names from the agent's team_ids, or from the teams' members (either may be what the server sends). */
+  const teamsOf = (agent: Agent) =>
+    teams.filter((team) => agent.team_ids?.includes(team.id) || team.agent_ids.includes(agent.id)).map((team) => team.name);
 
   const run = async (action: () => Promise<string | null>) => {
     setError(null);
@@ -39,14 +73,21 @@ export function AgentsPage() {
   const create = (event: Event) => {
     event.preventDefault();
     void run(async () => {
-      const agent = await controller.api.createAgent({ ...form, email: form.email.trim(), name: form.name.trim() });
+      const languages = parseLanguages(form.languages);
+      const agent = await controller.api.createAgent({
+        email: form.email.trim(),
+        name: form.name.trim(),
+        password: form.password,
+        role: form.role,
+        ...(languages.length ? { languages } : {}),
+      });
       update([...(agents ?? []), agent]);
       setForm(EMPTY_AGENT);
       return t('agentAdded', { name: agent.name });
     });
   };
 
-  const patch = (agent: Agent, change: { role?: Role; disabled?: boolean }) =>
+  const patch = (agent: Agent, change: { role?: Role; disabled?: boolean; languages?: string[] }) =>
     run(async () => {
       const updated = await controller.api.updateAgent(agent.id, change);
       update((agents ?? []).map((a) => (a.id === updated.id ? updated : a)));
@@ -87,6 +128,8 @@ export function AgentsPage() {
                 <th scope="col">{t('name')}</th>
                 <th scope="col">{t('email')}</th>
                 <th scope="col">{t('role')}</th>
+                <th scope="col">{t('languages')}</th>
+                <th scope="col">{t('teams')}</th>
                 <th scope="col">{t('status')}</th>
                 <th scope="col"><span class="visually-hidden">{t('actions')}</span></th>
               </tr>
@@ -109,6 +152,10 @@ export function AgentsPage() {
                         <option value="admin">{t('roleAdmin')}</option>
                       </select>
                     </td>
+                    <td>
+                      <LanguagesField agent={agent} onSave={(languages) => void patch(agent, { languages })} />
+                    </td>
+                    <td class="agent-teams">{teamsOf(agent).join(', ') || <span class="muted">—</span>}</td>
                     <td>
                       <span class={`status-pill ${agent.disabled ? 'status-closed' : 'status-open'}`}>
                         {agent.disabled ? t('disabled') : t('active')}
@@ -140,7 +187,7 @@ export function AgentsPage() {
                   </tr>,
                   resetting === agent.id && (
                     <tr key={`reset-${agent.id}`} class="reset-row">
-                      <td colSpan={5}>
+                      <td colSpan={7}>
                         <form class="inline-form" onSubmit={(e) => { e.preventDefault(); void setPassword(agent); }}>
                           <label class="field field-inline">
                             <span>{t('newPasswordFor', { name: agent.name })}</span>
@@ -199,6 +246,17 @@ export function AgentsPage() {
             <option value="admin">{t('roleAdmin')}</option>
           </select>
         </div>
+        <div class="field">
+          <label for="new-agent-languages">{t('languages')}</label>
+          <input
+            id="new-agent-languages"
+            placeholder="fi, en"
+            aria-describedby="languages-hint"
+            value={form.languages}
+            onInput={(e) => setForm({ ...form, languages: e.currentTarget.value })}
+          />
+        </div>
+        <p id="languages-hint" class="muted small form-hint">{t('languagesHint')}</p>
         <div class="form-actions">
           <button type="submit" class="button button-primary">{t('addAgent')}</button>
         </div>

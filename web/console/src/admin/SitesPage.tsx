@@ -1,25 +1,38 @@
-// Admin: the workspace's sites (where the widget may run) and their embed snippets.
+// Admin: the workspace's sites (where the widget may run), how their chats are routed, their
+// business hours and pre-chat form, and their embed snippets.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api';
-import { useController, useT } from '../context';
+import { useController, useLocale, useT } from '../context';
 import type { Translate } from '../i18n';
-import type { Id, Site } from '../types';
+import type { Hours, Id, Prechat, Routing, Site } from '../types';
+import { HoursEditor, defaultHours, hoursForSave, hoursProblem, normalizeHours } from './HoursEditor';
+import { PrechatEditor, defaultPrechat, normalizePrechat } from './PrechatEditor';
 
 interface SiteForm {
   name: string;
   origins: string[];
   color: string;
   greeting: string;
+  routing: Routing;
+  hours: Hours;
+  prechat: Prechat;
 }
 
-const NEW_SITE: SiteForm = { name: '', origins: [''], color: '#2b6cb0', greeting: '' };
+function newSite(): SiteForm {
+  return {
+    name: '', origins: [''], color: '#2b6cb0', greeting: '', routing: 'auto', hours: defaultHours(), prechat: defaultPrechat(),
+  };
+}
 
 function formOf(site: Site): SiteForm {
   return {
     name: site.name,
     origins: site.allowed_origins.length ? [...site.allowed_origins] : [''],
-    color: site.color || NEW_SITE.color,
+    color: site.color || '#2b6cb0',
     greeting: site.greeting,
+    routing: site.routing ?? 'auto',
+    hours: normalizeHours(site.hours),
+    prechat: normalizePrechat(site.prechat),
   };
 }
 
@@ -32,9 +45,10 @@ export function errorText(err: unknown, t: Translate): string {
 export function SitesPage() {
   const controller = useController();
   const t = useT();
+  const locale = useLocale();
   const [sites, setSites] = useState<Site[] | null>(null);
   const [selected, setSelected] = useState<Id | 'new' | null>(null);
-  const [form, setForm] = useState<SiteForm>(NEW_SITE);
+  const [form, setForm] = useState<SiteForm>(newSite);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -59,21 +73,29 @@ export function SitesPage() {
 
   const startNew = () => {
     setSelected('new');
-    setForm(NEW_SITE);
+    setForm(newSite());
     setError(null);
     setStatus(null);
   };
 
   const save = async (event: Event) => {
     event.preventDefault();
-    setSaving(true);
     setError(null);
     setStatus(null);
+    const problem = hoursProblem(form.hours, t, locale);
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    setSaving(true);
     const input = {
       name: form.name.trim(),
       allowed_origins: form.origins.map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
       color: form.color,
       greeting: form.greeting,
+      routing: form.routing,
+      hours: hoursForSave(form.hours),
+      prechat: { ...form.prechat, question: { ...form.prechat.question, label: form.prechat.question.label.trim() } },
     };
     try {
       const site = selected === 'new' || selected === null
@@ -179,6 +201,21 @@ export function SitesPage() {
               <span>{t('greeting')}</span>
               <textarea rows={3} value={form.greeting} onInput={(e) => setForm({ ...form, greeting: e.currentTarget.value })} />
             </label>
+            <div class="field">
+              <label for="site-routing">{t('routing')}</label>
+              <select
+                id="site-routing"
+                aria-describedby="site-routing-help"
+                value={form.routing}
+                onChange={(e) => setForm({ ...form, routing: e.currentTarget.value as Routing })}
+              >
+                <option value="auto">{t('routingAuto')}</option>
+                <option value="manual">{t('routingManual')}</option>
+              </select>
+              <small id="site-routing-help" class="muted">{t('routingHelp')}</small>
+            </div>
+            <HoursEditor value={form.hours} onChange={(hours) => setForm((f) => ({ ...f, hours }))} />
+            <PrechatEditor value={form.prechat} onChange={(prechat) => setForm((f) => ({ ...f, prechat }))} />
             <div class="form-actions">
               <button type="submit" class="button button-primary" disabled={saving}>
                 {selected === 'new' || !current ? t('createSite') : t('save')}

@@ -1,9 +1,13 @@
-// One conversation: who and what state, its messages, who is typing, and the reply box.
+// One conversation: who and what state, its messages and internal notes, who is typing, the
+// reply box and the note box.
+import { useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import { contactName } from '../names';
 import type { Id } from '../types';
 import { Composer } from './Composer';
 import { MessageLog } from './MessageLog';
+import { NoteForm } from './NoteForm';
+import { TransferDialog } from './TransferDialog';
 
 const STATUS_KEYS = { open: 'statusOpen', pending: 'statusPending', closed: 'statusClosed' } as const;
 
@@ -16,6 +20,7 @@ export function ConversationView({ id, readOnly }: { id: Id; readOnly: boolean }
   const me = useSelect((s) => s.me);
   const agents = useSelect((s) => s.agents);
   const typing = useSelect((s) => s.typing[id]);
+  const [transferring, setTransferring] = useState(false);
 
   const name = conversation ? contactName(contact, conversation.contact_id, language) : `#${id}`;
   const closed = conversation?.status === 'closed';
@@ -59,6 +64,11 @@ export function ConversationView({ id, readOnly }: { id: Id; readOnly: boolean }
                 {t('assignToMe')}
               </button>
             )}
+            {!closed && (
+              <button type="button" class="button" aria-haspopup="dialog" onClick={() => setTransferring(true)}>
+                {t('transfer')}
+              </button>
+            )}
             {closed ? (
               <button type="button" class="button" onClick={() => void controller.reopenConversation(id)}>
                 {t('reopen')}
@@ -84,6 +94,8 @@ export function ConversationView({ id, readOnly }: { id: Id; readOnly: boolean }
       {!readOnly && (closed
         ? <p class="callout callout-info conversation-note">{t('closedNotice')}</p>
         : <Composer id={id} />)}
+      {!readOnly && conversation && <NoteForm id={id} />}
+      {transferring && <TransferDialog id={id} onClose={() => setTransferring(false)} />}
     </section>
   );
 }

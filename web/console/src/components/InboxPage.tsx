@@ -1,5 +1,6 @@
 // The inbox page: conversation list, the open conversations, and the visitor panel.
 import { useSelect, useT } from '../context';
+import { ConversationFacts } from './ConversationFacts';
 import { ConversationView } from './ConversationView';
 import { InboxList } from './InboxList';
 import { OpenChats } from './OpenChats';
@@ -25,7 +26,11 @@ export function InboxPage() {
         )}
       </main>
       <aside class="visitor-panel" aria-label={t('visitor')}>
-        {contactId !== undefined && <VisitorPanel contactId={contactId} activeId={activeId!} />}
+        {contactId !== undefined && (
+          <VisitorPanel contactId={contactId} activeId={activeId!}>
+            <ConversationFacts id={activeId!} />
+          </VisitorPanel>
+        )}
       </aside>
     </div>
   );

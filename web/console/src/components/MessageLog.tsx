@@ -1,11 +1,12 @@
-// The messages of a conversation: paged back by seq, live, with sending / sent / seen.
+// The messages of a conversation: paged back by seq, live, with sending / sent / seen; the
+// internal notes in between, by time, set apart from what the visitor sees.
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
 import { clockTime, dayLabel } from '../format';
 import type { Translate } from '../i18n';
 import type { PendingSend } from '../state';
-import type { Agent, Id, Message } from '../types';
+import type { Agent, Id, Message, Note } from '../types';
 
 // Closer than this to the bottom counts as "reading the latest": new messages scroll into view.
 const STICK_TO_BOTTOM_PX = 80;
@@ -24,6 +25,7 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
   const visitorReadSeq = useSelect((s) => s.readMarks[id]?.visitor ?? 0);
   const me = useSelect((s) => s.me);
   const agents = useSelect((s) => s.agents);
+  const notes = useSelect((s) => s.notes[id]);
 
   const logRef = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -43,7 +45,7 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
       log.scrollTop = log.scrollHeight;
     }
     previous.current = { firstSeq, scrollHeight: log.scrollHeight };
-  }, [messages.length, pending.length, firstSeq]);
+  }, [messages.length, pending.length, firstSeq, notes?.length]);
 
   const onScroll = () => {
     const log = logRef.current!;
@@ -57,12 +59,26 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
 
   const items: ComponentChildren[] = [];
   let lastDay = '';
-  for (const message of messages) {
-    const day = dayLabel(message.created_at, locale, t);
+  const separate = (at: number, key: string) => {
+    const day = dayLabel(at, locale, t);
     if (day !== lastDay) {
-      items.push(<div key={`day-${message.seq}`} class="day-separator"><span>{day}</span></div>);
+      items.push(<div key={`day-${key}`} class="day-separator"><span>{day}</span></div>);
       lastDay = day;
     }
+  };
+  // Notes go between the messages by time; those older than the loaded page wait for it.
+  const shownNotes = (notes ?? []).filter((n) => !thread?.hasEarlier || (messages[0] && n.created_at >= messages[0].created_at));
+  let noteIndex = 0;
+  const notesUntil = (at: number) => {
+    for (; noteIndex < shownNotes.length && shownNotes[noteIndex].created_at <= at; noteIndex++) {
+      const note = shownNotes[noteIndex];
+      separate(note.created_at, `n-${note.id}`);
+      items.push(<InternalNote key={`n-${note.id}`} note={note} myId={me?.id} />);
+    }
+  };
+  for (const message of messages) {
+    notesUntil(message.created_at - 1);
+    separate(message.created_at, `m-${message.seq}`);
     const mine = message.author.kind === 'agent' && message.author.id === me?.id;
     const side = message.author.kind === 'visitor' ? 'from-visitor' : mine ? 'from-me' : 'from-agent';
     let receipt = '';
@@ -78,6 +94,7 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
       </div>,
     );
   }
+  notesUntil(Infinity);
   for (const send of pending) items.push(<PendingMessage key={send.clientId} id={id} send={send} />);
 
   return (
@@ -104,8 +121,23 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
           <button type="button" class="link-button" onClick={() => controller.retryThread(id)}>{t('retry')}</button>
         </p>
       )}
-      {thread?.status === 'ready' && messages.length === 0 && pending.length === 0 && <p class="empty-note">{t('noMessagesYet')}</p>}
+      {thread?.status === 'ready' && messages.length === 0 && pending.length === 0 && shownNotes.length === 0 && <p class="empty-note">{t('noMessagesYet')}</p>}
       {items}
+    </div>
+  );
+}
+
+function InternalNote({ note, myId }: { note: Note; myId: Id | undefined }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <div class="note" role="note" data-note-id={note.id}>
+      <div class="message-meta">
+        <span class="note-label">{t('internalNote')}</span>
+        <span class="message-author">{note.agent_id === myId ? t('you') : note.author_name || t('agentFallback')}</span>
+        <time dateTime={new Date(note.created_at).toISOString()}>{clockTime(note.created_at, locale)}</time>
+      </div>
+      <p class="note-body">{note.body}</p>
     </div>
   );
 }

@@ -4,7 +4,9 @@ import { useController, useSelect, useT } from '../context';
 import type { Page } from '../state';
 import type { Availability } from '../types';
 import { AgentsPage } from '../admin/AgentsPage';
+import { CannedPage } from '../admin/CannedPage';
 import { SitesPage } from '../admin/SitesPage';
+import { TeamsPage } from '../admin/TeamsPage';
 import { InboxPage } from './InboxPage';
 import { SettingsPage } from './SettingsPage';
 
@@ -44,7 +46,14 @@ export function Shell() {
 
   const links: { page: Page; label: string }[] = [
     { page: 'inbox', label: t('inbox') },
-    ...(isAdmin ? [{ page: 'sites' as Page, label: t('sites') }, { page: 'agents' as Page, label: t('agents') }] : []),
+    ...(isAdmin
+      ? [
+        { page: 'sites' as Page, label: t('sites') },
+        { page: 'teams' as Page, label: t('teams') },
+        { page: 'agents' as Page, label: t('agents') },
+        { page: 'replies' as Page, label: t('cannedResponses') },
+      ]
+      : []),
     { page: 'settings', label: t('settings') },
   ];
 
@@ -52,7 +61,10 @@ export function Shell() {
   if (page === 'inbox') content = <InboxPage />;
   else if (page === 'settings') content = <SettingsPage />;
   else if (!isAdmin) content = <main id="main" class="page"><p class="callout callout-info">{t('adminOnly')}</p></main>;
-  else content = page === 'sites' ? <SitesPage /> : <AgentsPage />;
+  else if (page === 'sites') content = <SitesPage />;
+  else if (page === 'teams') content = <TeamsPage />;
+  else if (page === 'replies') content = <CannedPage />;
+  else content = <AgentsPage />;
 
   return (
     <div class="shell">

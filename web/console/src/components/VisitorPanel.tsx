@@ -1,6 +1,6 @@
 // Who the visitor is and what they did: current page and trail, referrer, device, language,
 // local time, visits, other attributes and past conversations.
-import { Fragment } from 'preact';
+import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
 import { dateTime, displayUrl, languageName, shortTime, timeInZone } from '../format';
@@ -36,7 +36,8 @@ function LocalClock({ timeZone }: { timeZone: string }) {
   return text ? <>{text} <span class="muted">({timeZone})</span></> : <>{timeZone}</>;
 }
 
-export function VisitorPanel({ contactId, activeId }: { contactId: Id; activeId: Id }) {
+/** `children` (the conversation's own facts) go after the visitor's facts. */
+export function VisitorPanel({ contactId, activeId, children }: { contactId: Id; activeId: Id; children?: ComponentChildren }) {
   const controller = useController();
   const t = useT();
   const locale = useLocale();
@@ -123,6 +124,8 @@ export function VisitorPanel({ contactId, activeId }: { contactId: Id; activeId:
           </>
         ) : null}
       </dl>
+
+      {children}
 
       {pageViews.length > 0 && (
         <section class="panel-section">
