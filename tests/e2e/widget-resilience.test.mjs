@@ -5,7 +5,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, demo, api, expectStatus, agent, createAgent } from '../integration/lib/harness.mjs';
+import { startServer, demo, api, expectStatus } from '../integration/lib/harness.mjs';
+import { onlineAgent } from './lib/agent.mjs';
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from './lib/browser.mjs';
 import {
   launcher, dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy,
@@ -21,8 +22,10 @@ let inbox; // an agent's WebSocket: receives every event of the workspace
 before(async () => {
   server = await startServer();
   ctx = await demo(server);
-  const anna = await createAgent(server.url, ctx.token, { name: 'Anna Virtanen' });
-  inbox = await agent(server, anna.token, { label: 'anna' });
+  // An agent online (with room for every chat of this file): otherwise the widget offers
+  // the offline form instead of the chat.
+  const anna = await onlineAgent(server, ctx.token, { name: 'Anna Virtanen', capacity: 20, label: 'anna' });
+  inbox = anna.socket;
   browser = await launchBrowser();
 });
 

@@ -4,7 +4,8 @@
 // endpoint; one test covers that endpoint on its own.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, demo, api, expectStatus, agent, createAgent, eventually } from '../integration/lib/harness.mjs';
+import { startServer, demo, api, expectStatus, eventually } from '../integration/lib/harness.mjs';
+import { onlineAgent } from './lib/agent.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
 import {
   launcher, dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy,
@@ -22,8 +23,10 @@ let inbox; // Anna's WebSocket: receives every event of the workspace
 before(async () => {
   server = await startServer();
   ctx = await demo(server);
-  anna = await createAgent(server.url, ctx.token, { name: AGENT_NAME });
-  inbox = await agent(server, anna.token, { label: 'anna' });
+  // An agent online (with room for every chat of this file): otherwise the widget offers
+  // the offline form instead of the chat.
+  anna = await onlineAgent(server, ctx.token, { name: AGENT_NAME, capacity: 20, label: 'anna' });
+  inbox = anna.socket;
   browser = await launchBrowser();
 });
 

@@ -1,16 +1,22 @@
 // The visitor's side of the conversation: says hello, reports the page view, keeps the
 // contact token, loads and resumes history with `sync`, sends messages with an outbox
 // that survives reconnects and reloads (retries keep their client_id, so the server
-// stores each message once), relays typing and read marks.
+// stores each message once), relays typing and read marks. It also follows whether anyone
+// can chat now (the offline form's `leave_message` goes through the same outbox), the
+// pre-chat form's answers and team, and the visitor's place in the queue.
 import { Connection } from './connection';
-import { ClientFrame, Conversation, Message, ServerFrame, SiteSettings } from './protocol';
+import { Availability, ClientFrame, Conversation, Message, Prechat, QueuePlace, ServerFrame, Team, Welcome } from './protocol';
 import { SiteStorage } from './storage';
 import { ChatItem, MessageStore, PendingMessage } from './store';
 
 export interface ChatEvents {
   /** Anything shown changed: messages, delivery states, read marks. */
   onChange(): void;
-  onSite(site: SiteSettings): void;
+  onSite(site: Welcome['site']): void;
+  /** Availability, pre-chat form, queue place or whether a conversation is open changed. */
+  onState(): void;
+  /** The server refused a message left with the offline form (it is no longer pending). */
+  onLeaveFailed(message: PendingMessage): void;
   onReconnecting(reconnecting: boolean): void;
   /** Names of the agents typing now ('' when the server sent no name). */
   onTyping(names: string[]): void;
@@ -52,8 +58,30 @@ function randomId(): string {
   return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
+export interface PrechatAnswers {
+  name: string;
+  email: string;
+  teamId: number | null;
+  /** The answer to the site's own question (key: its label), '' when not answered. */
+  answer: string;
+}
+
 export class ChatClient {
   readonly store = new MessageStore();
+  /** null until the first welcome. */
+  availability: Availability | null = null;
+  prechat: Prechat | null = null;
+  teams: Team[] = [];
+  contact = { name: '', email: '' };
+  /** The visitor's waiting conversation's place in the queue; null when not waiting. */
+  queue: QueuePlace | null = null;
+  /** The address given with a message left on the offline form on this page, once stored. */
+  leftEmail: string | null = null;
+  /** The pre-chat form was filled in and no conversation has started since. */
+  prechatDone = false;
+  private team: number | null = null;
+  /** The current conversation is open or pending (not closed). */
+  private conversationOpen = false;
   private readonly connection: Connection;
   private conversationId: number | null = null;
   private welcomed = false;
@@ -81,6 +109,25 @@ export class ChatClient {
     });
     // Messages written on an earlier page that never reached the server.
     for (const pending of this.loadOutbox()) this.store.addPending(pending);
+    try {
+      const saved = JSON.parse(options.storage.get('prechat') || 'null');
+      if (saved) {
+        this.prechatDone = true;
+        this.team = typeof saved.team === 'number' ? saved.team : null;
+      }
+    } catch {
+      /* nothing remembered */
+    }
+  }
+
+  /** An open conversation, or chat messages on their way to start one. */
+  get active(): boolean {
+    return this.conversationOpen || this.store.pendingMessages().some((p) => !p.leave);
+  }
+
+  /** A message left with the offline form is on its way to the server. */
+  get leaving(): boolean {
+    return this.store.pendingMessages().some((p) => !!p.leave);
   }
 
   start(): void {
@@ -97,16 +144,46 @@ export class ChatClient {
     if (!body) return true;
     if (byteLength(body) > MAX_BODY_BYTES) return false;
     this.stopTyping();
+    const pending = this.newPending(body);
+    // The team chosen before the chat goes with the message that starts the conversation.
+    if (!this.conversationOpen && this.team !== null) pending.team_id = this.team;
+    return this.queueMessage(pending);
+  }
+
+  /** The offline form: a message with the visitor's address; false when it is too long. */
+  leaveMessage(name: string, email: string, text: string): boolean {
+    const body = text.trim();
+    if (!body || byteLength(body) > MAX_BODY_BYTES) return false;
+    const pending = this.newPending(body);
+    pending.leave = { name: clip(name.trim(), 200), email: email.trim() };
+    return this.queueMessage(pending);
+  }
+
+  /** The pre-chat form was sent: tell the agents who this is, remember the team. */
+  startChat(answers: PrechatAnswers): void {
+    const who: { name?: string; email?: string } = {};
+    if (answers.name.trim()) who.name = clip(answers.name.trim(), 200);
+    if (answers.email.trim()) who.email = answers.email.trim();
+    if (who.name !== undefined || who.email !== undefined) this.identify(who);
+    const label = this.prechat && this.prechat.question ? this.prechat.question.label : '';
+    if (label && answers.answer.trim()) this.setAttributes({ [label.slice(0, 64)]: clip(answers.answer.trim(), 1000) });
+    this.team = answers.teamId;
+    this.prechatDone = true;
+    this.options.storage.set('prechat', JSON.stringify({ team: this.team }));
+    this.events.onState();
+  }
+
+  private newPending(body: string): PendingMessage {
     this.clientCounter += 1;
-    const pending: PendingMessage = {
-      client_id: `w-${this.clientPrefix}-${this.clientCounter}`,
-      body,
-      created_at: Date.now(),
-    };
+    return { client_id: `w-${this.clientPrefix}-${this.clientCounter}`, body, created_at: Date.now() };
+  }
+
+  private queueMessage(pending: PendingMessage): boolean {
     this.store.addPending(pending);
     this.saveOutbox();
     this.transmit(pending);
     this.events.onChange();
+    this.events.onState();
     return true;
   }
 
@@ -167,7 +244,13 @@ export class ChatClient {
   private receive(frame: ServerFrame): void {
     switch (frame.type) {
       case 'welcome':
-        return this.welcome(frame.contact_token, frame.site, frame.conversation);
+        return this.welcome(frame);
+      case 'site_status':
+        this.availability = { online: frame.online, reason: frame.reason, next_opening_at: frame.next_opening_at };
+        return this.events.onState();
+      case 'queue':
+        this.queue = frame.position > 0 ? frame : null;
+        return this.events.onState();
       case 'ack':
         return this.acknowledged(frame.client_id, frame.conversation_id, frame.seq, frame.created_at);
       case 'message':
@@ -194,11 +277,20 @@ export class ChatClient {
     }
   }
 
-  private welcome(token: string, site: SiteSettings, conversation: Conversation | null): void {
+  private welcome(frame: Welcome): void {
+    const { contact_token: token, site, conversation } = frame;
     this.welcomed = true;
     this.connection.markHealthy();
     if (token) this.options.storage.set('contact', token);
     this.events.onSite(site);
+    // A server that says nothing about availability is always open.
+    this.availability = frame.availability || { online: true, reason: 'open' };
+    this.prechat = frame.prechat || null;
+    this.teams = Array.isArray(frame.teams) ? frame.teams : [];
+    this.contact = { name: (frame.contact && frame.contact.name) || '', email: (frame.contact && frame.contact.email) || '' };
+    this.queue = frame.queue && frame.queue.position > 0 ? frame.queue : null;
+    this.conversationOpen = !!conversation;
+    if (conversation) this.forgetPrechat();
     if (!this.pageViewSent) {
       this.pageViewSent = true;
       this.connection.send({
@@ -211,8 +303,17 @@ export class ChatClient {
     // Without an open conversation the old one was closed: the next message starts anew.
     this.conversationId = conversation ? conversation.id : null;
     if (conversation) this.sync(conversation.id);
-    for (const pending of this.store.pendingMessages()) this.transmit(pending);
+    // Who the visitor is goes first: the pre-chat form's answers precede its first message.
     for (const frame of this.controlQueue.splice(0)) this.connection.send(frame);
+    for (const pending of this.store.pendingMessages()) this.transmit(pending);
+    this.events.onState();
+  }
+
+  /** A conversation has started: the pre-chat answers were used. */
+  private forgetPrechat(): void {
+    this.team = null;
+    this.prechatDone = false;
+    this.options.storage.set('prechat', null);
   }
 
   /** Asks for everything after the last message we hold without a gap. */
@@ -226,7 +327,16 @@ export class ChatClient {
   }
 
   private transmit(pending: PendingMessage): void {
-    if (this.welcomed) this.connection.send({ type: 'send', client_id: pending.client_id, body: pending.body }, true);
+    if (!this.welcomed) return;
+    const { client_id, body, leave, team_id } = pending;
+    if (leave) {
+      this.connection.send(
+        { type: 'leave_message', client_id, email: leave.email, body, ...(leave.name ? { name: leave.name } : {}) },
+        true,
+      );
+    } else {
+      this.connection.send({ type: 'send', client_id, body, ...(team_id !== undefined ? { team_id } : {}) }, true);
+    }
   }
 
   /** Switches to a newer conversation: ours just started one, or another tab did. */
@@ -239,11 +349,18 @@ export class ChatClient {
   }
 
   private acknowledged(clientId: string, conversationId: number, seq: number, createdAt: number): void {
+    const pending = this.store.pendingMessages().find((p) => p.client_id === clientId);
     this.follow(conversationId, seq === 1);
+    if (conversationId >= (this.conversationId || 0)) {
+      if (!this.conversationOpen) this.forgetPrechat();
+      this.conversationOpen = true;
+    }
+    if (pending && pending.leave) this.leftEmail = pending.leave.email;
     const item = this.store.acknowledge(clientId, conversationId, seq, createdAt);
     this.saveOutbox();
     if (item) this.events.onNewMessage(item);
     this.events.onChange();
+    this.events.onState();
   }
 
   private messages(list: Message[], conversationId: number, announce: boolean): void {
@@ -264,7 +381,15 @@ export class ChatClient {
   }
 
   private conversationChanged(conversation: Conversation): void {
-    if (conversation.status !== 'closed') this.follow(conversation.id);
+    const { id } = conversation;
+    if (conversation.status === 'closed') {
+      if (this.queue && this.queue.conversation_id === id) this.queue = null;
+      if (id === this.conversationId) this.conversationOpen = false;
+    } else if (id >= (this.conversationId || 0)) {
+      this.follow(id);
+      this.conversationOpen = true;
+    }
+    this.events.onState();
   }
 
   private refused(code: string, ref: string): void {
@@ -274,6 +399,14 @@ export class ChatClient {
         // Nothing was stored: try the same message again a little later.
         window.setTimeout(() => this.transmit(pending), RETRY_UNAVAILABLE_MS);
         return;
+      }
+      if (pending.leave) {
+        // The form comes back with what the visitor wrote, to correct and send again.
+        this.store.remove(ref);
+        this.saveOutbox();
+        this.events.onChange();
+        this.events.onLeaveFailed(pending);
+        return this.events.onState();
       }
       this.store.fail(ref);
       this.saveOutbox();

@@ -19,7 +19,31 @@ export interface Strings {
   tooLong: string;
   unread: (count: number) => string;
   typing: (name: string) => string;
+  name: string;
+  email: string;
+  topic: string;
+  choose: string;
+  startChat: string;
+  prechatIntro: string;
+  leaveTitle: string;
+  away: string;
+  sendMessage: string;
+  /** When the site opens next: `days` from today in the visitor's time zone. */
+  reopens: (days: number, at: Date) => string;
+  thanks: (email: string) => string;
+  required: string;
+  emailMissing: string;
+  emailInvalid: string;
+  chooseTopic: string;
+  leaveFailed: string;
+  /** The place in the queue and the estimated wait in minutes (0: no estimate). */
+  queue: (position: number, minutes: number) => string;
 }
+
+const format = (lang: string, at: Date, options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat(lang, options).format(at);
+const time = (lang: string, at: Date) => format(lang, at, { hour: 'numeric', minute: '2-digit' });
+const weekday = (lang: string, at: Date) => format(lang, at, { weekday: 'long' });
 
 const en: Strings = {
   openChat: 'Open chat',
@@ -39,6 +63,24 @@ const en: Strings = {
   tooLong: 'This message is too long.',
   unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
   typing: (name) => `${name} is typing…`,
+  name: 'Name',
+  email: 'Email',
+  topic: 'Topic',
+  choose: 'Choose…',
+  startChat: 'Start chat',
+  prechatIntro: 'Before we start, tell us a little about yourself.',
+  leaveTitle: 'Leave a message',
+  away: "We're away right now. Leave a message and we'll reply by email.",
+  sendMessage: 'Send message',
+  reopens: (d, at) =>
+    `We open again ${d === 0 ? 'today' : d === 1 ? 'tomorrow' : `on ${d < 7 ? weekday('en', at) : format('en', at, { month: 'long', day: 'numeric' })}`} at ${time('en', at)}.`,
+  thanks: (email) => `Thanks! We'll reply to you at ${email}.`,
+  required: 'Please fill in this field.',
+  emailMissing: 'Please enter your email address.',
+  emailInvalid: 'Please enter a valid email address, like name@example.com.',
+  chooseTopic: 'Please choose a topic.',
+  leaveFailed: 'Your message could not be sent. Please check your details and try again.',
+  queue: (n, min) => `You are number ${n} in the queue.${min ? ` Estimated wait: about ${min} min.` : ''}`,
 };
 
 const fi: Strings = {
@@ -59,6 +101,25 @@ const fi: Strings = {
   tooLong: 'Viesti on liian pitkä.',
   unread: (n) => (n === 1 ? '1 lukematon viesti' : `${n} lukematonta viestiä`),
   typing: (name) => `${name} kirjoittaa…`,
+  name: 'Nimi',
+  email: 'Sähköposti',
+  topic: 'Aihe',
+  choose: 'Valitse…',
+  startChat: 'Aloita chat',
+  prechatIntro: 'Kerro ensin vähän itsestäsi.',
+  leaveTitle: 'Jätä viesti',
+  away: 'Emme ole nyt paikalla. Jätä viesti, niin vastaamme sähköpostitse.',
+  sendMessage: 'Lähetä viesti',
+  // "maanantai" → "maanantaina" (essive), for every weekday.
+  reopens: (d, at) =>
+    `Palvelemme taas ${d === 0 ? 'tänään' : d === 1 ? 'huomenna' : d < 7 ? `${weekday('fi', at)}na` : format('fi', at, { day: 'numeric', month: 'numeric' })} klo ${time('fi', at)}.`,
+  thanks: (email) => `Kiitos! Vastaamme sinulle osoitteeseen ${email}.`,
+  required: 'Täytä tämä kenttä.',
+  emailMissing: 'Kirjoita sähköpostiosoitteesi.',
+  emailInvalid: 'Tarkista sähköpostiosoite, esimerkiksi nimi@esimerkki.fi.',
+  chooseTopic: 'Valitse aihe.',
+  leaveFailed: 'Viestiä ei voitu lähettää. Tarkista tiedot ja yritä uudelleen.',
+  queue: (n, min) => `Olet jonossa sijalla ${n}.${min ? ` Arvioitu odotusaika: noin ${min} min.` : ''}`,
 };
 
 const et: Strings = {
@@ -79,6 +140,28 @@ const et: Strings = {
   tooLong: 'Sõnum on liiga pikk.',
   unread: (n) => (n === 1 ? '1 lugemata sõnum' : `${n} lugemata sõnumit`),
   typing: (name) => `${name} kirjutab…`,
+  name: 'Nimi',
+  email: 'E-post',
+  topic: 'Teema',
+  choose: 'Vali…',
+  startChat: 'Alusta vestlust',
+  prechatIntro: 'Enne alustamist räägi meile veidi endast.',
+  leaveTitle: 'Jäta sõnum',
+  away: 'Me ei ole praegu kohal. Jäta sõnum ja vastame e-posti teel.',
+  sendMessage: 'Saada sõnum',
+  // "esmaspäev" → "esmaspäeval", "reede" → "reedel" (adessive).
+  reopens: (d, at) => {
+    const w = weekday('et', at);
+    const day = d === 0 ? 'täna' : d === 1 ? 'homme' : d < 7 ? w + (w.endsWith('e') ? 'l' : 'al') : format('et', at, { day: 'numeric', month: 'numeric' });
+    return `Avame taas ${day} kell ${time('et', at)}.`;
+  },
+  thanks: (email) => `Aitäh! Vastame sulle aadressile ${email}.`,
+  required: 'Täida see väli.',
+  emailMissing: 'Sisesta oma e-posti aadress.',
+  emailInvalid: 'Kontrolli e-posti aadressi, näiteks nimi@näide.ee.',
+  chooseTopic: 'Vali teema.',
+  leaveFailed: 'Sõnumit ei õnnestunud saata. Kontrolli andmeid ja proovi uuesti.',
+  queue: (n, min) => `Oled järjekorras ${n}. kohal.${min ? ` Eeldatav ooteaeg: umbes ${min} min.` : ''}`,
 };
 
 const sv: Strings = {
@@ -99,6 +182,24 @@ const sv: Strings = {
   tooLong: 'Meddelandet är för långt.',
   unread: (n) => (n === 1 ? '1 oläst meddelande' : `${n} olästa meddelanden`),
   typing: (name) => `${name} skriver…`,
+  name: 'Namn',
+  email: 'E-post',
+  topic: 'Ämne',
+  choose: 'Välj…',
+  startChat: 'Starta chatten',
+  prechatIntro: 'Berätta lite om dig själv innan vi börjar.',
+  leaveTitle: 'Lämna ett meddelande',
+  away: 'Vi är inte här just nu. Lämna ett meddelande så svarar vi via e-post.',
+  sendMessage: 'Skicka meddelande',
+  reopens: (d, at) =>
+    `Vi öppnar igen ${d === 0 ? 'i dag' : d === 1 ? 'i morgon' : d < 7 ? `på ${weekday('sv', at)}` : `den ${format('sv', at, { day: 'numeric', month: 'long' })}`} kl. ${time('sv', at)}.`,
+  thanks: (email) => `Tack! Vi svarar dig på ${email}.`,
+  required: 'Fyll i det här fältet.',
+  emailMissing: 'Fyll i din e-postadress.',
+  emailInvalid: 'Ange en giltig e-postadress, till exempel namn@exempel.se.',
+  chooseTopic: 'Välj ett ämne.',
+  leaveFailed: 'Meddelandet kunde inte skickas. Kontrollera uppgifterna och försök igen.',
+  queue: (n, min) => `Du är nummer ${n} i kön.${min ? ` Beräknad väntetid: cirka ${min} min.` : ''}`,
 };
 
 const dictionaries: Record<string, Strings> = { en, fi, et, sv };

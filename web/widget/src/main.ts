@@ -19,7 +19,10 @@ import { pickLanguage, stringsFor } from './i18n';
 import { alreadyLoaded, cleanAttributes, installPageApi, MessageEvent } from './page-api';
 import { SiteStorage } from './storage';
 import { ChatItem } from './store';
-import { WidgetView } from './view';
+import { PanelMode, WidgetView } from './view';
+
+/** Midnight of `at`'s day in the visitor's time zone. */
+const dayStart = (at: Date) => new Date(at.getFullYear(), at.getMonth(), at.getDate()).getTime();
 
 function isWidgetScript(script: HTMLScriptElement | null): script is HTMLScriptElement {
   if (!script || !script.src || !script.dataset.site) return false;
@@ -58,6 +61,8 @@ function start(script: HTMLScriptElement): void {
     onClose: () => closePanel(),
     onSend: (body) => chat.send(body),
     onComposing: (text) => chat.composing(text),
+    onLeave: (name, email, body) => chat.leaveMessage(name, email, body),
+    onStartChat: (answers) => chat.startChat(answers),
   });
 
   const chat: ChatClient = new ChatClient(
@@ -70,6 +75,8 @@ function start(script: HTMLScriptElement): void {
     {
       onChange: render,
       onSite: (site) => view.setSite(site),
+      onState: layout,
+      onLeaveFailed: (message) => view.leaveFailed(message.leave!.name, message.leave!.email, message.body),
       onReconnecting: (reconnecting) => view.setReconnecting(reconnecting),
       onTyping: (names) => view.setTyping(names.map((name) => name || t.support)),
       onNewMessage: (item) => announce(item),
@@ -93,6 +100,36 @@ function start(script: HTMLScriptElement): void {
       })),
     );
     view.setUnread(view.isOpen ? 0 : store.unreadCount(chat.currentConversation));
+  }
+
+  /** Composer, offline form or pre-chat form; the queue place; the offline confirmation. */
+  function layout(): void {
+    const availability = chat.availability;
+    const prechat = chat.prechat;
+    let mode: PanelMode = 'chat';
+    // Before the first welcome nothing is known: the composer, as always.
+    if (availability && !chat.active) {
+      if (chat.leaving) mode = 'none';
+      else if (!availability.online) mode = 'offline';
+      else if (prechat && prechat.enabled && !chat.prechatDone) mode = 'prechat';
+    }
+    if (prechat && prechat.enabled) {
+      const { name, email, team, question } = prechat;
+      view.setPrechat({ name, email, team, question: question || null, teams: chat.teams });
+    }
+    view.setKnown(chat.contact.name, chat.contact.email);
+    const opensAt = availability && !availability.online && availability.reason === 'outside_hours' ? availability.next_opening_at : null;
+    if (opensAt) {
+      const at = new Date(opensAt);
+      view.setReopens(t.reopens(Math.round((dayStart(at) - dayStart(new Date())) / 864e5), at));
+    } else {
+      view.setReopens('');
+    }
+    view.setMode(mode);
+    const place = chat.queue;
+    const wait = place && place.estimated_wait_s ? Math.ceil(place.estimated_wait_s / 60) : 0;
+    view.setQueue(place && place.position > 0 ? t.queue(place.position, wait) : '');
+    view.setNotice(chat.leftEmail ? t.thanks(chat.leftEmail) : '');
   }
 
   function announce(item: ChatItem): void {

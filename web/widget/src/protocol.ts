@@ -29,19 +29,63 @@ export interface SiteSettings {
   color: string;
 }
 
+/** Whether anyone can chat now (welcome's `availability`, `site_status`). */
+export interface Availability {
+  online: boolean;
+  reason: string; // "open" | "outside_hours" | "no_agents"
+  next_opening_at?: number | null;
+}
+
+export type FieldRule = 'off' | 'optional' | 'required';
+
+/** The site's pre-chat form. */
+export interface Prechat {
+  enabled: boolean;
+  name: FieldRule;
+  email: FieldRule;
+  team: FieldRule;
+  question?: { label: string; required: boolean } | null;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+}
+
+/** Where the visitor's waiting conversation is in the queue (position 0: taken). */
+export interface QueuePlace {
+  conversation_id: number;
+  position: number;
+  estimated_wait_s?: number | null;
+}
+
+export interface Welcome {
+  type: 'welcome';
+  contact_token: string;
+  contact?: { name?: string; email?: string };
+  site: SiteSettings;
+  conversation: Conversation | null;
+  availability?: Availability;
+  prechat?: Prechat | null;
+  teams?: Team[];
+  queue?: QueuePlace | null;
+}
+
 export interface ReadMark {
   reader: { kind: string; id: number };
   seq: number;
 }
 
 export type ServerFrame =
-  | { type: 'welcome'; contact_token: string; site: SiteSettings; conversation: Conversation | null }
+  | Welcome
   | { type: 'ack'; client_id: string; conversation_id: number; seq: number; created_at: number; duplicate: boolean }
   | { type: 'message'; conversation_id: number; message: Message }
   | { type: 'history'; conversation_id: number; messages: Message[]; has_more: boolean; read_marks: ReadMark[] }
   | { type: 'typing'; conversation_id: number; author: Author; active: boolean }
   | { type: 'read'; conversation_id: number; reader: { kind: string; id: number }; seq: number }
   | { type: 'conversation'; conversation: Conversation }
+  | ({ type: 'site_status' } & Availability)
+  | ({ type: 'queue' } & QueuePlace)
   | { type: 'error'; code: string; message: string; ref: string }
   | { type: 'pong' };
 
@@ -53,7 +97,8 @@ export type ClientFrame =
       contact_token?: string;
       context: { language: string; timezone: string; screen: string };
     }
-  | { type: 'send'; client_id: string; body: string }
+  | { type: 'send'; client_id: string; body: string; team_id?: number }
+  | { type: 'leave_message'; client_id: string; name?: string; email: string; body: string }
   | { type: 'sync'; conversation_id: number; after_seq: number; limit: number }
   | { type: 'typing'; conversation_id: number; active: boolean }
   | { type: 'read'; conversation_id: number; seq: number }

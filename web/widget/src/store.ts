@@ -16,12 +16,18 @@ export interface ChatItem {
   seq: number | null;
   clientId?: string;
   failed?: boolean;
+  /** While not yet acknowledged: what the outbox keeps and resends. */
+  out?: PendingMessage;
 }
 
 export interface PendingMessage {
   client_id: string;
   body: string;
   created_at: number;
+  /** The team chosen in the pre-chat form, for the message that starts a conversation. */
+  team_id?: number;
+  /** Left with the offline form (`leave_message`) rather than sent to a chat. */
+  leave?: { name: string; email: string };
 }
 
 function seqKey(conversationId: number, seq: number): string {
@@ -75,10 +81,20 @@ export class MessageStore {
       conversationId: null,
       seq: null,
       clientId: message.client_id,
+      out: message,
     };
     this.items.set(item.key, item);
     this.pending.set(message.client_id, item);
     return item;
+  }
+
+  /** Forgets a pending message altogether (the visitor will write it again). */
+  remove(clientId: string): PendingMessage | undefined {
+    const item = this.pending.get(clientId);
+    if (!item) return undefined;
+    this.pending.delete(clientId);
+    this.items.delete(item.key);
+    return item.out;
   }
 
   /** The server stored a pending message; returns it unless it was already known. */
@@ -111,7 +127,7 @@ export class MessageStore {
   }
 
   pendingMessages(): PendingMessage[] {
-    return [...this.pending.values()].map((i) => ({ client_id: i.clientId!, body: i.body, created_at: i.createdAt }));
+    return [...this.pending.values()].map((i) => i.out!);
   }
 
   setReadMarks(conversationId: number, marks: ReadMark[]): void {

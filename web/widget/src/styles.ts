@@ -38,7 +38,7 @@ export const css = `
 }
 *, *::before, *::after { box-sizing: border-box; }
 [hidden] { display: none !important; }
-button, textarea { font: inherit; color: inherit; margin: 0; }
+button, textarea, input, select { font: inherit; color: inherit; margin: 0; }
 button { cursor: pointer; }
 :focus { outline: none; }
 :focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
@@ -124,13 +124,13 @@ svg { display: block; fill: none; stroke: currentColor; stroke-width: 2; stroke-
 .typing { min-height: 22px; padding: 0 16px 4px; font-size: 13px; font-style: italic; color: #4a5568; background: #f7f8fa; }
 
 .composer { display: flex; align-items: flex-end; gap: 8px; padding: 10px 10px 10px 14px; border-top: 1px solid #e2e8f0; background: #fff; }
-textarea {
+textarea, input, select {
   flex: 1; resize: none; max-height: 120px; min-height: 40px;
   padding: 9px 12px; border: 1px solid #a0aec0; border-radius: 10px;
   font-size: 16px; line-height: 1.35; background: #fff; color: #1a202c;
 }
 textarea::placeholder { color: #5a6577; opacity: 1; }
-textarea:focus-visible { outline-offset: 0; border-color: #1d4ed8; }
+textarea:focus-visible, input:focus-visible, select:focus-visible { outline-offset: 0; border-color: #1d4ed8; }
 .send {
   width: 42px; height: 42px; padding: 0; flex: none;
   display: flex; align-items: center; justify-content: center;
@@ -138,6 +138,27 @@ textarea:focus-visible { outline-offset: 0; border-color: #1d4ed8; }
 }
 .send svg { width: 20px; height: 20px; }
 .error { padding: 0 14px 8px; font-size: 13px; color: #c53030; background: #fff; }
+
+.queue, .notice { padding: 8px 16px; font-size: 14px; background: #ebf4ff; color: #1a365d; border-top: 1px solid #bee3f8; }
+.notice { background: #f0fff4; color: #22543d; border-color: #c6f6d5; }
+.queue:empty, .notice:empty { padding: 0; border: 0; }
+
+.form {
+  flex: none; max-height: 75%; overflow-y: auto;
+  display: flex; flex-direction: column; gap: 10px;
+  padding: 12px 14px 14px; border-top: 1px solid #e2e8f0; background: #fff;
+}
+.intro { margin: 0; font-size: 14px; color: #2d3748; }
+.field { display: flex; flex-direction: column; gap: 4px; }
+.field label { font-size: 14px; font-weight: 600; color: #2d3748; }
+.field textarea { max-height: none; min-height: 72px; }
+.req { color: #c53030; }
+[aria-invalid="true"] { border-color: #c53030; }
+.ferr { font-size: 13px; color: #c53030; }
+.primary {
+  min-height: 42px; padding: 8px 16px; border: 0; border-radius: 10px;
+  background: var(--accent); color: var(--on-accent); font-weight: 600;
+}
 
 @media (max-width: 480px) {
   .panel { inset: 0; right: 0; bottom: 0; width: 100%; height: 100%; border-radius: 0; }

@@ -1,9 +1,26 @@
 // The widget's DOM: a launcher button with an unread badge and a chat panel, inside an
 // open shadow root on a host element at the end of <body>. It draws what it is given and
-// reports what the visitor does; it knows nothing about the protocol.
+// reports what the visitor does; it knows nothing about the protocol. Below the messages
+// the panel shows one of: the composer, the offline form (leave a message) or the
+// pre-chat form.
+import type { PrechatAnswers } from './chat';
+import { Control, el, Field, field, isEmail, setError } from './dom';
 import { Strings } from './i18n';
 import { Delivery } from './store';
 import { css } from './styles';
+
+export type PanelMode = 'chat' | 'offline' | 'prechat' | 'none';
+
+type Rule = 'off' | 'optional' | 'required';
+
+/** The pre-chat form as the site configured it. */
+export interface PrechatForm {
+  name: Rule;
+  email: Rule;
+  team: Rule;
+  question: { label: string; required: boolean } | null;
+  teams: { id: number; name: string }[];
+}
 
 export interface ViewItem {
   key: string;
@@ -20,6 +37,9 @@ export interface ViewHandlers {
   /** Returns false when the text cannot be sent (too long). */
   onSend(body: string): boolean;
   onComposing(text: string): void;
+  /** The offline form was sent; false when the message is too long. */
+  onLeave(name: string, email: string, body: string): boolean;
+  onStartChat(answers: PrechatAnswers): void;
 }
 
 const icons = {
@@ -30,11 +50,36 @@ const icons = {
 
 const DEFAULT_COLOR = '#2b6cb0';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text = ''): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
+function input(type: string, autocomplete: string): HTMLInputElement {
+  const node = el('input');
+  node.type = type;
+  node.setAttribute('autocomplete', autocomplete);
   return node;
+}
+
+function submitButton(text: string): HTMLButtonElement {
+  const button = el('button', 'primary', text);
+  button.type = 'submit';
+  return button;
+}
+
+function form(label: string): HTMLFormElement {
+  const node = el('form', 'form');
+  node.noValidate = true; // our own messages, tied to the fields, instead of the browser's bubbles
+  node.setAttribute('aria-label', label);
+  node.hidden = true;
+  return node;
+}
+
+/** Shows each failed check's message on its field and focuses the first; true when all pass. */
+function validate(checks: [Field, string][]): boolean {
+  let first: Control | null = null;
+  for (const [f, problem] of checks) {
+    setError(f, problem);
+    if (problem && !first) first = f.control;
+  }
+  if (first) first.focus();
+  return !first;
 }
 
 export function initials(name: string): string {
@@ -73,6 +118,20 @@ export class WidgetView {
   private typing: HTMLDivElement;
   private input: HTMLTextAreaElement;
   private error: HTMLDivElement;
+  private composer: HTMLFormElement;
+  private queueText: HTMLDivElement;
+  private notice: HTMLDivElement;
+  private offline: HTMLFormElement;
+  private reopens: HTMLParagraphElement;
+  private offName: Field;
+  private offEmail: Field;
+  private offBody: Field;
+  private offError: HTMLDivElement;
+  private prechat: HTMLFormElement;
+  private prechatKey = '';
+  private prechatFields: { name?: Field; email?: Field; team?: Field; answer?: Field } = {};
+  private known = { name: '', email: '' };
+  private mode: PanelMode = 'chat';
   private elements = new Map<string, HTMLDivElement>();
   private siteName = '';
   private timeFormat: Intl.DateTimeFormat;
@@ -152,7 +211,13 @@ export class WidgetView {
     this.typing = el('div', 'typing');
     this.typing.setAttribute('aria-live', 'polite');
 
-    const composer = el('form', 'composer');
+    // Where the visitor is in the queue, announced politely as it changes.
+    this.queueText = el('div', 'queue');
+    this.queueText.setAttribute('role', 'status');
+    this.notice = el('div', 'notice');
+    this.notice.setAttribute('role', 'status');
+
+    const composer = (this.composer = el('form', 'composer'));
     this.input = el('textarea');
     this.input.rows = 1;
     this.input.setAttribute('aria-label', t.message);
@@ -183,7 +248,31 @@ export class WidgetView {
     this.error.setAttribute('role', 'alert');
     this.error.hidden = true;
 
-    this.panel.append(header, this.status, this.log, this.typing, composer, this.error);
+    // The offline form: nobody can chat now, the visitor leaves a message for e-mail.
+    this.offline = form(t.leaveTitle);
+    this.reopens = el('p', 'intro');
+    this.offline.append(el('p', 'intro', t.away), this.reopens);
+    this.offName = field(this.offline, t.name, input('text', 'name'), false);
+    this.offEmail = field(this.offline, t.email, input('email', 'email'), true);
+    this.offBody = field(this.offline, t.message, el('textarea'), true);
+    (this.offBody.control as HTMLTextAreaElement).rows = 3;
+    this.offError = el('div', 'ferr', t.leaveFailed);
+    this.offError.setAttribute('role', 'alert');
+    this.offError.hidden = true;
+    this.offline.append(this.offError, submitButton(t.sendMessage));
+    this.offline.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.leave();
+    });
+
+    this.prechat = form(t.startChat);
+    this.prechat.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.startChat();
+    });
+
+    this.panel.append(header, this.status, this.log, this.queueText, this.typing, this.notice, composer,
+      this.offline, this.prechat, this.error);
     this.root.append(this.launcher, this.unreadText, this.panel);
     this.setSite({ name: '', greeting: '', color: DEFAULT_COLOR });
   }
@@ -216,7 +305,73 @@ export class WidgetView {
       this.launcher.setAttribute('aria-expanded', 'true');
       this.scrollToEnd();
     }
-    if (focus) this.input.focus();
+    if (focus) this.focusMain();
+  }
+
+  /** Which of the composer, the offline form and the pre-chat form shows (or none). */
+  setMode(mode: PanelMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.composer.hidden = mode !== 'chat';
+    this.offline.hidden = mode !== 'offline';
+    this.prechat.hidden = mode !== 'prechat';
+    if (mode !== 'chat') this.error.hidden = true;
+    this.fill();
+    // Focus was on something that just went away: move it to what replaced it.
+    const active = this.host.shadowRoot!.activeElement;
+    if (this.isOpen && active && active.closest('[hidden]')) this.focusMain();
+  }
+
+  /** The offline form's second line: when the site opens again ('' when unknown). */
+  setReopens(text: string): void {
+    this.reopens.textContent = text;
+    this.reopens.hidden = !text;
+  }
+
+  /** The pre-chat form's fields; rebuilt only when the site's settings change. */
+  setPrechat(config: PrechatForm): void {
+    const key = JSON.stringify(config);
+    if (key === this.prechatKey) return;
+    this.prechatKey = key;
+    const t = this.t;
+    const fields: typeof this.prechatFields = {};
+    this.prechat.replaceChildren(el('p', 'intro', t.prechatIntro));
+    if (config.name !== 'off') fields.name = field(this.prechat, t.name, input('text', 'name'), config.name === 'required');
+    if (config.email !== 'off') fields.email = field(this.prechat, t.email, input('email', 'email'), config.email === 'required');
+    if (config.team !== 'off' && config.teams.length) {
+      const select = el('select');
+      select.append(new Option(t.choose, ''), ...config.teams.map((team) => new Option(team.name, String(team.id))));
+      fields.team = field(this.prechat, t.topic, select, config.team === 'required');
+    }
+    const question = config.question;
+    if (question && question.label) fields.answer = field(this.prechat, question.label, input('text', 'off'), question.required);
+    this.prechatFields = fields;
+    this.prechat.append(submitButton(t.startChat));
+    this.fill();
+  }
+
+  /** What the visitor already told us: the forms start with it. */
+  setKnown(name: string, email: string): void {
+    this.known = { name, email };
+    this.fill();
+  }
+
+  /** The queue text ('' when not waiting). */
+  setQueue(text: string): void {
+    if (this.queueText.textContent !== text) this.queueText.textContent = text;
+  }
+
+  /** A confirmation above the composer ('' for none). */
+  setNotice(text: string): void {
+    if (this.notice.textContent !== text) this.notice.textContent = text;
+  }
+
+  /** The server refused the message left on the offline form: give it back to correct. */
+  leaveFailed(name: string, email: string, body: string): void {
+    this.offName.control.value = name;
+    this.offEmail.control.value = email;
+    this.offBody.control.value = body;
+    this.offError.hidden = false;
   }
 
   close(): void {
@@ -307,6 +462,68 @@ export class WidgetView {
     time.textContent = (sameDay ? this.timeFormat : this.dateTimeFormat).format(date);
     const delivery = node.querySelector('.delivery')!;
     delivery.textContent = item.delivery ? ` · ${this.t[item.delivery]}` : '';
+  }
+
+  private focusMain(): void {
+    const first = (f: HTMLFormElement) => f.querySelector<HTMLElement>('input, select, textarea');
+    const target =
+      this.mode === 'chat' ? this.input : this.mode === 'offline' ? first(this.offline) : this.mode === 'prechat' ? first(this.prechat) : this.log;
+    if (target) target.focus();
+  }
+
+  /** Puts the known name and e-mail into empty fields of the forms. */
+  private fill(): void {
+    const { name, email } = this.prechatFields;
+    for (const [f, value] of [
+      [this.offName, this.known.name],
+      [this.offEmail, this.known.email],
+      [name, this.known.name],
+      [email, this.known.email],
+    ] as [Field | undefined, string][]) {
+      if (f && value && !f.control.value) f.control.value = value;
+    }
+  }
+
+  private emailProblem(value: string, required: boolean): string {
+    if (!value) return required ? this.t.emailMissing : '';
+    return isEmail(value) ? '' : this.t.emailInvalid;
+  }
+
+  private leave(): void {
+    const t = this.t;
+    const name = this.offName.control.value.trim();
+    const email = this.offEmail.control.value.trim();
+    const body = this.offBody.control.value.trim();
+    this.offError.hidden = true;
+    const ok = validate([
+      [this.offEmail, this.emailProblem(email, true)],
+      [this.offBody, body ? '' : t.required],
+    ]);
+    if (!ok) return;
+    if (!this.handlers.onLeave(name, email, body)) {
+      validate([[this.offBody, t.tooLong]]);
+      return;
+    }
+    this.offBody.control.value = '';
+  }
+
+  private startChat(): void {
+    const t = this.t;
+    const { name, email, team, answer } = this.prechatFields;
+    const value = (f?: Field) => (f ? f.control.value.trim() : '');
+    const missing = (f?: Field) => (f && f.control.required && !value(f) ? t.required : '');
+    const checks: [Field, string][] = [];
+    if (name) checks.push([name, missing(name)]);
+    if (email) checks.push([email, this.emailProblem(value(email), email.control.required)]);
+    if (team) checks.push([team, missing(team) && t.chooseTopic]);
+    if (answer) checks.push([answer, missing(answer)]);
+    if (!validate(checks)) return;
+    this.handlers.onStartChat({
+      name: value(name),
+      email: value(email),
+      teamId: value(team) ? Number(value(team)) : null,
+      answer: value(answer),
+    });
   }
 
   private submit(): void {
