@@ -343,6 +343,8 @@ export class ChatClient {
   private follow(conversationId: number, startedByUs = false): void {
     if (this.conversationId !== null && conversationId <= this.conversationId) return;
     this.conversationId = conversationId;
+    this.conversationOpen = true;
+    this.forgetPrechat();
     // Our own first message opened it: there is no history before it to load.
     if (startedByUs) this.historyLoaded.add(conversationId);
     else this.sync(conversationId);
@@ -351,10 +353,7 @@ export class ChatClient {
   private acknowledged(clientId: string, conversationId: number, seq: number, createdAt: number): void {
     const pending = this.store.pendingMessages().find((p) => p.client_id === clientId);
     this.follow(conversationId, seq === 1);
-    if (conversationId >= (this.conversationId || 0)) {
-      if (!this.conversationOpen) this.forgetPrechat();
-      this.conversationOpen = true;
-    }
+    if (conversationId === this.conversationId) this.conversationOpen = true;
     if (pending && pending.leave) this.leftEmail = pending.leave.email;
     const item = this.store.acknowledge(clientId, conversationId, seq, createdAt);
     this.saveOutbox();
@@ -384,7 +383,10 @@ export class ChatClient {
     const { id } = conversation;
     if (conversation.status === 'closed') {
       if (this.queue && this.queue.conversation_id === id) this.queue = null;
-      if (id === this.conversationId) this.conversationOpen = false;
+      if (id === this.conversationId) {
+        this.conversationOpen = false;
+        this.leftEmail = null;
+      }
     } else if (id >= (this.conversationId || 0)) {
       this.follow(id);
       this.conversationOpen = true;

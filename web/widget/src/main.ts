@@ -106,14 +106,21 @@ function start(script: HTMLScriptElement): void {
   function layout(): void {
     const availability = chat.availability;
     const prechat = chat.prechat;
+    // A pre-chat form with nothing to ask is no form.
+    const asks =
+      !!prechat &&
+      prechat.enabled &&
+      ((['name', 'email'] as const).some((f) => prechat[f] !== 'off') ||
+        (prechat.team !== 'off' && chat.teams.length > 0) ||
+        !!(prechat.question && prechat.question.label));
     let mode: PanelMode = 'chat';
     // Before the first welcome nothing is known: the composer, as always.
     if (availability && !chat.active) {
       if (chat.leaving) mode = 'none';
       else if (!availability.online) mode = 'offline';
-      else if (prechat && prechat.enabled && !chat.prechatDone) mode = 'prechat';
+      else if (asks && !chat.prechatDone) mode = 'prechat';
     }
-    if (prechat && prechat.enabled) {
+    if (prechat && asks) {
       const { name, email, team, question } = prechat;
       view.setPrechat({ name, email, team, question: question || null, teams: chat.teams });
     }
@@ -121,7 +128,7 @@ function start(script: HTMLScriptElement): void {
     const opensAt = availability && !availability.online && availability.reason === 'outside_hours' ? availability.next_opening_at : null;
     if (opensAt) {
       const at = new Date(opensAt);
-      view.setReopens(t.reopens(Math.round((dayStart(at) - dayStart(new Date())) / 864e5), at));
+      view.setReopens(t.reopens(Math.max(0, Math.round((dayStart(at) - dayStart(new Date())) / 864e5)), at));
     } else {
       view.setReopens('');
     }
