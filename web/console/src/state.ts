@@ -175,14 +175,20 @@ export function mergeConversation(old: Conversation | undefined, incoming: Conve
     last_message_preview: latest.last_message_preview,
     last_message_at: latest.last_message_at,
     updated_at: Math.max(old.updated_at, incoming.updated_at),
+    // These happen once: whichever copy has seen them.
+    first_assigned_at: base.first_assigned_at ?? old.first_assigned_at ?? incoming.first_assigned_at ?? null,
+    first_response_at: base.first_response_at ?? old.first_response_at ?? incoming.first_response_at ?? null,
   };
 }
 
 /** The conversation's summary after a message (the server sends no conversation event for it). */
 export function withMessage(conversation: Conversation, message: Message): Conversation {
   if (message.seq <= conversation.last_seq) return conversation;
+  // An agent's first message is the first response (no conversation event says so).
+  const firstResponse = conversation.first_response_at ?? (message.author.kind === 'agent' ? message.created_at : null);
   return {
     ...conversation,
+    first_response_at: firstResponse,
     last_seq: message.seq,
     last_message_preview: message.body.slice(0, 200),
     last_message_at: Math.max(conversation.last_message_at, message.created_at),

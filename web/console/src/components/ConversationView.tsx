@@ -82,6 +82,11 @@ export function ConversationView({ id, readOnly }: { id: Id; readOnly: boolean }
         )}
       </header>
       {readOnly && <p class="callout callout-info conversation-note">{t('readOnlyNotice')}</p>}
+      {!readOnly && conversation?.channel === 'offline' && (
+        <p class="callout callout-info conversation-note">
+          {contact?.email ? t('offlineNotice', { email: contact.email }) : t('offlineNoticeNoEmail')}
+        </p>
+      )}
       <MessageLog id={id} contactName={name} />
       <div class="typing-indicator" role="status" aria-live="polite">
         {typingText && (

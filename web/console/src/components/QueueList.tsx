@@ -1,7 +1,7 @@
 // The queue: open chats waiting for an agent, next first, each with a Take button.
 import { useController, useLocale, useSelect, useT } from '../context';
 import { duration } from '../format';
-import { contactName, initials } from '../names';
+import { contactName } from '../names';
 import { RowBadges } from './RowBadges';
 import { useNow } from './useNow';
 
@@ -41,7 +41,6 @@ export function QueueList() {
               >
                 <span class="queue-position" aria-hidden="true">{row.position}</span>
                 <span class="visually-hidden">{t('queuePosition', { n: row.position })}</span>
-                <span class="avatar" aria-hidden="true">{initials(name)}</span>
                 <span class="row-main">
                   <span class="row-top">
                     <span class="row-name" id={nameId}>{name}</span>

@@ -30,6 +30,8 @@ export function TransferDialog({ id, onClose }: { id: Id; onClose: () => void })
   }, []);
 
   const candidates = agents.filter((a) => !a.disabled && a.id !== me?.id && a.id !== assigneeId);
+  const chosenAgent = target.startsWith('agent:') ? agents.find((a) => `agent:${a.id}` === target) : undefined;
+  const notOnline = chosenAgent && chosenAgent.availability !== undefined && chosenAgent.availability !== 'online';
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -38,10 +40,7 @@ export function TransferDialog({ id, onClose }: { id: Id; onClose: () => void })
     setBusy(true);
     const done = await controller.transfer(id, chosen, note);
     setBusy(false);
-    if (done) {
-      controller.showNotice(t('transferred'));
-      onClose();
-    }
+    if (done) onClose();
   };
 
   return (
@@ -75,6 +74,7 @@ export function TransferDialog({ id, onClose }: { id: Id; onClose: () => void })
               </optgroup>
             )}
           </select>
+          {notOnline && <small class="muted" role="status">{t('transferNotOnline', { name: chosenAgent.name })}</small>}
         </div>
         <div class="field">
           <label for={`transfer-note-${id}`}>{t('transferNote')}</label>
