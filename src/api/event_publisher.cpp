@@ -13,7 +13,62 @@ bus::Frame frame(const json::object& object) {
     return std::make_shared<const std::string>(json::serialize(object));
 }
 
+std::string_view reason_name(services::SiteAvailability::Reason reason) {
+    switch (reason) {
+        case services::SiteAvailability::Reason::outside_hours:
+            return "outside_hours";
+        case services::SiteAvailability::Reason::no_agents:
+            return "no_agents";
+        case services::SiteAvailability::Reason::open:
+            break;
+    }
+    return "open";
+}
+
 }  // namespace
+
+json::object to_json(const services::SiteAvailability& availability) {
+    json::value next = nullptr;
+    if (availability.next_opening_at) next = *availability.next_opening_at;
+    return {{"online", availability.online},
+            {"reason", reason_name(availability.reason)},
+            {"next_opening_at", std::move(next)}};
+}
+
+json::object to_json(const services::QueuePlace& place) {
+    return {{"conversation_id", place.conversation_id},
+            {"position", place.position},
+            {"estimated_wait_s", place.estimated_wait_ms / 1000}};
+}
+
+void EventPublisher::publish(const std::string& topic, const json::object& event) {
+    metrics_.events_published.fetch_add(1, std::memory_order_relaxed);
+    bus_.publish(topic, frame(event));
+}
+
+void EventPublisher::agent_changed(const core::Agent& agent) {
+    publish(topics::workspace(agent.workspace_id),
+            {{"type", "agent"}, {"agent", to_json(agent)}});
+}
+
+void EventPublisher::note_added(const core::Conversation& conversation, const core::Note& note) {
+    // Agents only: a note never reaches the visitor's topic.
+    publish(topics::workspace(conversation.workspace_id),
+            {{"type", "note"}, {"conversation_id", conversation.id}, {"note", to_json(note)}});
+}
+
+void EventPublisher::queue_moved(const services::QueuePlace& place) {
+    auto event = to_json(place);
+    event["type"] = "queue";
+    publish(topics::contact(place.contact_id), event);
+}
+
+void EventPublisher::site_availability_changed(const core::Site& site,
+                                               const services::SiteAvailability& availability) {
+    auto event = to_json(availability);
+    event["type"] = "site_status";
+    publish(topics::site(site.id), event);
+}
 
 void EventPublisher::to_participants(const core::Conversation& conversation,
                                      const bus::Frame& event) {

@@ -2,11 +2,17 @@
 // on the bus topics of the connections that must see them.
 #pragma once
 
+#include "api/json_codec.hpp"
 #include "api/metrics.hpp"
 #include "bus/bus.hpp"
 #include "services/events.hpp"
 
 namespace juttu::api {
+
+// The fields of a welcome's "availability" and of a "site_status" event.
+json::object to_json(const services::SiteAvailability& availability);
+// The fields of a welcome's "queue" and of a "queue" event.
+json::object to_json(const services::QueuePlace& place);
 
 class EventPublisher final : public services::EventSink {
 public:
@@ -22,6 +28,11 @@ public:
     void contact_changed(const core::Contact& contact) override;
     void availability_changed(core::Id workspace_id, core::Id agent_id,
                               core::Availability availability) override;
+    void agent_changed(const core::Agent& agent) override;
+    void note_added(const core::Conversation& conversation, const core::Note& note) override;
+    void queue_moved(const services::QueuePlace& place) override;
+    void site_availability_changed(const core::Site& site,
+                                   const services::SiteAvailability& availability) override;
     void sessions_revoked(const std::vector<core::Id>& session_ids) override;
     void agent_revoked(core::Id agent_id) override;
 
@@ -30,6 +41,7 @@ public:
 private:
     // To the agents of the conversation's workspace and every tab of its visitor.
     void to_participants(const core::Conversation& conversation, const bus::Frame& frame);
+    void publish(const std::string& topic, const json::object& event);
 
     bus::Bus& bus_;
     Metrics& metrics_;

@@ -1,13 +1,32 @@
 #include "api/json_codec.hpp"
 
 #include <boost/json/parse.hpp>
+#include <cstdio>
+
+#include "core/business_hours_text.hpp"
 
 namespace juttu::api {
 
 namespace {
 
+json::array intervals_json(const std::vector<core::OpeningInterval>& intervals) {
+    json::array out;
+    for (const auto& interval : intervals) {
+        out.emplace_back(json::object{{"open", core::format_clock(interval.open_minute)},
+                                      {"close", core::format_clock(interval.close_minute)}});
+    }
+    return out;
+}
+
 json::value optional_id(const std::optional<core::Id>& id) {
     return id ? json::value(*id) : json::value(nullptr);
+}
+
+template <class T>
+json::array array_of(const std::vector<T>& items) {
+    json::array out;
+    for (const auto& item : items) out.emplace_back(item);
+    return out;
 }
 
 }  // namespace
@@ -22,7 +41,50 @@ json::object to_json(const core::Site& site) {
     return {
         {"id", site.id},       {"workspace_id", site.workspace_id},     {"key", site.key},
         {"name", site.name},   {"allowed_origins", std::move(origins)}, {"greeting", site.greeting},
-        {"color", site.color}, {"created_at", site.created_at}};
+        {"color", site.color}, {"created_at", site.created_at},
+        {"routing", core::to_string(site.routing)}, {"hours", to_json(site.hours)},
+        {"prechat", to_json(site.prechat)}};
+}
+
+json::object to_json(const core::BusinessHours& hours) {
+    json::array weekly;
+    for (const auto& day : hours.weekly) weekly.emplace_back(intervals_json(day));
+    json::array exceptions;
+    for (const auto& exception : hours.exceptions) {
+        char date[48];
+        std::snprintf(date, sizeof date, "%04d-%02d-%02d", exception.year, exception.month,
+                      exception.day);
+        exceptions.emplace_back(
+            json::object{{"date", date}, {"intervals", intervals_json(exception.intervals)}});
+    }
+    return {{"time_zone", hours.time_zone},
+            {"always_open", hours.always_open},
+            {"weekly", std::move(weekly)},
+            {"exceptions", std::move(exceptions)}};
+}
+
+json::object to_json(const core::PrechatForm& form) {
+    return {{"enabled", form.enabled},
+            {"name", core::to_string(form.name)},
+            {"email", core::to_string(form.email)},
+            {"team", core::to_string(form.team)},
+            {"question", {{"label", form.question}, {"required", form.question_required}}}};
+}
+
+json::object to_json(const core::Team& team) {
+    return {{"id", team.id},
+            {"name", team.name},
+            {"agent_ids", array_of(team.agent_ids)},
+            {"created_at", team.created_at}};
+}
+
+json::object to_json(const core::Note& note) {
+    return {{"id", note.id},
+            {"conversation_id", note.conversation_id},
+            {"agent_id", optional_id(note.agent_id)},
+            {"author_name", note.author_name},
+            {"body", note.body},
+            {"created_at", note.created_at}};
 }
 
 json::object to_json(const core::Agent& agent) {
@@ -33,6 +95,8 @@ json::object to_json(const core::Agent& agent) {
             {"role", core::to_string(agent.role)},
             {"disabled", agent.disabled},
             {"capacity", agent.capacity},
+            {"languages", array_of(agent.languages)},
+            {"team_ids", array_of(agent.team_ids)},
             {"created_at", agent.created_at}};
 }
 
@@ -60,7 +124,12 @@ json::object to_json(const core::Conversation& conversation) {
             {"last_message_at", conversation.last_message_at},
             {"created_at", conversation.created_at},
             {"updated_at", conversation.updated_at},
-            {"closed_at", optional_id(conversation.closed_at)}};
+            {"closed_at", optional_id(conversation.closed_at)},
+            {"team_id", optional_id(conversation.team_id)},
+            {"channel", core::to_string(conversation.channel)},
+            {"missed", conversation.missed},
+            {"first_assigned_at", optional_id(conversation.first_assigned_at)},
+            {"first_response_at", optional_id(conversation.first_response_at)}};
 }
 
 json::object author_json(core::AuthorKind kind, std::optional<core::Id> id,
@@ -94,6 +163,7 @@ json::object to_json(const core::CannedResponse& response) {
             {"shortcut", response.shortcut},
             {"title", response.title},
             {"body", response.body},
+            {"team_id", optional_id(response.team_id)},
             {"created_at", response.created_at}};
 }
 
@@ -188,6 +258,36 @@ std::optional<std::optional<std::int64_t>> FieldReader::nullable_integer(std::st
     auto number = integer(key, true, 1);
     if (!number) return std::nullopt;
     return std::optional<std::int64_t>{*number};
+}
+
+std::optional<std::vector<std::int64_t>> FieldReader::integers(std::string_view key,
+                                                              bool required,
+                                                              std::size_t max_items) {
+    const auto* value = find(key, required);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_array() || value->get_array().size() > max_items) {
+        fail(key, "must be an array of at most " + std::to_string(max_items) + " integers");
+        return std::nullopt;
+    }
+    std::vector<std::int64_t> out;
+    for (const auto& item : value->get_array()) {
+        if (!item.is_int64() || item.get_int64() < 1) {
+            fail(key, "must hold only ids (positive integers)");
+            return std::nullopt;
+        }
+        out.push_back(item.get_int64());
+    }
+    return out;
+}
+
+const json::object* FieldReader::object(std::string_view key, bool required) {
+    const auto* value = find(key, required);
+    if (value == nullptr) return nullptr;
+    if (!value->is_object()) {
+        fail(key, "must be an object");
+        return nullptr;
+    }
+    return &value->get_object();
 }
 
 }  // namespace juttu::api

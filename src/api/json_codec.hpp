@@ -25,6 +25,10 @@ json::object to_json(const core::Message& message);
 json::object to_json(const core::PageView& view);
 json::object to_json(const core::ReadMark& mark);
 json::object to_json(const core::CannedResponse& response);
+json::object to_json(const core::BusinessHours& hours);
+json::object to_json(const core::PrechatForm& form);
+json::object to_json(const core::Team& team);
+json::object to_json(const core::Note& note);
 json::object author_json(core::AuthorKind kind, std::optional<core::Id> id,
                          std::optional<std::string_view> name = std::nullopt);
 
@@ -56,6 +60,12 @@ public:
     // For fields where null means "none": absent -> nullopt; null -> optional(nullopt).
     std::optional<std::optional<std::int64_t>> nullable_integer(std::string_view key,
                                                                 bool required);
+    std::optional<std::vector<std::int64_t>> integers(std::string_view key, bool required,
+                                                      std::size_t max_items = 100);
+    // A nested object; nullptr when absent (or on an error).
+    const json::object* object(std::string_view key, bool required);
+    // Records a problem found by the caller (e.g. in a nested object).
+    void fail(std::string_view key, std::string_view expectation);
     bool has(std::string_view key) const { return object_.contains(key); }
 
     bool ok() const { return !error_; }
@@ -63,7 +73,6 @@ public:
 
 private:
     const json::value* find(std::string_view key, bool required);
-    void fail(std::string_view key, std::string_view expectation);
 
     const json::object& object_;
     std::optional<std::string> error_;

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/error_names.hpp"
+#include "api/event_publisher.hpp"
 #include "api/json_codec.hpp"
 #include "api/topics.hpp"
 #include "core/validation.hpp"
@@ -82,6 +83,10 @@ void RealtimeConnection::on_closed() {
         self->phase_ = Phase::closed;
         self->hello_deadline_.cancel();
         if (self->agent_) self->deps_.presence.disconnected(*self->agent_);
+        const auto& who = self->participant_;
+        if (who && who->kind == core::AuthorKind::visitor) {
+            self->deps_.missed_chats.visitor_disconnected(who->workspace_id, who->id);
+        }
         for (const auto& topic : self->topics_) self->deps_.bus.unsubscribe(topic, self.get());
         self->topics_.clear();
     });
@@ -117,6 +122,7 @@ void RealtimeConnection::handle(const std::string& text) {
 void RealtimeConnection::dispatch(const std::string& type, const json::object& frame) {
     if (type == "hello") return on_hello(frame);
     if (type == "send") return on_send(frame);
+    if (type == "leave_message") return on_leave_message(frame);
     if (type == "sync") return on_sync(frame);
     if (type == "typing") return on_typing(frame);
     if (type == "read") return on_read(frame);
@@ -166,16 +172,36 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
     participant_ = services::Participant{core::AuthorKind::visitor, w.site.workspace_id,
                                          w.contact.id, w.site.id, w.contact.name};
     subscribe(topics::contact(w.contact.id));
+    subscribe(topics::site(w.site.id));
+    deps_.missed_chats.visitor_connected(w.site.workspace_id, w.contact.id);
     phase_ = Phase::ready;
     hello_deadline_.cancel();
+    send(visitor_welcome(w));
+}
+
+json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome& w) {
     json::value conversation = nullptr;
-    if (w.conversation) conversation = to_json(*w.conversation);
-    send({{"type", "welcome"},
-          {"role", "visitor"},
-          {"contact_token", w.contact_token},
-          {"contact", {{"id", w.contact.id}, {"name", w.contact.name}, {"email", w.contact.email}}},
-          {"site", {{"name", w.site.name}, {"greeting", w.site.greeting}, {"color", w.site.color}}},
-          {"conversation", std::move(conversation)}});
+    json::value queue = nullptr;
+    if (w.conversation) {
+        conversation = to_json(*w.conversation);
+        if (auto place = deps_.router.place(*w.conversation)) queue = to_json(*place);
+    }
+    json::array teams;
+    if (w.site.prechat.team != core::FieldRule::off) {
+        for (const auto& team : deps_.teams.list(w.site.workspace_id)) {
+            teams.emplace_back(json::object{{"id", team.id}, {"name", team.name}});
+        }
+    }
+    return {{"type", "welcome"},
+            {"role", "visitor"},
+            {"contact_token", w.contact_token},
+            {"contact", {{"id", w.contact.id}, {"name", w.contact.name}, {"email", w.contact.email}}},
+            {"site", {{"name", w.site.name}, {"greeting", w.site.greeting}, {"color", w.site.color}}},
+            {"conversation", std::move(conversation)},
+            {"availability", to_json(deps_.site_status.availability(w.site))},
+            {"prechat", to_json(w.site.prechat)},
+            {"teams", std::move(teams)},
+            {"queue", std::move(queue)}};
 }
 
 void RealtimeConnection::hello_agent(const json::object& frame) {
@@ -210,19 +236,38 @@ void RealtimeConnection::on_send(const json::object& frame) {
     auto client_id = in.text("client_id", true, 200);
     auto body = in.text("body", true, 1'000'000);
     auto conversation_id = in.integer("conversation_id", false, 1);
+    auto team_id = in.integer("team_id", false, 1);
     if (!in.ok()) return send_error("bad_frame", in.error(), client_id.value_or("send"));
-    const std::string ref = *client_id;
-    services::SendRequest request{conversation_id, std::move(*client_id), std::move(*body)};
-    deps_.chat.send(*participant_, std::move(request),
-                    [self = shared_from_this(), ref](core::Result<store::AppendResult> result) {
-                        if (!result.ok()) return self->send_error(result.error(), ref);
-                        const auto& appended = result.value();
-                        if (appended.status == store::AppendResult::Status::stored) {
-                            self->deps_.metrics.messages_stored.fetch_add(
-                                1, std::memory_order_relaxed);
-                        }
-                        self->send(ack_json(appended));
-                    });
+    std::string ref = *client_id;
+    services::SendRequest request{conversation_id, std::move(*client_id), std::move(*body),
+                                  team_id};
+    deps_.chat.send(*participant_, std::move(request), acknowledge(std::move(ref)));
+}
+
+void RealtimeConnection::on_leave_message(const json::object& frame) {
+    if (!require_visitor("leave_message")) return;
+    FieldReader in(frame);
+    auto client_id = in.text("client_id", true, 200);
+    auto name = in.text("name", false, 1000);
+    auto email = in.text("email", true, 1000);
+    auto body = in.text("body", true, 1'000'000);
+    if (!in.ok()) return send_error("bad_frame", in.error(), client_id.value_or("leave_message"));
+    std::string ref = *client_id;
+    services::LeftMessage message{std::move(*client_id), name.value_or(""), std::move(*email),
+                                  std::move(*body)};
+    deps_.chat.leave_message(*participant_, std::move(message), acknowledge(std::move(ref)));
+}
+
+services::ChatService::SendDone RealtimeConnection::acknowledge(std::string ref) {
+    return [self = shared_from_this(), ref = std::move(ref)](
+               core::Result<store::AppendResult> result) {
+        if (!result.ok()) return self->send_error(result.error(), ref);
+        const auto& appended = result.value();
+        if (appended.status == store::AppendResult::Status::stored) {
+            self->deps_.metrics.messages_stored.fetch_add(1, std::memory_order_relaxed);
+        }
+        self->send(ack_json(appended));
+    };
 }
 
 void RealtimeConnection::on_sync(const json::object& frame) {

@@ -19,7 +19,11 @@
 #include "net/server.hpp"
 #include "services/auth/auth_service.hpp"
 #include "services/chat/chat_service.hpp"
+#include "services/admin/teams.hpp"
+#include "services/offline/missed_chats.hpp"
 #include "services/routing/presence.hpp"
+#include "services/routing/router.hpp"
+#include "services/routing/site_status.hpp"
 
 namespace juttu::api {
 
@@ -27,6 +31,10 @@ struct RealtimeDeps {
     services::ChatService& chat;
     services::AuthService& auth;
     services::Presence& presence;
+    services::Router& router;
+    services::SiteStatus& site_status;
+    services::MissedChats& missed_chats;
+    services::Teams& teams;
     bus::Bus& bus;
     Metrics& metrics;
     boost::asio::thread_pool& pool;
@@ -65,6 +73,11 @@ private:
     void hello_visitor(const boost::json::object& frame);
     void hello_agent(const boost::json::object& frame);
     void on_send(const boost::json::object& frame);
+    void on_leave_message(const boost::json::object& frame);
+    // The visitor's welcome: who they are, the site, and whether and how they can chat.
+    boost::json::object visitor_welcome(const services::VisitorWelcome& welcome);
+    // Answers a send or leave_message once it is stored (or refused).
+    services::ChatService::SendDone acknowledge(std::string ref);
     void on_sync(const boost::json::object& frame);
     void on_typing(const boost::json::object& frame);
     void on_read(const boost::json::object& frame);

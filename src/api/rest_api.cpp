@@ -128,6 +128,19 @@ std::vector<RestApi::Route> RestApi::routes() {
          true},
         {V::delete_, "/canned-responses/{id}", admin, "Delete a saved reply",
          &RestApi::delete_canned},
+        {V::get, "/teams", agent, "List the workspace's teams", &RestApi::list_teams},
+        {V::post, "/teams", admin, "Create a team", &RestApi::create_team, true},
+        {V::get, "/teams/{id}", agent, "One team", &RestApi::get_team},
+        {V::patch, "/teams/{id}", admin, "Rename a team or replace its members",
+         &RestApi::update_team, true},
+        {V::delete_, "/teams/{id}", admin, "Delete a team", &RestApi::delete_team},
+        {V::get, "/conversations/{id}/notes", agent, "Internal notes of a conversation",
+         &RestApi::list_notes},
+        {V::post, "/conversations/{id}/notes", agent, "Add an internal note", &RestApi::add_note,
+         true},
+        {V::post, "/conversations/{id}/transfer", agent,
+         "Transfer to an agent or a team, with a note", &RestApi::transfer_conversation, true},
+        {V::get, "/queue", agent, "Chats waiting for an agent, next first", &RestApi::list_queue},
     };
 }
 

@@ -18,10 +18,13 @@
 #include "core/result.hpp"
 #include "net/server.hpp"
 #include "services/admin/admin_service.hpp"
+#include "services/admin/teams.hpp"
 #include "services/auth/auth_service.hpp"
 #include "services/canned/canned_responses.hpp"
 #include "services/chat/chat_service.hpp"
+#include "services/chat/notes.hpp"
 #include "services/routing/presence.hpp"
+#include "services/routing/router.hpp"
 
 namespace juttu::api {
 
@@ -31,6 +34,9 @@ struct RestDeps {
     services::AdminService& admin;
     services::Presence& presence;
     services::CannedResponses& canned;
+    services::Teams& teams;
+    services::Notes& notes;
+    services::Router& router;
     std::string public_url;  // for embed snippets
 };
 
@@ -116,6 +122,17 @@ private:
     Reply get_canned(Call& call);
     Reply update_canned(Call& call);
     Reply delete_canned(Call& call);
+
+    Reply list_teams(Call& call);
+    Reply create_team(Call& call);
+    Reply get_team(Call& call);
+    Reply update_team(Call& call);
+    Reply delete_team(Call& call);
+
+    Reply list_notes(Call& call);
+    Reply add_note(Call& call);
+    Reply transfer_conversation(Call& call);
+    Reply list_queue(Call& call);
 
     RestDeps deps_;
     std::vector<Route> routes_;

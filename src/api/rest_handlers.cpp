@@ -5,6 +5,7 @@
 
 #include "api/json_codec.hpp"
 #include "api/rest_api.hpp"
+#include "api/site_codec.hpp"
 #include "core/validation.hpp"
 
 namespace juttu::api {
@@ -73,10 +74,22 @@ std::optional<services::SiteFields> site_fields(const json::object& body, bool c
     fields.allowed_origins = in.texts("allowed_origins", false, 100);
     fields.greeting = in.text("greeting", false, 10'000);
     fields.color = in.text("color", false, 100);
+    auto routing = in.text("routing", false, 20);
+    const auto* hours = in.object("hours", false);
+    const auto* prechat = in.object("prechat", false);
     if (!in.ok()) {
         error = in.error();
         return std::nullopt;
     }
+    if (routing) {
+        fields.routing = core::parse_routing_mode(*routing);
+        if (!fields.routing) {
+            error = "field 'routing' must be \"auto\" or \"manual\"";
+            return std::nullopt;
+        }
+    }
+    if (hours && !(fields.hours = read_hours(*hours, error))) return std::nullopt;
+    if (prechat && !(fields.prechat = read_prechat(*prechat, error))) return std::nullopt;
     return fields;
 }
 
@@ -92,6 +105,7 @@ std::optional<services::AgentFields> agent_fields(const json::object& body, bool
     if (auto capacity = in.integer("capacity", false, 1, services::AdminService::max_capacity)) {
         fields.capacity = static_cast<int>(*capacity);
     }
+    fields.languages = in.texts("languages", false, services::AdminService::max_languages);
     if (!in.ok()) {
         error = in.error();
         return std::nullopt;
@@ -116,6 +130,7 @@ std::optional<services::CannedFields> canned_fields(const json::object& body, bo
     fields.shortcut = in.text("shortcut", creating, 1000);
     fields.title = in.text("title", false, 1000);
     fields.body = in.text("body", creating, 100'000);
+    fields.team_id = in.nullable_integer("team_id", false);
     if (!in.ok()) {
         error = in.error();
         return std::nullopt;
@@ -207,8 +222,17 @@ Reply RestApi::list_conversations(Call& call) {
         }
     }
     filter.site_id = query_integer(call.query, "site", bad);
+    filter.team_id = query_integer(call.query, "team", bad);
     filter.limit = static_cast<int>(query_integer(call.query, "limit", bad).value_or(50));
-    if (bad) return invalid("site and limit must be non-negative integers");
+    if (bad) return invalid("site, team and limit must be non-negative integers");
+    if (auto channel = query_value(call.query, "channel")) {
+        filter.channel = core::parse_channel(*channel);
+        if (!filter.channel) return invalid("channel must be chat or offline");
+    }
+    if (auto missed = query_value(call.query, "missed")) {
+        if (*missed != "true" && *missed != "false") return invalid("missed must be true or false");
+        filter.missed = *missed == "true";
+    }
     if (auto cursor = query_value(call.query, "cursor"); cursor && !parse_cursor(*cursor, filter)) {
         return invalid("cursor is malformed");
     }
@@ -378,7 +402,7 @@ Reply RestApi::delete_agent(Call& call) {
 // --- canned responses ---
 
 Reply RestApi::list_canned(Call& call) {
-    return ok(json::object{{"items", to_json_array(deps_.canned.list(call.workspace()))}});
+    return ok(json::object{{"items", to_json_array(deps_.canned.list(call.agent()))}});
 }
 
 Reply RestApi::create_canned(Call& call) {

@@ -24,11 +24,18 @@
 #include "core/clock.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
+#include "net/smtp_client.hpp"
 #include "services/admin/admin_service.hpp"
+#include "services/admin/teams.hpp"
 #include "services/auth/auth_service.hpp"
 #include "services/canned/canned_responses.hpp"
 #include "services/chat/chat_service.hpp"
+#include "services/chat/notes.hpp"
+#include "services/offline/missed_chats.hpp"
+#include "services/offline/reply_mailer.hpp"
 #include "services/routing/presence.hpp"
+#include "services/routing/router.hpp"
+#include "services/routing/site_status.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace juttu::app {
@@ -89,6 +96,10 @@ void tune_allocator() {
     mallopt(M_MMAP_THRESHOLD, 4 << 20);
 }
 
+core::TimeMs seconds_to_ms(std::chrono::seconds duration) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -101,7 +112,10 @@ int serve(const Config& config) {
     core::SystemClock clock;
     bus::LocalBus bus;
     api::Metrics metrics;
-    api::EventPublisher events(bus, metrics);
+    api::EventPublisher publisher(bus, metrics);
+    // Clients hear of each change first; then the services that react to it.
+    services::EventTee events;
+    events.add(publisher);
     services::AuthService auth(*store, events, clock);
     services::AdminService admin(*store, events, clock);
     services::ChatService chat(*store, events, clock);
@@ -117,14 +131,31 @@ int serve(const Config& config) {
     options.threads = config.threads;
     options.ws_idle_timeout = config.ws_idle_timeout;
 
-    services::Presence presence(
-        events, clock,
-        std::chrono::duration_cast<std::chrono::milliseconds>(config.agent_offline_grace).count());
+    services::Presence presence(events, clock, seconds_to_ms(config.agent_offline_grace));
     services::CannedResponses canned(*store, clock);
-    api::RestApi rest({chat, auth, admin, presence, canned, config.public_url});
+    services::Teams teams(*store, events, clock);
+    services::Notes notes(*store, events, clock);
+    services::Router router(*store, presence, notes, events, clock,
+                            [&pool](std::function<void()> pass) {
+                                boost::asio::post(pool, std::move(pass));
+                            });
+    events.add(router);
+    services::SiteStatus site_status(*store, presence, events, clock);
+    events.add(site_status);
+    services::MissedChats missed_chats(*store, events, clock, seconds_to_ms(config.visitor_leave_grace));
+    std::optional<net::SmtpClient> smtp;
+    std::optional<services::ReplyMailer> mailer;
+    if (!config.smtp.host.empty()) {
+        smtp.emplace(smtp_settings(config.smtp));
+        mailer.emplace(*store, *smtp, clock, config.smtp.from);
+        events.add(*mailer);
+    }
+    api::RestApi rest({chat, auth, admin, presence, canned, teams, notes, router,
+                       config.public_url});
     net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
     api::HttpFront front(rest, *store, metrics, files, pool);
-    api::RealtimeGateway gateway({chat, auth, presence, bus, metrics, pool});
+    api::RealtimeGateway gateway(
+        {chat, auth, presence, router, site_status, missed_chats, teams, bus, metrics, pool});
     net::Server server(options, front, gateway);
     front.set_connections(&server.connections());
 
@@ -148,8 +179,16 @@ int serve(const Config& config) {
                       << "  (shown once: change it after logging in)\n";
         }
     }
-    // Agents whose connections are gone past the grace period go offline.
-    Ticker presence_ticker(std::chrono::seconds(1), [&presence] { presence.expire(); });
+    // Agents gone past their grace period go offline; visitors gone before an answer make
+    // missed chats; opening hours begin and end.
+    auto tickers = std::make_unique<std::pair<Ticker, Ticker>>(
+        std::piecewise_construct,
+        std::forward_as_tuple(std::chrono::seconds(1),
+                              [&] {
+                                  presence.expire();
+                                  missed_chats.expire();
+                              }),
+        std::forward_as_tuple(std::chrono::seconds(5), [&site_status] { site_status.tick(); }));
     server.start();
     std::cout << "Console:   " << own_url << "/console/\n"
               << "Demo shop: " << own_url << "/demo/\n"
@@ -157,8 +196,10 @@ int serve(const Config& config) {
     spdlog::info("data in {}", config.data_dir.string());
 
     wait_for_signal();
-    server.stop();  // no new frames or requests after this
-    pool.join();    // finish in-flight handlers
+    server.stop();     // no new frames or requests after this
+    tickers.reset();   // nothing of theirs runs past here
+    pool.join();       // finish in-flight handlers
+    mailer.reset();    // unsent replies stay in the outbox
     store.reset();  // commit every queued write while the bus is still alive
     spdlog::info("stopped");
     return 0;

@@ -1,5 +1,7 @@
 #include "core/business_hours.hpp"
 
+#include "core/business_hours_text.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -45,15 +47,6 @@ bool open_at_minute(const std::vector<OpeningInterval>& intervals, int minute_of
     });
 }
 
-std::string clock(int minute) {
-    std::string out = std::to_string(minute / 60);
-    if (out.size() < 2) out.insert(0, "0");
-    out += ':';
-    if (minute % 60 < 10) out += '0';
-    out += std::to_string(minute % 60);
-    return out;
-}
-
 std::optional<std::string> intervals_problem(const std::vector<OpeningInterval>& intervals,
                                              const std::string& where) {
     if (intervals.size() > limits::intervals_per_day) {
@@ -65,11 +58,11 @@ std::optional<std::string> intervals_problem(const std::vector<OpeningInterval>&
             return where + ": times must be between 00:00 and 24:00";
         }
         if (interval.open_minute >= interval.close_minute) {
-            return where + ": " + clock(interval.open_minute) + "-" + clock(interval.close_minute) +
+            return where + ": " + format_clock(interval.open_minute) + "-" + format_clock(interval.close_minute) +
                    " closes before it opens";
         }
         if (i > 0 && interval.open_minute < intervals[i - 1].close_minute) {
-            return where + ": " + clock(interval.open_minute) + "-" + clock(interval.close_minute) +
+            return where + ": " + format_clock(interval.open_minute) + "-" + format_clock(interval.close_minute) +
                    " overlaps or precedes the interval before it";
         }
     }

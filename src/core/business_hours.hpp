@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/time_zone.hpp"
-#include "core/types.hpp"
+#include "core/ids.hpp"
 
 namespace juttu::core {
 

@@ -75,4 +75,43 @@ std::optional<Availability> parse_availability(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view to_string(Channel channel) {
+    return channel == Channel::offline ? "offline" : "chat";
+}
+
+std::optional<Channel> parse_channel(std::string_view text) {
+    if (text == "chat") return Channel::chat;
+    if (text == "offline") return Channel::offline;
+    return std::nullopt;
+}
+
+std::string_view to_string(RoutingMode mode) {
+    return mode == RoutingMode::manual ? "manual" : "auto";
+}
+
+std::optional<RoutingMode> parse_routing_mode(std::string_view text) {
+    if (text == "auto") return RoutingMode::automatic;
+    if (text == "manual") return RoutingMode::manual;
+    return std::nullopt;
+}
+
+std::string_view to_string(FieldRule rule) {
+    switch (rule) {
+        case FieldRule::off:
+            return "off";
+        case FieldRule::optional:
+            return "optional";
+        case FieldRule::required:
+            return "required";
+    }
+    return "off";
+}
+
+std::optional<FieldRule> parse_field_rule(std::string_view text) {
+    if (text == "off") return FieldRule::off;
+    if (text == "optional") return FieldRule::optional;
+    if (text == "required") return FieldRule::required;
+    return std::nullopt;
+}
+
 }  // namespace juttu::core

@@ -11,18 +11,22 @@
 #include <string_view>
 #include <vector>
 
-namespace juttu::core {
+#include "core/business_hours.hpp"
+#include "core/ids.hpp"
 
-using Id = std::int64_t;
-using Seq = std::int64_t;
-// Milliseconds since the Unix epoch, UTC.
-using TimeMs = std::int64_t;
+namespace juttu::core {
 
 enum class Role { admin, agent };
 enum class ConversationStatus { open, pending, closed };
 enum class AuthorKind { visitor, agent, system };
 // An agent's state for taking chats: online takes new ones, away keeps its chats only.
 enum class Availability { online, away, offline };
+// How a conversation began: a live chat, or a message left with the offline form.
+enum class Channel { chat, offline };
+// Whether a site's new chats go to agents by themselves or wait until one takes them.
+enum class RoutingMode { automatic, manual };
+// A pre-chat form field: not asked, asked, or asked and required.
+enum class FieldRule { off, optional, required };
 
 std::string_view to_string(Role role);
 std::string_view to_string(ConversationStatus status);
@@ -32,11 +36,28 @@ std::optional<ConversationStatus> parse_status(std::string_view text);
 std::optional<AuthorKind> parse_author_kind(std::string_view text);
 std::string_view to_string(Availability availability);
 std::optional<Availability> parse_availability(std::string_view text);
+std::string_view to_string(Channel channel);
+std::optional<Channel> parse_channel(std::string_view text);
+std::string_view to_string(RoutingMode mode);  // "auto", "manual"
+std::optional<RoutingMode> parse_routing_mode(std::string_view text);
+std::string_view to_string(FieldRule rule);
+std::optional<FieldRule> parse_field_rule(std::string_view text);
 
 struct Workspace {
     Id id = 0;
     std::string name;
     TimeMs created_at = 0;
+};
+
+// What the widget asks before the first message.
+struct PrechatForm {
+    bool enabled = false;
+    FieldRule name = FieldRule::off;
+    FieldRule email = FieldRule::off;
+    FieldRule team = FieldRule::off;
+    std::string question;  // label of the site's own question; empty = not asked
+    bool question_required = false;
+    bool operator==(const PrechatForm&) const = default;
 };
 
 struct Site {
@@ -47,6 +68,18 @@ struct Site {
     std::vector<std::string> allowed_origins;  // normalised, e.g. "https://shop.example"
     std::string greeting;
     std::string color;  // "#rrggbb"
+    RoutingMode routing = RoutingMode::automatic;
+    BusinessHours hours;  // always open by default
+    PrechatForm prechat;
+    TimeMs created_at = 0;
+};
+
+// A department of a workspace; chats for a team go only to its members.
+struct Team {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string name;
+    std::vector<Id> agent_ids;  // ascending
     TimeMs created_at = 0;
 };
 
@@ -58,6 +91,8 @@ struct Agent {
     Role role = Role::agent;
     bool disabled = false;
     int capacity = 4;  // most open chats at once, for automatic assignment
+    std::vector<std::string> languages;  // BCP 47 tags the agent chats in, e.g. "fi", "en-GB"
+    std::vector<Id> team_ids;            // ascending; filled by find_agent and list_agents
     TimeMs created_at = 0;
 };
 
@@ -80,12 +115,17 @@ struct Conversation {
     Id contact_id = 0;
     ConversationStatus status = ConversationStatus::open;
     std::optional<Id> assignee_id;
+    std::optional<Id> team_id;
+    Channel channel = Channel::chat;
+    bool missed = false;  // the visitor left before any agent answered
     Seq last_seq = 0;
     std::string last_message_preview;
     TimeMs last_message_at = 0;
     TimeMs created_at = 0;
     TimeMs updated_at = 0;  // last activity: message, status or assignment change
     std::optional<TimeMs> closed_at;
+    std::optional<TimeMs> first_assigned_at;  // wait time = first_assigned_at - created_at
+    std::optional<TimeMs> first_response_at;  // the first agent message
 };
 
 struct Message {
@@ -116,6 +156,18 @@ struct CannedResponse {
     Id workspace_id = 0;
     std::string shortcut;  // unique in the workspace, e.g. "shipping"
     std::string title;
+    std::string body;
+    std::optional<Id> team_id;  // offered only to the team's members; nullopt = everyone
+    TimeMs created_at = 0;
+};
+
+// An agent's remark on a conversation, never shown to the visitor.
+struct Note {
+    Id id = 0;
+    Id workspace_id = 0;
+    Id conversation_id = 0;
+    std::optional<Id> agent_id;  // nullopt once the agent is removed
+    std::string author_name;
     std::string body;
     TimeMs created_at = 0;
 };

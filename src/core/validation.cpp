@@ -112,6 +112,25 @@ bool is_valid_color(std::string_view color) {
                        [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
+bool is_valid_language_tag(std::string_view tag) {
+    if (tag.empty() || tag.size() > 35) return false;
+    std::size_t subtag_start = 0;
+    for (std::size_t i = 0; i <= tag.size(); ++i) {
+        if (i < tag.size() && tag[i] != '-') {
+            const auto c = static_cast<unsigned char>(tag[i]);
+            // The primary language subtag is letters only; later subtags may have digits.
+            if (subtag_start == 0 ? !std::isalpha(c) : !std::isalnum(c)) return false;
+            continue;
+        }
+        const auto length = i - subtag_start;
+        if (subtag_start == 0 ? (length < 2 || length > 8) : (length < 1 || length > 8)) {
+            return false;
+        }
+        subtag_start = i + 1;
+    }
+    return true;
+}
+
 bool is_valid_http_url(std::string_view url) {
     if (url.size() > limits::url_bytes) return false;
     const auto scheme_end = url.find("://");

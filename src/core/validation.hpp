@@ -30,6 +30,8 @@ std::optional<std::string> normalize_email(std::string_view text);
 
 bool is_valid_client_id(std::string_view id);
 bool is_valid_color(std::string_view color);   // "#rrggbb"
+// A BCP 47 language tag's shape: "fi", "en-GB", "zh-Hant-TW" (at most 35 characters).
+bool is_valid_language_tag(std::string_view tag);
 bool is_valid_http_url(std::string_view url);  // absolute http(s) URL within limits
 bool is_blank(std::string_view text);          // only ASCII whitespace
 bool is_valid_utf8(std::string_view text);

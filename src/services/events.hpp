@@ -1,7 +1,10 @@
 // What services announce after a change is committed. The api layer implements it
-// (serialise once, publish on the bus); services stay free of JSON and sockets.
+// (serialise once, publish on the bus); services stay free of JSON and sockets. Services
+// that react to changes (routing, the mailer) listen too, through an EventTee; each
+// listener overrides what it cares about, the rest do nothing.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,23 +18,94 @@ struct Author {
     std::string name;
 };
 
+// Where a waiting visitor is: position 1 is next; 0 means an agent has taken the chat.
+struct QueuePlace {
+    core::Id workspace_id = 0;
+    core::Id contact_id = 0;
+    core::Id conversation_id = 0;
+    int position = 0;
+    core::TimeMs estimated_wait_ms = 0;
+    bool operator==(const QueuePlace&) const = default;
+};
+
+// Whether a site's visitors can chat now (else the widget offers the offline form).
+struct SiteAvailability {
+    enum class Reason { open, outside_hours, no_agents };
+    bool online = true;
+    Reason reason = Reason::open;
+    std::optional<core::TimeMs> next_opening_at;  // with outside_hours, within 14 days
+    bool operator==(const SiteAvailability&) const = default;
+};
+
 class EventSink {
 public:
     virtual ~EventSink() = default;
-    virtual void message_added(const core::Conversation& conversation,
-                               const core::Message& message) = 0;
-    virtual void conversation_changed(const core::Conversation& conversation) = 0;
-    virtual void typing(const core::Conversation& conversation, const Author& author,
-                        bool active) = 0;
-    virtual void read_marked(const core::Conversation& conversation,
-                             const core::ReadMark& mark) = 0;
-    virtual void page_viewed(const core::PageView& view) = 0;
-    virtual void contact_changed(const core::Contact& contact) = 0;
-    virtual void availability_changed(core::Id workspace_id, core::Id agent_id,
-                                      core::Availability availability) = 0;
+    virtual void message_added(const core::Conversation&, const core::Message&) {}
+    virtual void conversation_changed(const core::Conversation&) {}
+    virtual void typing(const core::Conversation&, const Author&, bool /*active*/) {}
+    virtual void read_marked(const core::Conversation&, const core::ReadMark&) {}
+    virtual void page_viewed(const core::PageView&) {}
+    virtual void contact_changed(const core::Contact&) {}
+    virtual void availability_changed(core::Id /*workspace_id*/, core::Id /*agent_id*/,
+                                      core::Availability) {}
+    // An admin changed the agent (capacity, languages, teams...).
+    virtual void agent_changed(const core::Agent&) {}
+    virtual void note_added(const core::Conversation&, const core::Note&) {}
+    virtual void queue_moved(const QueuePlace&) {}
+    virtual void site_availability_changed(const core::Site&, const SiteAvailability&) {}
     // Closes the connections of these sessions, or of every session of the agent.
-    virtual void sessions_revoked(const std::vector<core::Id>& session_ids) = 0;
-    virtual void agent_revoked(core::Id agent_id) = 0;
+    virtual void sessions_revoked(const std::vector<core::Id>& /*session_ids*/) {}
+    virtual void agent_revoked(core::Id /*agent_id*/) {}
+};
+
+// Forwards every event to each listener, in order (the publisher first, so that clients
+// hear of a change before anything that reacts to it).
+class EventTee final : public EventSink {
+public:
+    void add(EventSink& listener) { listeners_.push_back(&listener); }
+
+    void message_added(const core::Conversation& c, const core::Message& m) override {
+        for (auto* l : listeners_) l->message_added(c, m);
+    }
+    void conversation_changed(const core::Conversation& c) override {
+        for (auto* l : listeners_) l->conversation_changed(c);
+    }
+    void typing(const core::Conversation& c, const Author& a, bool active) override {
+        for (auto* l : listeners_) l->typing(c, a, active);
+    }
+    void read_marked(const core::Conversation& c, const core::ReadMark& m) override {
+        for (auto* l : listeners_) l->read_marked(c, m);
+    }
+    void page_viewed(const core::PageView& v) override {
+        for (auto* l : listeners_) l->page_viewed(v);
+    }
+    void contact_changed(const core::Contact& c) override {
+        for (auto* l : listeners_) l->contact_changed(c);
+    }
+    void availability_changed(core::Id w, core::Id a, core::Availability v) override {
+        for (auto* l : listeners_) l->availability_changed(w, a, v);
+    }
+    void agent_changed(const core::Agent& a) override {
+        for (auto* l : listeners_) l->agent_changed(a);
+    }
+    void note_added(const core::Conversation& c, const core::Note& n) override {
+        for (auto* l : listeners_) l->note_added(c, n);
+    }
+    void queue_moved(const QueuePlace& p) override {
+        for (auto* l : listeners_) l->queue_moved(p);
+    }
+    void site_availability_changed(const core::Site& s, const SiteAvailability& a) override {
+        for (auto* l : listeners_) l->site_availability_changed(s, a);
+    }
+    void sessions_revoked(const std::vector<core::Id>& ids) override {
+        for (auto* l : listeners_) l->sessions_revoked(ids);
+    }
+    void agent_revoked(core::Id id) override {
+        for (auto* l : listeners_) l->agent_revoked(id);
+    }
+
+private:
+    std::vector<EventSink*> listeners_;  // set up before use, then only read
 };
 
 }  // namespace juttu::services

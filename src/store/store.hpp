@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,19 @@ struct NewMessage {
     std::string author_name;
     std::string body;
     TimeMs at = 0;
+    // For a conversation this message creates (visitors only).
+    std::optional<Id> team_id;  // must be a team of workspace_id, else ignored
+    core::Channel channel = core::Channel::chat;
+};
+
+// An agent's reply in an offline conversation, waiting to be e-mailed to the contact.
+// Written in the transaction of the message itself, so no reply is ever left unsent.
+struct OutboxEmail {
+    Id id = 0;
+    Id workspace_id = 0;
+    int attempts = 0;  // failed tries so far
+    core::Message message;
+    core::Conversation conversation;
 };
 
 struct AppendResult {
@@ -73,6 +87,9 @@ struct ConversationFilter {
     Id assignee_id = 0;  // when assignee == agent
     std::optional<Id> site_id;
     std::optional<Id> contact_id;
+    std::optional<Id> team_id;
+    std::optional<core::Channel> channel;
+    std::optional<bool> missed;
     // Keyset cursor: newest activity first, ordered by (updated_at DESC, id DESC);
     // only rows strictly after (before_updated_at, before_id) in that order.
     std::optional<TimeMs> before_updated_at;
@@ -116,7 +133,7 @@ public:
     virtual std::optional<core::Site> find_site(Id workspace_id, Id site_id) = 0;
     virtual std::optional<core::Site> find_site_by_key(const std::string& key) = 0;
     virtual std::vector<core::Site> list_sites(Id workspace_id) = 0;
-    // Updates name, allowed_origins, greeting and color; false when not found.
+    // Updates everything but id, workspace_id, key and created_at; false when not found.
     virtual bool update_site(const core::Site& site) = 0;
     virtual bool delete_site(Id workspace_id, Id site_id) = 0;
 
@@ -127,12 +144,21 @@ public:
     virtual std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) = 0;
     virtual std::optional<AgentCredentials> find_agent_by_email(const std::string& email) = 0;
     virtual std::vector<core::Agent> list_agents(Id workspace_id) = 0;
-    // Updates name, role, disabled and capacity; false when not found or the new email is
-    // taken.
+    // Updates name, role, disabled, capacity and languages (not team_ids); false when not
+    // found or the new email is taken.
     virtual bool update_agent(const core::Agent& agent) = 0;
     virtual bool set_agent_password(Id workspace_id, Id agent_id,
                                     const std::string& password_hash) = 0;
     virtual bool delete_agent(Id workspace_id, Id agent_id) = 0;
+
+    // Teams. agent_ids outside the workspace are left out. nullopt / false when the name is
+    // taken in the workspace (or, for update, the team is not found).
+    virtual std::optional<core::Team> create_team(const core::Team& team) = 0;
+    virtual std::vector<core::Team> list_teams(Id workspace_id) = 0;
+    virtual std::optional<core::Team> find_team(Id workspace_id, Id team_id) = 0;
+    // Updates the name and replaces the members.
+    virtual bool update_team(const core::Team& team) = 0;
+    virtual bool delete_team(Id workspace_id, Id team_id) = 0;
 
     // Agent sessions, found by the SHA-256 hash of their bearer token.
     virtual Id create_session(Id agent_id, const std::string& token_hash, TimeMs now,
@@ -168,12 +194,42 @@ public:
         const ConversationFilter& filter) = 0;
     virtual std::optional<core::Conversation> set_conversation_status(
         Id workspace_id, Id id, core::ConversationStatus status, TimeMs now) = 0;
-    // assignee must be an agent of the same workspace (checked by the caller).
+    // assignee must be an agent of the same workspace (checked by the caller). The first
+    // assignment sets first_assigned_at.
     virtual std::optional<core::Conversation> assign_conversation(Id workspace_id, Id id,
                                                                   std::optional<Id> assignee,
                                                                   TimeMs now) = 0;
 
-    // Messages
+    // Routing. The queue: open chat conversations without an assignee, oldest first.
+    virtual std::vector<core::Conversation> list_queue(Id workspace_id, int limit) = 0;
+    // Assigns an open conversation that has no assignee (routing's hand-out); nullopt when
+    // it is not in the workspace, not open, or already someone's.
+    virtual std::optional<core::Conversation> claim_conversation(Id workspace_id, Id id,
+                                                                 Id agent_id, TimeMs now) = 0;
+    // Open and pending conversations per assignee (agents with none are left out).
+    virtual std::map<Id, int> count_open_chats(Id workspace_id) = 0;
+    // Hands the conversation to a team (nullopt: to anyone) and clears its assignee.
+    virtual std::optional<core::Conversation> set_conversation_team(Id workspace_id, Id id,
+                                                                    std::optional<Id> team_id,
+                                                                    TimeMs now) = 0;
+    // Marks missed the contact's open or pending chats that no agent has answered yet;
+    // returns the conversations it changed.
+    virtual std::vector<core::Conversation> mark_missed(Id workspace_id, Id contact_id,
+                                                        TimeMs now) = 0;
+
+    // Internal notes. nullopt when the conversation is not in the workspace.
+    virtual std::optional<core::Note> add_note(const core::Note& note) = 0;
+    virtual std::vector<core::Note> list_notes(Id workspace_id, Id conversation_id) = 0;
+
+    // The e-mail outbox: pending replies whose next attempt is due, oldest first; then
+    // each one's outcome: sent (error empty), to retry at retry_at, or failed for good.
+    virtual std::vector<OutboxEmail> due_emails(TimeMs now, int limit) = 0;
+    virtual void finish_email(Id id, TimeMs now, const std::string& error,
+                              std::optional<TimeMs> retry_at) = 0;
+
+    // Messages. A visitor's first message creates the conversation; an agent's first
+    // message sets first_response_at; an agent's message in an offline conversation is
+    // queued in the e-mail outbox in the same transaction.
     virtual AppendResult append_message(const NewMessage& message) = 0;
     // `done` runs on the writer thread after the commit; it must not block.
     virtual void append_message_async(NewMessage message,

@@ -396,9 +396,10 @@ describe('OpenAPI description', () => {
     const admin2 = await login(server);
     const canned = expectStatus(await api(server, ctx.token, 'POST', '/canned-responses',
       { shortcut: 'route-check', body: 'Routed.' }), 201);
+    const team = expectStatus(await api(server, ctx.token, 'POST', '/teams', { name: 'Route team' }), 201);
     const ids = {
       conversations: conv, contacts: v.contact.id, sites: site.id, agents: victim.agent.id,
-      'canned-responses': canned.id,
+      'canned-responses': canned.id, teams: team.id,
     };
 
     const routes = new Map();

@@ -152,11 +152,13 @@ describe('REST: agent B cannot touch workspace A', () => {
   });
 
   it('cannot assign its own conversation to an agent of A', async () => {
+    const before = expectStatus(await api(server, B.token, 'GET', `/conversations/${convB}`), 200).conversation;
     const res = await api(server, B.token, 'POST', `/conversations/${convB}/assign`, { agent_id: A.admin.agent.id });
     assert.ok([400, 404].includes(res.status), `${res.status} ${res.text}`);
     assert.ok(['validation_failed', 'not_found', 'bad_request'].includes(res.body.error.code), res.text);
     const conv = expectStatus(await api(server, B.token, 'GET', `/conversations/${convB}`), 200).conversation;
-    assert.equal(conv.assignee_id, null);
+    assert.equal(conv.assignee_id, before.assignee_id);
+    assert.notEqual(conv.assignee_id, A.admin.agent.id);
   });
 });
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/time_zone.hpp"
 #include "core/validation.hpp"
 #include "services/auth/crypto.hpp"
 
@@ -17,6 +18,17 @@ std::optional<core::Error> check_name(const std::string& name, std::string_view 
         !core::is_valid_utf8(name)) {
         return fail(ErrorCode::validation_failed,
                     std::string(what) + " must be 1-200 bytes of text");
+    }
+    return std::nullopt;
+}
+
+std::optional<core::Error> hours_problem(const core::BusinessHours& hours) {
+    if (auto problem = core::business_hours_problem(hours)) {
+        return fail(ErrorCode::validation_failed, "hours: " + *problem);
+    }
+    if (!core::TimeZone::load(hours.time_zone).ok()) {
+        return fail(ErrorCode::validation_failed,
+                    "hours: unknown time zone '" + hours.time_zone.substr(0, 60) + "'");
     }
     return std::nullopt;
 }
@@ -60,7 +72,34 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
         }
         next.color = *fields.color;
     }
+    if (fields.routing) next.routing = *fields.routing;
+    if (fields.hours) {
+        if (auto problem = hours_problem(*fields.hours)) return problem;
+        next.hours = *fields.hours;
+    }
+    if (fields.prechat) {
+        const auto& question = fields.prechat->question;
+        if (question.size() > core::limits::name_bytes || !core::is_valid_utf8(question)) {
+            return fail(ErrorCode::validation_failed,
+                        "prechat question must be at most 200 bytes of text");
+        }
+        next.prechat = *fields.prechat;
+    }
     site = std::move(next);
+    return std::nullopt;
+}
+
+std::optional<core::Error> check_languages(const std::optional<std::vector<std::string>>& tags) {
+    if (!tags) return std::nullopt;
+    if (tags->size() > AdminService::max_languages) {
+        return fail(ErrorCode::validation_failed, "an agent has at most 10 languages");
+    }
+    for (const auto& tag : *tags) {
+        if (!core::is_valid_language_tag(tag)) {
+            return fail(ErrorCode::validation_failed,
+                        "'" + tag.substr(0, 40) + "' is not a language tag like fi or en-GB");
+        }
+    }
     return std::nullopt;
 }
 
@@ -162,10 +201,13 @@ core::Result<core::Agent> AdminService::create_agent(core::Id workspace_id,
     agent.role = fields.role.value_or(core::Role::agent);
     agent.disabled = fields.disabled.value_or(false);
     if (auto error = check_capacity(fields.capacity)) return *error;
+    if (auto error = check_languages(fields.languages)) return *error;
     agent.capacity = fields.capacity.value_or(agent.capacity);
+    agent.languages = fields.languages.value_or(agent.languages);
     agent.created_at = clock_.now_ms();
     auto created = store_.create_agent(agent, hash_password(*fields.password));
     if (!created) return fail(ErrorCode::conflict, "an agent with this email exists");
+    events_.agent_changed(*created);
     return *created;
 }
 
@@ -190,7 +232,9 @@ core::Result<core::Agent> AdminService::update_agent(core::Id workspace_id, core
         }
     }
     if (auto error = check_capacity(fields.capacity)) return *error;
+    if (auto error = check_languages(fields.languages)) return *error;
     if (fields.capacity) agent->capacity = *fields.capacity;
+    if (fields.languages) agent->languages = *fields.languages;
     if (fields.role) agent->role = *fields.role;
     if (fields.disabled) agent->disabled = *fields.disabled;
     if (!store_.update_agent(*agent)) return not_found("agent");
@@ -198,6 +242,7 @@ core::Result<core::Agent> AdminService::update_agent(core::Id workspace_id, core
         store_.set_agent_password(workspace_id, agent_id, hash_password(*fields.password));
     }
     if (fields.password || agent->disabled) revoke_agent(*agent);
+    events_.agent_changed(*agent);
     return *agent;
 }
 

@@ -20,6 +20,9 @@ struct SiteFields {
     std::optional<std::vector<std::string>> allowed_origins;
     std::optional<std::string> greeting;
     std::optional<std::string> color;
+    std::optional<core::RoutingMode> routing;
+    std::optional<core::BusinessHours> hours;
+    std::optional<core::PrechatForm> prechat;
 };
 
 struct AgentFields {
@@ -29,6 +32,7 @@ struct AgentFields {
     std::optional<core::Role> role;
     std::optional<bool> disabled;
     std::optional<int> capacity;
+    std::optional<std::vector<std::string>> languages;
 };
 
 class AdminService {
@@ -60,6 +64,7 @@ public:
     static constexpr std::string_view default_color = "#2b6cb0";
     static constexpr std::string_view default_greeting = "Hi! How can we help you today?";
     static constexpr int max_capacity = 100;
+    static constexpr std::size_t max_languages = 10;
 
 private:
     void revoke_agent(const core::Agent& agent);

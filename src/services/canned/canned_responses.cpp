@@ -43,6 +43,7 @@ std::optional<core::Error> apply(core::CannedResponse& response, const CannedFie
         }
         next.body = *fields.body;
     }
+    if (fields.team_id) next.team_id = *fields.team_id;
     response = std::move(next);
     return std::nullopt;
 }
@@ -55,8 +56,24 @@ core::Error taken() { return fail(ErrorCode::conflict, "this shortcut is already
 CannedResponses::CannedResponses(store::Store& store, const core::Clock& clock)
     : store_(store), clock_(clock) {}
 
-std::vector<core::CannedResponse> CannedResponses::list(core::Id workspace_id) {
-    return store_.list_canned_responses(workspace_id);
+std::vector<core::CannedResponse> CannedResponses::list(const core::Agent& reader) {
+    auto responses = store_.list_canned_responses(reader.workspace_id);
+    if (reader.role == core::Role::admin) return responses;
+    const auto agent = store_.find_agent(reader.workspace_id, reader.id);
+    const auto teams = agent ? agent->team_ids : std::vector<core::Id>{};
+    std::erase_if(responses, [&teams](const core::CannedResponse& response) {
+        return response.team_id &&
+               std::find(teams.begin(), teams.end(), *response.team_id) == teams.end();
+    });
+    return responses;
+}
+
+std::optional<core::Error> CannedResponses::check_team(core::Id workspace_id,
+                                                       const CannedFields& fields) {
+    if (fields.team_id && *fields.team_id && !store_.find_team(workspace_id, **fields.team_id)) {
+        return fail(ErrorCode::validation_failed, "team_id is not a team of this workspace");
+    }
+    return std::nullopt;
 }
 
 core::Result<core::CannedResponse> CannedResponses::get(core::Id workspace_id, core::Id id) {
@@ -72,6 +89,7 @@ core::Result<core::CannedResponse> CannedResponses::create(core::Id workspace_id
     }
     core::CannedResponse response;
     response.workspace_id = workspace_id;
+    if (auto error = check_team(workspace_id, fields)) return *error;
     if (auto error = apply(response, fields)) return *error;
     response.created_at = clock_.now_ms();
     auto created = store_.create_canned_response(response);
@@ -83,6 +101,7 @@ core::Result<core::CannedResponse> CannedResponses::update(core::Id workspace_id
                                                            const CannedFields& fields) {
     auto response = store_.find_canned_response(workspace_id, id);
     if (!response) return not_found();
+    if (auto error = check_team(workspace_id, fields)) return *error;
     if (auto error = apply(*response, fields)) return *error;
     if (!store_.update_canned_response(*response)) {
         return store_.find_canned_response(workspace_id, id) ? taken() : not_found();

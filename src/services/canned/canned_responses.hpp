@@ -16,13 +16,15 @@ struct CannedFields {
     std::optional<std::string> shortcut;
     std::optional<std::string> title;
     std::optional<std::string> body;
+    std::optional<std::optional<core::Id>> team_id;  // given as null: the whole workspace
 };
 
 class CannedResponses {
 public:
     CannedResponses(store::Store& store, const core::Clock& clock);
 
-    std::vector<core::CannedResponse> list(core::Id workspace_id);
+    // The workspace's own and those of the reader's teams; admins see every one.
+    std::vector<core::CannedResponse> list(const core::Agent& reader);
     core::Result<core::CannedResponse> get(core::Id workspace_id, core::Id id);
     core::Result<core::CannedResponse> create(core::Id workspace_id, const CannedFields& fields);
     core::Result<core::CannedResponse> update(core::Id workspace_id, core::Id id,
@@ -33,6 +35,8 @@ public:
     static constexpr std::size_t max_title_bytes = 200;
 
 private:
+    std::optional<core::Error> check_team(core::Id workspace_id, const CannedFields& fields);
+
     store::Store& store_;
     const core::Clock& clock_;
 };

@@ -91,6 +91,35 @@ core::Result<VisitorWelcome> ChatService::connect_visitor(
 }
 
 void ChatService::send(const Participant& author, SendRequest request, SendDone done) {
+    append(author, std::move(request), core::Channel::chat, std::move(done));
+}
+
+void ChatService::leave_message(const Participant& visitor, LeftMessage left, SendDone done) {
+    auto email = core::normalize_email(left.email);
+    if (!email) {
+        done(fail(ErrorCode::validation_failed, "email is not a valid address"));
+        return;
+    }
+    SendRequest request{std::nullopt, std::move(left.client_id), std::move(left.body),
+                        std::nullopt};
+    if (auto error = check_send(visitor, request)) {
+        done(std::move(*error));
+        return;
+    }
+    std::optional<std::string> name;
+    if (!left.name.empty()) name = std::move(left.name);
+    auto contact = identify(visitor, std::move(name), *email);
+    if (!contact.ok()) {
+        done(contact.error());
+        return;
+    }
+    Participant named = visitor;
+    named.name = contact.value().name;
+    append(named, std::move(request), core::Channel::offline, std::move(done));
+}
+
+void ChatService::append(const Participant& author, SendRequest request, core::Channel channel,
+                         SendDone done) {
     if (auto error = check_send(author, request)) {
         done(std::move(*error));
         return;
@@ -106,6 +135,8 @@ void ChatService::send(const Participant& author, SendRequest request, SendDone 
     if (author.kind == core::AuthorKind::visitor) {
         message.site_id = author.site_id;
         message.contact_id = author.id;
+        message.team_id = request.team_id;
+        message.channel = channel;
     } else {
         message.conversation_id = request.conversation_id;
     }
@@ -327,6 +358,11 @@ core::Result<ContactDetail> ChatService::contact_detail(core::Id workspace_id,
     filter.limit = max_conversation_page;
     return ContactDetail{*contact, store_.list_conversations(filter),
                          store_.list_page_views(workspace_id, contact_id, 50)};
+}
+
+std::optional<core::Contact> ChatService::find_contact(core::Id workspace_id,
+                                                       core::Id contact_id) {
+    return store_.find_contact(workspace_id, contact_id);
 }
 
 }  // namespace juttu::services

@@ -76,6 +76,15 @@ struct SendRequest {
     std::optional<core::Id> conversation_id;  // required for agents, ignored for visitors
     std::string client_id;
     std::string body;
+    std::optional<core::Id> team_id;  // visitors: the team of a conversation this starts
+};
+
+// What the widget's offline form sends.
+struct LeftMessage {
+    std::string client_id;
+    std::string name;   // optional
+    std::string email;  // required
+    std::string body;
 };
 
 class ChatService {
@@ -102,6 +111,10 @@ public:
     // once for invalid input; events follow it.
     void send(const Participant& author, SendRequest request, SendDone done);
 
+    // The offline form: keeps the name and e-mail on the contact, then appends the message
+    // to the visitor's conversation, or starts an offline one (which does not queue).
+    void leave_message(const Participant& visitor, LeftMessage message, SendDone done);
+
     core::Result<History> history(const Participant& reader, core::Id conversation_id,
                                   core::Seq after_seq, core::Seq before_seq, int limit);
     core::Result<core::Seq> mark_read(const Participant& reader, core::Id conversation_id,
@@ -120,6 +133,7 @@ public:
     core::Result<core::Conversation> assign(core::Id workspace_id, core::Id id,
                                             std::optional<core::Id> agent_id);
     core::Result<ContactDetail> contact_detail(core::Id workspace_id, core::Id contact_id);
+    std::optional<core::Contact> find_contact(core::Id workspace_id, core::Id contact_id);
 
     static constexpr int max_history_page = 500;
     static constexpr int max_conversation_page = 100;
@@ -128,6 +142,8 @@ public:
     static constexpr std::size_t max_attribute_value_bytes = 1000;
 
 private:
+    void append(const Participant& author, SendRequest request, core::Channel channel,
+                SendDone done);
     core::Result<core::Contact> update_contact(core::Contact contact);
     core::Result<core::Conversation> accessible(const Participant& who, core::Id conversation_id);
 

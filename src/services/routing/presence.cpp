@@ -1,5 +1,7 @@
 #include "services/routing/presence.hpp"
 
+#include <algorithm>
+
 namespace juttu::services {
 
 using core::Availability;
@@ -69,6 +71,14 @@ Availability Presence::availability(core::Id agent_id) const {
     std::lock_guard lock(mutex_);
     auto it = agents_.find(agent_id);
     return it == agents_.end() ? Availability::offline : it->second.shown;
+}
+
+bool Presence::anyone_online(core::Id workspace_id) const {
+    std::lock_guard lock(mutex_);
+    return std::any_of(agents_.begin(), agents_.end(), [workspace_id](const auto& entry) {
+        return entry.second.workspace_id == workspace_id &&
+               entry.second.shown == Availability::online;
+    });
 }
 
 }  // namespace juttu::services

@@ -29,6 +29,8 @@ public:
     void expire();
 
     core::Availability availability(core::Id agent_id) const;
+    // Whether any agent of the workspace is online.
+    bool anyone_online(core::Id workspace_id) const;
 
 private:
     struct State {

@@ -183,11 +183,82 @@ CREATE TABLE canned_responses (
 );
 )sql";
 
-constexpr std::array<Migration, 4> all_migrations{{
+// Teams, routing settings, the queue's times, internal notes and the e-mail outbox.
+// An agent's removal keeps its notes (agent_id NULL); a team's removal leaves its
+// conversations and canned responses to everyone (team_id NULL).
+constexpr std::string_view routing_and_offline = R"sql(
+CREATE TABLE teams (
+    id           INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    UNIQUE (workspace_id, name)
+);
+CREATE UNIQUE INDEX teams_workspace_id ON teams(workspace_id, id);
+
+CREATE TABLE team_members (
+    workspace_id INTEGER NOT NULL,
+    team_id      INTEGER NOT NULL,
+    agent_id     INTEGER NOT NULL,
+    PRIMARY KEY (team_id, agent_id),
+    FOREIGN KEY (workspace_id, team_id) REFERENCES teams(workspace_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (workspace_id, agent_id) REFERENCES agents(workspace_id, id) ON DELETE CASCADE
+);
+CREATE INDEX team_members_workspace ON team_members(workspace_id, agent_id);
+
+ALTER TABLE agents ADD COLUMN languages TEXT NOT NULL DEFAULT '';  -- comma-joined tags
+
+ALTER TABLE sites ADD COLUMN routing TEXT NOT NULL DEFAULT 'auto'
+    CHECK (routing IN ('auto', 'manual'));
+ALTER TABLE sites ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+ALTER TABLE sites ADD COLUMN always_open INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sites ADD COLUMN schedule TEXT NOT NULL DEFAULT '';  -- core/business_hours_text.hpp
+ALTER TABLE sites ADD COLUMN prechat TEXT NOT NULL DEFAULT '';   -- see encode_prechat
+
+ALTER TABLE conversations ADD COLUMN team_id INTEGER REFERENCES teams(id) ON DELETE SET NULL;
+ALTER TABLE conversations ADD COLUMN channel TEXT NOT NULL DEFAULT 'chat'
+    CHECK (channel IN ('chat', 'offline'));
+ALTER TABLE conversations ADD COLUMN missed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN first_assigned_at INTEGER;
+ALTER TABLE conversations ADD COLUMN first_response_at INTEGER;
+-- The queue: open chats nobody has, oldest first.
+CREATE INDEX conversations_queue ON conversations(workspace_id, created_at, id)
+    WHERE assignee_id IS NULL AND status = 'open' AND channel = 'chat';
+
+ALTER TABLE canned_responses ADD COLUMN team_id INTEGER REFERENCES teams(id) ON DELETE SET NULL;
+
+CREATE TABLE notes (
+    id              INTEGER PRIMARY KEY,
+    workspace_id    INTEGER NOT NULL,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    agent_id        INTEGER REFERENCES agents(id) ON DELETE SET NULL,
+    author_name     TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX notes_conversation ON notes(conversation_id, id);
+
+-- Replies to be e-mailed, written in the transaction of the message itself.
+CREATE TABLE email_outbox (
+    id              INTEGER PRIMARY KEY,
+    workspace_id    INTEGER NOT NULL,
+    message_id      INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL,
+    sent_at         INTEGER
+);
+CREATE INDEX email_outbox_due ON email_outbox(next_attempt_at) WHERE state = 'pending';
+)sql";
+
+constexpr std::array<Migration, 5> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
     {4, "canned responses", canned_responses},
+    {5, "teams, routing and offline", routing_and_offline},
 }};
 
 void rollback_quietly(Database& db) noexcept {

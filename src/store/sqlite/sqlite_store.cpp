@@ -10,7 +10,9 @@
 #include <utility>
 #include <variant>
 
+#include "core/business_hours_text.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/rows.hpp"
 
 namespace juttu::store::sqlite {
 
@@ -21,7 +23,6 @@ using core::ConversationStatus;
 
 // Idle read connections kept open; more may exist while many threads read at once.
 constexpr std::size_t max_idle_readers = 16;
-constexpr std::size_t preview_max_chars = 140;
 // How long probe_writable waits for its commit before calling the store unwritable.
 constexpr auto probe_timeout = std::chrono::seconds(5);
 
@@ -44,16 +45,6 @@ private:
     Database& db_;
 };
 
-template <class T>
-T require(std::optional<T> value, std::string_view what) {
-    if (!value) throw StoreError("sqlite: invalid " + std::string(what) + " in the database");
-    return *value;
-}
-
-bool is_unique_violation(const SqliteError& error) {
-    return error.code() == SQLITE_CONSTRAINT_UNIQUE || error.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
-}
-
 std::string error_text(const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
@@ -62,148 +53,6 @@ std::string error_text(const std::exception_ptr& error) {
     } catch (...) {
         return "unknown error";
     }
-}
-
-// The first preview_max_chars characters, never splitting a UTF-8 sequence.
-std::string preview_of(std::string_view body) {
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < body.size(); ++i) {
-        auto byte = static_cast<unsigned char>(body[i]);
-        bool starts_character = (byte & 0xC0) != 0x80;
-        if (!starts_character) continue;
-        if (chars == preview_max_chars) return std::string(body.substr(0, i));
-        ++chars;
-    }
-    return std::string(body);
-}
-
-std::string join_lines(const std::vector<std::string>& lines) {
-    std::string joined;
-    for (const std::string& line : lines) {
-        if (!joined.empty()) joined += '\n';
-        joined += line;
-    }
-    return joined;
-}
-
-std::vector<std::string> split_lines(std::string_view text) {
-    std::vector<std::string> lines;
-    while (!text.empty()) {
-        std::size_t end = text.find('\n');
-        std::string_view line = text.substr(0, end);
-        if (!line.empty()) lines.emplace_back(line);
-        if (end == std::string_view::npos) break;
-        text.remove_prefix(end + 1);
-    }
-    return lines;
-}
-
-// --- Row readers. Each *_columns list matches its reader, with a fixed table alias. ---
-
-const std::string workspace_columns = "w.id, w.name, w.created_at";
-
-core::Workspace read_workspace(const Statement& row) {
-    return core::Workspace{row.column_int64(0), row.column_text(1), row.column_int64(2)};
-}
-
-const std::string site_columns =
-    "s.id, s.workspace_id, s.key, s.name, s.allowed_origins, s.greeting, s.color, s.created_at";
-
-core::Site read_site(const Statement& row) {
-    core::Site site;
-    site.id = row.column_int64(0);
-    site.workspace_id = row.column_int64(1);
-    site.key = row.column_text(2);
-    site.name = row.column_text(3);
-    site.allowed_origins = split_lines(row.column_text(4));
-    site.greeting = row.column_text(5);
-    site.color = row.column_text(6);
-    site.created_at = row.column_int64(7);
-    return site;
-}
-
-const std::string agent_columns =
-    "a.id, a.workspace_id, a.email, a.name, a.role, a.disabled, a.created_at, a.capacity";
-constexpr int agent_column_count = 8;
-
-core::Agent read_agent(const Statement& row, int first = 0) {
-    core::Agent agent;
-    agent.id = row.column_int64(first + 0);
-    agent.workspace_id = row.column_int64(first + 1);
-    agent.email = row.column_text(first + 2);
-    agent.name = row.column_text(first + 3);
-    agent.role = require(core::parse_role(row.column_text(first + 4)), "agent role");
-    agent.disabled = row.column_int64(first + 5) != 0;
-    agent.created_at = row.column_int64(first + 6);
-    agent.capacity = static_cast<int>(row.column_int64(first + 7));
-    return agent;
-}
-
-const std::string contact_columns =
-    "ct.id, ct.workspace_id, COALESCE(ct.site_id, 0), ct.name, ct.email, ct.first_seen, "
-    "ct.last_seen, ct.visits";
-
-core::Contact read_contact(const Statement& row) {
-    core::Contact contact;
-    contact.id = row.column_int64(0);
-    contact.workspace_id = row.column_int64(1);
-    contact.site_id = row.column_int64(2);
-    contact.name = row.column_text(3);
-    contact.email = row.column_text(4);
-    contact.first_seen = row.column_int64(5);
-    contact.last_seen = row.column_int64(6);
-    contact.visits = row.column_int64(7);
-    return contact;
-}
-
-const std::string page_view_columns =
-    "pv.id, pv.workspace_id, pv.contact_id, pv.url, pv.title, pv.referrer, pv.at";
-
-core::PageView read_page_view(const Statement& row) {
-    return core::PageView{row.column_int64(0), row.column_int64(1), row.column_int64(2),
-                          row.column_text(3),  row.column_text(4),  row.column_text(5),
-                          row.column_int64(6)};
-}
-
-const std::string conversation_columns =
-    "c.id, c.workspace_id, c.site_id, c.contact_id, c.status, c.assignee_id, c.last_seq, "
-    "c.last_message_preview, c.last_message_at, c.created_at, c.updated_at, c.closed_at";
-
-core::Conversation read_conversation(const Statement& row, int first = 0) {
-    core::Conversation conversation;
-    conversation.id = row.column_int64(first + 0);
-    conversation.workspace_id = row.column_int64(first + 1);
-    conversation.site_id = row.column_int64(first + 2);
-    conversation.contact_id = row.column_int64(first + 3);
-    conversation.status =
-        require(core::parse_status(row.column_text(first + 4)), "conversation status");
-    conversation.assignee_id = row.column_optional_int64(first + 5);
-    conversation.last_seq = row.column_int64(first + 6);
-    conversation.last_message_preview = row.column_text(first + 7);
-    conversation.last_message_at = row.column_int64(first + 8);
-    conversation.created_at = row.column_int64(first + 9);
-    conversation.updated_at = row.column_int64(first + 10);
-    conversation.closed_at = row.column_optional_int64(first + 11);
-    return conversation;
-}
-
-const std::string message_columns =
-    "m.id, m.conversation_id, m.seq, COALESCE(m.client_id, ''), m.author_kind, m.author_id, "
-    "m.body, m.created_at, m.author_name";
-constexpr int message_column_count = 9;
-
-core::Message read_message(const Statement& row) {
-    core::Message message;
-    message.id = row.column_int64(0);
-    message.conversation_id = row.column_int64(1);
-    message.seq = row.column_int64(2);
-    message.client_id = row.column_text(3);
-    message.author_kind = require(core::parse_author_kind(row.column_text(4)), "author kind");
-    message.author_id = row.column_optional_int64(5);
-    message.body = row.column_text(6);
-    message.created_at = row.column_int64(7);
-    message.author_name = row.column_text(8);
-    return message;
 }
 
 // --- Queries shared by reads and writer jobs ---
@@ -229,15 +78,6 @@ std::optional<core::Contact> load_contact_by_token(Database& db, Id workspace_id
     }
     if (contact) contact->attributes = load_attributes(db, contact->id);
     return contact;
-}
-
-std::optional<core::Conversation> load_conversation(Database& db, Id workspace_id, Id id) {
-    static const std::string sql = "SELECT " + conversation_columns +
-                                   " FROM conversations c WHERE c.id = ? AND c.workspace_id = ?";
-    Statement query = db.prepare(sql);
-    query.bind_all(id, workspace_id);
-    if (!query.step()) return std::nullopt;
-    return read_conversation(query);
 }
 
 std::optional<core::Conversation> load_active_conversation(Database& db, Id workspace_id,
@@ -288,6 +128,23 @@ AppendResult failed_result(const std::exception_ptr& error) {
     return result;
 }
 
+// The team when it is one of the workspace's.
+std::optional<Id> team_of(Database& db, Id workspace_id, std::optional<Id> team_id) {
+    if (!team_id) return std::nullopt;
+    Statement query = db.prepare("SELECT id FROM teams WHERE id = ? AND workspace_id = ?");
+    query.bind_all(*team_id, workspace_id);
+    if (!query.step()) return std::nullopt;
+    return team_id;
+}
+
+void queue_email(Database& db, Id workspace_id, Id message_id, TimeMs now) {
+    db.prepare(
+          "INSERT INTO email_outbox(workspace_id, message_id, next_attempt_at, created_at) "
+          "VALUES (?, ?, ?, ?)")
+        .bind_all(workspace_id, message_id, now, now)
+        .run();
+}
+
 // The whole append, as one writer job.
 AppendResult append_in(Database& db, const NewMessage& input) {
     using Status = AppendResult::Status;
@@ -333,11 +190,15 @@ AppendResult append_in(Database& db, const NewMessage& input) {
             }
             db.prepare(
                   "INSERT INTO conversations(workspace_id, site_id, contact_id, status, "
-                  "created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?)")
-                .bind_all(input.workspace_id, input.site_id, input.contact_id, input.at, input.at)
+                  "created_at, updated_at, channel, team_id) VALUES (?1, ?2, ?3, 'open', ?4, ?4, "
+                  "?5, (SELECT id FROM teams WHERE id = ?6 AND workspace_id = ?1))")
+                .bind_all(input.workspace_id, input.site_id, input.contact_id, input.at,
+                          core::to_string(input.channel), input.team_id)
                 .run();
             core::Conversation created;
             created.id = db.last_insert_rowid();
+            created.channel = input.channel;
+            created.team_id = team_of(db, input.workspace_id, input.team_id);
             created.workspace_id = input.workspace_id;
             created.site_id = input.site_id;
             created.contact_id = input.contact_id;
@@ -375,12 +236,20 @@ AppendResult append_in(Database& db, const NewMessage& input) {
     conversation->last_message_preview = preview_of(input.body);
     conversation->last_message_at = std::max(conversation->last_message_at, input.at);
     conversation->updated_at = std::max(conversation->updated_at, input.at);
+    if (input.author_kind == AuthorKind::agent && !conversation->first_response_at) {
+        conversation->first_response_at = input.at;
+    }
     db.prepare(
           "UPDATE conversations SET last_seq = ?, last_message_preview = ?, "
-          "last_message_at = ?, updated_at = ? WHERE id = ?")
+          "last_message_at = ?, updated_at = ?, first_response_at = ? WHERE id = ?")
         .bind_all(conversation->last_seq, conversation->last_message_preview,
-                  conversation->last_message_at, conversation->updated_at, conversation->id)
+                  conversation->last_message_at, conversation->updated_at,
+                  conversation->first_response_at, conversation->id)
         .run();
+    if (input.author_kind == AuthorKind::agent &&
+        conversation->channel == core::Channel::offline) {
+        queue_email(db, input.workspace_id, message.id, input.at);
+    }
     result.conversation = std::move(*conversation);
     return result;
 }
@@ -469,9 +338,12 @@ core::Site SqliteStore::create_site(const core::Site& site) {
     return writer_.run([&](Database& db) {
         db.prepare(
               "INSERT INTO sites(workspace_id, key, name, allowed_origins, greeting, color, "
-              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+              "created_at, routing, time_zone, always_open, schedule, prechat) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind_all(site.workspace_id, site.key, site.name, join_lines(site.allowed_origins),
-                      site.greeting, site.color, site.created_at)
+                      site.greeting, site.color, site.created_at, core::to_string(site.routing),
+                      site.hours.time_zone, std::int64_t{site.hours.always_open},
+                      core::encode_schedule(site.hours), encode_prechat(site.prechat))
             .run();
         core::Site created = site;
         created.id = db.last_insert_rowid();
@@ -512,10 +384,13 @@ std::vector<core::Site> SqliteStore::list_sites(Id workspace_id) {
 bool SqliteStore::update_site(const core::Site& site) {
     return writer_.run([&](Database& db) {
         db.prepare(
-              "UPDATE sites SET name = ?, allowed_origins = ?, greeting = ?, color = ? "
+              "UPDATE sites SET name = ?, allowed_origins = ?, greeting = ?, color = ?, "
+              "routing = ?, time_zone = ?, always_open = ?, schedule = ?, prechat = ? "
               "WHERE id = ? AND workspace_id = ?")
             .bind_all(site.name, join_lines(site.allowed_origins), site.greeting, site.color,
-                      site.id, site.workspace_id)
+                      core::to_string(site.routing), site.hours.time_zone,
+                      std::int64_t{site.hours.always_open}, core::encode_schedule(site.hours),
+                      encode_prechat(site.prechat), site.id, site.workspace_id)
             .run();
         return db.changes() > 0;
     });
@@ -523,27 +398,17 @@ bool SqliteStore::update_site(const core::Site& site) {
 
 // --- Canned responses ---
 
-namespace {
-
-const std::string canned_columns =
-    "c.id, c.workspace_id, c.shortcut, c.title, c.body, c.created_at";
-
-core::CannedResponse read_canned(const Statement& row) {
-    return core::CannedResponse{row.column_int64(0), row.column_int64(1), row.column_text(2),
-                                row.column_text(3),  row.column_text(4),  row.column_int64(5)};
-}
-
-}  // namespace
 
 std::optional<core::CannedResponse> SqliteStore::create_canned_response(
     const core::CannedResponse& response) {
     return writer_.run([&](Database& db) -> std::optional<core::CannedResponse> {
         try {
             db.prepare(
-                  "INSERT INTO canned_responses(workspace_id, shortcut, title, body, created_at) "
-                  "VALUES (?, ?, ?, ?, ?)")
+                  "INSERT INTO canned_responses(workspace_id, shortcut, title, body, created_at, "
+                  "team_id) VALUES (?1, ?2, ?3, ?4, ?5, "
+                  "(SELECT id FROM teams WHERE id = ?6 AND workspace_id = ?1))")
                 .bind_all(response.workspace_id, response.shortcut, response.title, response.body,
-                          response.created_at)
+                          response.created_at, response.team_id)
                 .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return std::nullopt;
@@ -581,10 +446,11 @@ bool SqliteStore::update_canned_response(const core::CannedResponse& response) {
     return writer_.run([&](Database& db) {
         try {
             db.prepare(
-                  "UPDATE canned_responses SET shortcut = ?, title = ?, body = ? "
-                  "WHERE id = ? AND workspace_id = ?")
+                  "UPDATE canned_responses SET shortcut = ?1, title = ?2, body = ?3, "
+                  "team_id = (SELECT id FROM teams WHERE id = ?6 AND workspace_id = ?5) "
+                  "WHERE id = ?4 AND workspace_id = ?5")
                 .bind_all(response.shortcut, response.title, response.body, response.id,
-                          response.workspace_id)
+                          response.workspace_id, response.team_id)
                 .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return false;
@@ -620,10 +486,11 @@ std::optional<core::Agent> SqliteStore::create_agent(const core::Agent& agent,
         try {
             db.prepare(
                   "INSERT INTO agents(workspace_id, email, name, password_hash, role, disabled, "
-                  "created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                  "created_at, capacity, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .bind_all(agent.workspace_id, agent.email, agent.name, password_hash,
                           core::to_string(agent.role), std::int64_t{agent.disabled},
-                          agent.created_at, std::int64_t{agent.capacity})
+                          agent.created_at, std::int64_t{agent.capacity},
+                          join_tags(agent.languages))
                 .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return std::nullopt;
@@ -631,6 +498,7 @@ std::optional<core::Agent> SqliteStore::create_agent(const core::Agent& agent,
         }
         core::Agent created = agent;
         created.id = db.last_insert_rowid();
+        created.team_ids.clear();
         return created;
     });
 }
@@ -639,10 +507,15 @@ std::optional<core::Agent> SqliteStore::find_agent(Id workspace_id, Id agent_id)
     static const std::string sql =
         "SELECT " + agent_columns + " FROM agents a WHERE a.id = ? AND a.workspace_id = ?";
     auto db = read();
-    Statement query = db->prepare(sql);
-    query.bind_all(agent_id, workspace_id);
-    if (!query.step()) return std::nullopt;
-    return read_agent(query);
+    std::vector<core::Agent> agents;
+    {
+        Statement query = db->prepare(sql);
+        query.bind_all(agent_id, workspace_id);
+        if (!query.step()) return std::nullopt;
+        agents.push_back(read_agent(query));
+    }
+    load_team_ids(*db, workspace_id, agents);
+    return agents.front();
 }
 
 std::optional<AgentCredentials> SqliteStore::find_agent_by_email(const std::string& email) {
@@ -660,10 +533,13 @@ std::vector<core::Agent> SqliteStore::list_agents(Id workspace_id) {
     static const std::string sql =
         "SELECT " + agent_columns + " FROM agents a WHERE a.workspace_id = ? ORDER BY a.id";
     auto db = read();
-    Statement query = db->prepare(sql);
-    query.bind(1, workspace_id);
     std::vector<core::Agent> agents;
-    while (query.step()) agents.push_back(read_agent(query));
+    {
+        Statement query = db->prepare(sql);
+        query.bind(1, workspace_id);
+        while (query.step()) agents.push_back(read_agent(query));
+    }
+    load_team_ids(*db, workspace_id, agents);
     return agents;
 }
 
@@ -672,18 +548,19 @@ bool SqliteStore::update_agent(const core::Agent& agent) {
         try {
             if (agent.email.empty()) {
                 db.prepare(
-                      "UPDATE agents SET name = ?, role = ?, disabled = ?, capacity = ? "
-                      "WHERE id = ? AND workspace_id = ?")
+                      "UPDATE agents SET name = ?, role = ?, disabled = ?, capacity = ?, "
+                      "languages = ? WHERE id = ? AND workspace_id = ?")
                     .bind_all(agent.name, core::to_string(agent.role), std::int64_t{agent.disabled},
-                              std::int64_t{agent.capacity}, agent.id, agent.workspace_id)
+                              std::int64_t{agent.capacity}, join_tags(agent.languages), agent.id,
+                              agent.workspace_id)
                     .run();
             } else {
                 db.prepare(
                       "UPDATE agents SET email = ?, name = ?, role = ?, disabled = ?, "
-                      "capacity = ? WHERE id = ? AND workspace_id = ?")
+                      "capacity = ?, languages = ? WHERE id = ? AND workspace_id = ?")
                     .bind_all(agent.email, agent.name, core::to_string(agent.role),
-                              std::int64_t{agent.disabled}, std::int64_t{agent.capacity}, agent.id,
-                              agent.workspace_id)
+                              std::int64_t{agent.disabled}, std::int64_t{agent.capacity},
+                              join_tags(agent.languages), agent.id, agent.workspace_id)
                     .run();
             }
         } catch (const SqliteError& error) {
@@ -904,6 +781,18 @@ std::vector<core::Conversation> SqliteStore::list_conversations(const Conversati
         sql += " AND c.contact_id = ?";
         values.emplace_back(*filter.contact_id);
     }
+    if (filter.team_id) {
+        sql += " AND c.team_id = ?";
+        values.emplace_back(*filter.team_id);
+    }
+    if (filter.channel) {
+        sql += " AND c.channel = ?";
+        values.emplace_back(core::to_string(*filter.channel));
+    }
+    if (filter.missed) {
+        sql += " AND c.missed = ?";
+        values.emplace_back(std::int64_t{*filter.missed});
+    }
     if (filter.before_updated_at && filter.before_id) {
         sql += " AND (c.updated_at, c.id) < (?, ?)";
         values.emplace_back(*filter.before_updated_at);
@@ -954,8 +843,11 @@ std::optional<core::Conversation> SqliteStore::assign_conversation(Id workspace_
         if (!conversation || conversation->assignee_id == assignee) return conversation;
         conversation->assignee_id = assignee;
         conversation->updated_at = std::max(conversation->updated_at, now);
-        db.prepare("UPDATE conversations SET assignee_id = ?, updated_at = ? WHERE id = ?")
-            .bind_all(assignee, conversation->updated_at, id)
+        if (assignee && !conversation->first_assigned_at) conversation->first_assigned_at = now;
+        db.prepare(
+              "UPDATE conversations SET assignee_id = ?, updated_at = ?, first_assigned_at = ? "
+              "WHERE id = ?")
+            .bind_all(assignee, conversation->updated_at, conversation->first_assigned_at, id)
             .run();
         return conversation;
     });

@@ -71,6 +71,29 @@ public:
     bool update_canned_response(const core::CannedResponse& response) override;
     bool delete_canned_response(Id workspace_id, Id id) override;
 
+    std::optional<core::Team> create_team(const core::Team& team) override;
+    std::vector<core::Team> list_teams(Id workspace_id) override;
+    std::optional<core::Team> find_team(Id workspace_id, Id team_id) override;
+    bool update_team(const core::Team& team) override;
+    bool delete_team(Id workspace_id, Id team_id) override;
+
+    std::vector<core::Conversation> list_queue(Id workspace_id, int limit) override;
+    std::optional<core::Conversation> claim_conversation(Id workspace_id, Id id, Id agent_id,
+                                                         TimeMs now) override;
+    std::map<Id, int> count_open_chats(Id workspace_id) override;
+    std::optional<core::Conversation> set_conversation_team(Id workspace_id, Id id,
+                                                            std::optional<Id> team_id,
+                                                            TimeMs now) override;
+    std::vector<core::Conversation> mark_missed(Id workspace_id, Id contact_id,
+                                                TimeMs now) override;
+
+    std::optional<core::Note> add_note(const core::Note& note) override;
+    std::vector<core::Note> list_notes(Id workspace_id, Id conversation_id) override;
+
+    std::vector<OutboxEmail> due_emails(TimeMs now, int limit) override;
+    void finish_email(Id id, TimeMs now, const std::string& error,
+                      std::optional<TimeMs> retry_at) override;
+
     Id create_session(Id agent_id, const std::string& token_hash, TimeMs now,
                       TimeMs expires_at) override;
     std::optional<SessionInfo> find_session(const std::string& token_hash, TimeMs now) override;
@@ -132,6 +155,8 @@ private:
 
     ReadLease read();
     void release(std::unique_ptr<Database> db) noexcept;
+    // Fills team_ids of agents of one workspace.
+    void load_team_ids(Database& db, Id workspace_id, std::vector<core::Agent>& agents);
 
     std::filesystem::path file_;
     std::mutex pool_mutex_;

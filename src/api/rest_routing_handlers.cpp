@@ -1,0 +1,112 @@
+// REST handlers for teams, internal notes, transfers and the queue.
+#include "api/json_codec.hpp"
+#include "api/rest_api.hpp"
+
+namespace juttu::api {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+Reply invalid(std::string_view message) {
+    return error_reply(http::status::bad_request, "validation_failed", message);
+}
+
+std::optional<services::TeamFields> team_fields(const json::object& body, bool creating,
+                                                std::string& error) {
+    FieldReader in(body);
+    services::TeamFields fields;
+    fields.name = in.text("name", creating, 1000);
+    fields.agent_ids = in.integers("agent_ids", false, services::Teams::max_members);
+    if (!in.ok()) {
+        error = in.error();
+        return std::nullopt;
+    }
+    return fields;
+}
+
+template <class T>
+Reply reply_json(const core::Result<T>& result, http::status status = http::status::ok) {
+    if (!result.ok()) return error_reply(result.error());
+    return Reply{status, to_json(result.value())};
+}
+
+}  // namespace
+
+// --- teams ---
+
+Reply RestApi::list_teams(Call& call) {
+    return Reply{http::status::ok,
+                 json::object{{"items", to_json_array(deps_.teams.list(call.workspace()))}}};
+}
+
+Reply RestApi::create_team(Call& call) {
+    std::string error;
+    auto fields = team_fields(call.body, true, error);
+    if (!fields) return invalid(error);
+    return reply_json(deps_.teams.create(call.workspace(), *fields), http::status::created);
+}
+
+Reply RestApi::get_team(Call& call) {
+    return reply_json(deps_.teams.get(call.workspace(), call.ids[0]));
+}
+
+Reply RestApi::update_team(Call& call) {
+    std::string error;
+    auto fields = team_fields(call.body, false, error);
+    if (!fields) return invalid(error);
+    return reply_json(deps_.teams.update(call.workspace(), call.ids[0], *fields));
+}
+
+Reply RestApi::delete_team(Call& call) {
+    auto removed = deps_.teams.remove(call.workspace(), call.ids[0]);
+    if (!removed.ok()) return error_reply(removed.error());
+    return Reply{http::status::no_content, nullptr};
+}
+
+// --- notes and transfers ---
+
+Reply RestApi::list_notes(Call& call) {
+    auto notes = deps_.notes.list(call.workspace(), call.ids[0]);
+    if (!notes.ok()) return error_reply(notes.error());
+    return Reply{http::status::ok, json::object{{"items", to_json_array(notes.value())}}};
+}
+
+Reply RestApi::add_note(Call& call) {
+    FieldReader in(call.body);
+    auto body = in.text("body", true, 100'000);
+    if (!in.ok()) return invalid(in.error());
+    return reply_json(deps_.notes.add(call.agent(), call.ids[0], std::move(*body)),
+                      http::status::created);
+}
+
+Reply RestApi::transfer_conversation(Call& call) {
+    FieldReader in(call.body);
+    services::TransferTarget target;
+    target.agent_id = in.integer("agent_id", false, 1);
+    target.team_id = in.integer("team_id", false, 1);
+    auto note = in.text("note", false, 100'000);
+    if (!in.ok()) return invalid(in.error());
+    auto moved =
+        deps_.router.transfer(call.agent(), call.ids[0], target, note.value_or(std::string()));
+    if (!moved.ok()) return error_reply(moved.error());
+    return Reply{http::status::ok, json::object{{"conversation", to_json(moved.value())}}};
+}
+
+// --- the queue ---
+
+Reply RestApi::list_queue(Call& call) {
+    json::array items;
+    for (const auto& entry : deps_.router.queue(call.workspace())) {
+        auto row = to_json(entry.conversation);
+        if (auto c = deps_.chat.find_contact(call.workspace(), entry.conversation.contact_id)) {
+            row["contact"] = {{"id", c->id}, {"name", c->name}, {"email", c->email}};
+        }
+        row["position"] = entry.place.position;
+        row["estimated_wait_s"] = entry.place.estimated_wait_ms / 1000;
+        items.emplace_back(std::move(row));
+    }
+    return Reply{http::status::ok, json::object{{"items", std::move(items)}}};
+}
+
+}  // namespace juttu::api

@@ -1,0 +1,136 @@
+#include "api/site_codec.hpp"
+
+#include <charconv>
+
+#include "api/json_codec.hpp"
+#include "core/business_hours_text.hpp"
+
+namespace juttu::api {
+
+namespace {
+
+// [{"open":"08:00","close":"16:00"}, ...]
+std::optional<std::vector<core::OpeningInterval>> read_intervals(const json::value& value,
+                                                                 const std::string& where,
+                                                                 std::string& error) {
+    if (!value.is_array() || value.get_array().size() > core::limits::intervals_per_day) {
+        error = where + " must be an array of at most 24 {\"open\",\"close\"} intervals";
+        return std::nullopt;
+    }
+    std::vector<core::OpeningInterval> intervals;
+    for (const auto& item : value.get_array()) {
+        const auto* interval = item.if_object();
+        const auto* open = interval ? interval->if_contains("open") : nullptr;
+        const auto* close = interval ? interval->if_contains("close") : nullptr;
+        std::optional<int> open_minute;
+        std::optional<int> close_minute;
+        if (open && open->is_string()) open_minute = core::parse_clock(open->get_string());
+        if (close && close->is_string()) close_minute = core::parse_clock(close->get_string());
+        if (!open_minute || !close_minute) {
+            error = where + ": each interval is {\"open\":\"HH:MM\",\"close\":\"HH:MM\"}";
+            return std::nullopt;
+        }
+        intervals.push_back({*open_minute, *close_minute});
+    }
+    return intervals;
+}
+
+// "2026-12-24"
+bool read_date(std::string_view text, core::DateException& exception) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    auto number = [&](std::size_t at, std::size_t length, int& out) {
+        const auto* first = text.data() + at;
+        auto [end, ec] = std::from_chars(first, first + length, out);
+        return ec == std::errc() && end == first + length;
+    };
+    return number(0, 4, exception.year) && number(5, 2, exception.month) &&
+           number(8, 2, exception.day);
+}
+
+bool read_weekly(const json::value* weekly, core::BusinessHours& hours, std::string& error) {
+    if (weekly == nullptr) return true;
+    if (!weekly->is_array() || weekly->get_array().size() != 7) {
+        error = "hours.weekly must be an array of 7 days, Monday first";
+        return false;
+    }
+    for (std::size_t day = 0; day < 7; ++day) {
+        auto intervals = read_intervals(weekly->get_array()[day],
+                                        "hours.weekly[" + std::to_string(day) + "]", error);
+        if (!intervals) return false;
+        hours.weekly[day] = std::move(*intervals);
+    }
+    return true;
+}
+
+bool read_exceptions(const json::value* exceptions, core::BusinessHours& hours,
+                     std::string& error) {
+    if (exceptions == nullptr) return true;
+    if (!exceptions->is_array() ||
+        exceptions->get_array().size() > core::limits::business_hours_exceptions) {
+        error = "hours.exceptions must be an array of at most 400 dates";
+        return false;
+    }
+    for (const auto& item : exceptions->get_array()) {
+        const auto* exception = item.if_object();
+        const auto* date = exception ? exception->if_contains("date") : nullptr;
+        const auto* intervals = exception ? exception->if_contains("intervals") : nullptr;
+        core::DateException out;
+        if (!date || !date->is_string() || !read_date(date->get_string(), out) || !intervals) {
+            error = "hours.exceptions: each is {\"date\":\"YYYY-MM-DD\",\"intervals\":[...]}";
+            return false;
+        }
+        auto read = read_intervals(*intervals, "hours.exceptions[" + std::string(date->get_string()) + "]", error);
+        if (!read) return false;
+        out.intervals = std::move(*read);
+        hours.exceptions.push_back(std::move(out));
+    }
+    return true;
+}
+
+std::optional<core::FieldRule> read_rule(FieldReader& in, std::string_view key) {
+    auto text = in.text(key, false, 20);
+    if (!text) return core::FieldRule::off;
+    auto rule = core::parse_field_rule(*text);
+    if (!rule) in.fail(key, "must be \"off\", \"optional\" or \"required\"");
+    return rule;
+}
+
+}  // namespace
+
+std::optional<core::BusinessHours> read_hours(const json::object& in, std::string& error) {
+    FieldReader fields(in);
+    core::BusinessHours hours;
+    hours.time_zone = fields.text("time_zone", false, 100).value_or("UTC");
+    hours.always_open = fields.boolean("always_open", false).value_or(true);
+    if (!fields.ok()) {
+        error = "hours: " + fields.error();
+        return std::nullopt;
+    }
+    if (!read_weekly(in.if_contains("weekly"), hours, error) ||
+        !read_exceptions(in.if_contains("exceptions"), hours, error)) {
+        return std::nullopt;
+    }
+    return hours;
+}
+
+std::optional<core::PrechatForm> read_prechat(const json::object& in, std::string& error) {
+    FieldReader fields(in);
+    core::PrechatForm form;
+    form.enabled = fields.boolean("enabled", false).value_or(false);
+    form.name = read_rule(fields, "name").value_or(core::FieldRule::off);
+    form.email = read_rule(fields, "email").value_or(core::FieldRule::off);
+    form.team = read_rule(fields, "team").value_or(core::FieldRule::off);
+    if (const auto* question = fields.object("question", false)) {
+        FieldReader q(*question);
+        form.question = q.text("label", false, 1000).value_or("");
+        form.question_required = q.boolean("required", false).value_or(false);
+        if (!q.ok()) fields.fail("question", q.error());
+    }
+    if (!fields.ok()) {
+        error = "prechat: " + fields.error();
+        return std::nullopt;
+    }
+    return form;
+}
+
+}  // namespace juttu::api

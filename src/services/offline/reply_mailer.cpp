@@ -1,0 +1,104 @@
+#include "services/offline/reply_mailer.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace juttu::services {
+
+namespace {
+
+constexpr int batch_size = 20;
+constexpr auto idle_poll = std::chrono::seconds(30);
+constexpr core::TimeMs first_retry_ms = 60'000;
+constexpr core::TimeMs max_retry_ms = 60 * 60'000;
+
+core::TimeMs retry_delay(int attempts) {
+    return std::min(max_retry_ms, first_retry_ms << std::min(attempts, 10));
+}
+
+}  // namespace
+
+ReplyMailer::ReplyMailer(store::Store& store, MailSender& sender, const core::Clock& clock,
+                         std::string from)
+    : store_(store),
+      sender_(sender),
+      clock_(clock),
+      from_(std::move(from)),
+      thread_([this] { run(); }) {}
+
+ReplyMailer::~ReplyMailer() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+void ReplyMailer::message_added(const core::Conversation& conversation,
+                                const core::Message& message) {
+    if (conversation.channel != core::Channel::offline ||
+        message.author_kind != core::AuthorKind::agent) {
+        return;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        pending_ = true;
+    }
+    wake_.notify_one();
+}
+
+void ReplyMailer::run() {
+    while (true) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait_for(lock, idle_poll, [this] { return stopping_ || pending_; });
+            if (stopping_) return;
+            pending_ = false;
+        }
+        try {
+            for (const auto& email : store_.due_emails(clock_.now_ms(), batch_size)) {
+                deliver(email);
+                std::lock_guard lock(mutex_);
+                if (stopping_) return;
+            }
+        } catch (const store::StoreError&) {
+            // The store is failing; the outbox is still there on the next round.
+        }
+    }
+}
+
+std::optional<Email> ReplyMailer::compose(const store::OutboxEmail& email) {
+    const auto& conversation = email.conversation;
+    auto contact = store_.find_contact(email.workspace_id, conversation.contact_id);
+    if (!contact || contact->email.empty()) return std::nullopt;
+    auto site = store_.find_site(email.workspace_id, conversation.site_id);
+    const std::string site_name = site ? site->name : "us";
+    Email out;
+    out.from = from_;
+    out.to = contact->email;
+    out.subject = "Re: your message to " + site_name;
+    out.text = email.message.body + "\n\n-- \n" + email.message.author_name + ", " + site_name +
+               "\n";
+    return out;
+}
+
+void ReplyMailer::deliver(const store::OutboxEmail& email) {
+    const auto now = clock_.now_ms();
+    auto composed = compose(email);
+    if (!composed) {
+        store_.finish_email(email.id, now, "the contact has no e-mail address", std::nullopt);
+        return;
+    }
+    auto sent = sender_.send(*composed);
+    if (sent.ok()) {
+        store_.finish_email(email.id, now, "", std::nullopt);
+        return;
+    }
+    const bool retry = sent.error().code == core::ErrorCode::unavailable &&
+                       email.attempts + 1 < max_attempts;
+    store_.finish_email(email.id, now, sent.error().message,
+                        retry ? std::optional(now + retry_delay(email.attempts)) : std::nullopt);
+}
+
+}  // namespace juttu::services

@@ -1,0 +1,76 @@
+#include "services/routing/site_status.hpp"
+
+#include <vector>
+
+namespace juttu::services {
+
+SiteStatus::SiteStatus(store::Store& store, Presence& presence, EventSink& events,
+                       const core::Clock& clock)
+    : store_(store), presence_(presence), events_(events), clock_(clock) {}
+
+const core::TimeZone& SiteStatus::zone(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    auto found = zones_.find(name);
+    if (found == zones_.end()) {
+        // Names are checked when an admin saves them; a zone gone from the system reads UTC.
+        auto loaded = core::TimeZone::load(name);
+        found = zones_.emplace(name, loaded.ok() ? loaded.value() : core::TimeZone::utc()).first;
+    }
+    return found->second;
+}
+
+SiteAvailability SiteStatus::evaluate(const core::Site& site) {
+    const auto now = clock_.now_ms();
+    const auto& hours = site.hours;
+    if (!hours.always_open) {
+        const auto& site_zone = zone(hours.time_zone);
+        if (!core::is_open(hours, site_zone, now)) {
+            return {false, SiteAvailability::Reason::outside_hours,
+                    core::next_opening(hours, site_zone, now)};
+        }
+    }
+    if (!presence_.anyone_online(site.workspace_id)) {
+        return {false, SiteAvailability::Reason::no_agents, std::nullopt};
+    }
+    return {};
+}
+
+SiteAvailability SiteStatus::availability(const core::Site& site) {
+    auto result = evaluate(site);
+    std::lock_guard lock(mutex_);
+    known_[site.workspace_id][site.id] = result;
+    return result;
+}
+
+void SiteStatus::availability_changed(core::Id workspace_id, core::Id, core::Availability) {
+    refresh(workspace_id);
+}
+
+void SiteStatus::tick() {
+    std::vector<core::Id> workspaces;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [workspace_id, sites] : known_) workspaces.push_back(workspace_id);
+    }
+    for (const auto workspace_id : workspaces) refresh(workspace_id);
+}
+
+void SiteStatus::refresh(core::Id workspace_id) {
+    {
+        std::lock_guard lock(mutex_);
+        if (known_.count(workspace_id) == 0) return;  // no visitor asked yet
+    }
+    for (const auto& site : store_.list_sites(workspace_id)) {
+        const auto now_state = evaluate(site);
+        bool changed = false;
+        {
+            std::lock_guard lock(mutex_);
+            auto& told = known_[workspace_id][site.id];
+            changed = !(told == now_state);
+            told = now_state;
+        }
+        if (changed) events_.site_availability_changed(site, now_state);
+    }
+}
+
+}  // namespace juttu::services

@@ -1,0 +1,265 @@
+#include "store/sqlite/rows.hpp"
+
+#include <sqlite3.h>
+
+#include "core/business_hours_text.hpp"
+
+namespace juttu::store::sqlite {
+
+namespace {
+
+constexpr std::size_t preview_max_chars = 140;
+
+std::vector<std::string> split(std::string_view text, char separator) {
+    std::vector<std::string> parts;
+    while (!text.empty()) {
+        const std::size_t end = text.find(separator);
+        const std::string_view part = text.substr(0, end);
+        if (!part.empty()) parts.emplace_back(part);
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
+    }
+    return parts;
+}
+
+core::FieldRule field_rule(const std::vector<std::string>& fields, std::size_t index) {
+    return index < fields.size() ? core::parse_field_rule(fields[index]).value_or(core::FieldRule::off)
+                                 : core::FieldRule::off;
+}
+
+}  // namespace
+
+bool is_unique_violation(const SqliteError& error) {
+    return error.code() == SQLITE_CONSTRAINT_UNIQUE || error.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+// The first preview_max_chars characters, never splitting a UTF-8 sequence.
+std::string preview_of(std::string_view body) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        auto byte = static_cast<unsigned char>(body[i]);
+        bool starts_character = (byte & 0xC0) != 0x80;
+        if (!starts_character) continue;
+        if (chars == preview_max_chars) return std::string(body.substr(0, i));
+        ++chars;
+    }
+    return std::string(body);
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string joined;
+    for (const std::string& line : lines) {
+        if (!joined.empty()) joined += '\n';
+        joined += line;
+    }
+    return joined;
+}
+
+std::vector<std::string> split_lines(std::string_view text) { return split(text, '\n'); }
+
+std::string join_ids(const std::vector<Id>& ids) {
+    std::string joined;
+    for (const Id id : ids) {
+        if (!joined.empty()) joined += ',';
+        joined += std::to_string(id);
+    }
+    return joined;
+}
+
+std::string join_tags(const std::vector<std::string>& tags) {
+    std::string joined;
+    for (const std::string& tag : tags) {
+        if (!joined.empty()) joined += ',';
+        joined += tag;
+    }
+    return joined;
+}
+
+// The question comes last: it may contain ';'.
+std::string encode_prechat(const core::PrechatForm& form) {
+    std::string out = form.enabled ? "1;" : "0;";
+    for (const auto rule : {form.name, form.email, form.team}) {
+        out += core::to_string(rule);
+        out += ';';
+    }
+    out += form.question_required ? "1;" : "0;";
+    return out + form.question;
+}
+
+core::PrechatForm decode_prechat(std::string_view text) {
+    core::PrechatForm form;
+    std::vector<std::string> fields;
+    for (int i = 0; i < 5 && !text.empty(); ++i) {
+        const auto end = text.find(';');
+        fields.emplace_back(text.substr(0, end));
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    }
+    if (fields.size() < 5) return form;
+    form.enabled = fields[0] == "1";
+    form.name = field_rule(fields, 1);
+    form.email = field_rule(fields, 2);
+    form.team = field_rule(fields, 3);
+    form.question_required = fields[4] == "1";
+    form.question = std::string(text);
+    return form;
+}
+
+// --- Row readers. Each *_columns list matches its reader, with a fixed table alias. ---
+
+
+const std::string workspace_columns = "w.id, w.name, w.created_at";
+
+core::Workspace read_workspace(const Statement& row) {
+    return core::Workspace{row.column_int64(0), row.column_text(1), row.column_int64(2)};
+}
+
+const std::string site_columns =
+    "s.id, s.workspace_id, s.key, s.name, s.allowed_origins, s.greeting, s.color, s.created_at, "
+    "s.routing, s.time_zone, s.always_open, s.schedule, s.prechat";
+
+core::Site read_site(const Statement& row) {
+    core::Site site;
+    site.id = row.column_int64(0);
+    site.workspace_id = row.column_int64(1);
+    site.key = row.column_text(2);
+    site.name = row.column_text(3);
+    site.allowed_origins = split_lines(row.column_text(4));
+    site.greeting = row.column_text(5);
+    site.color = row.column_text(6);
+    site.created_at = row.column_int64(7);
+    site.routing = require(core::parse_routing_mode(row.column_text(8)), "site routing");
+    site.hours = require(core::decode_schedule(row.column_text(11)), "site hours");
+    site.hours.time_zone = row.column_text(9);
+    site.hours.always_open = row.column_int64(10) != 0;
+    site.prechat = decode_prechat(row.column_text(12));
+    return site;
+}
+
+const std::string agent_columns =
+    "a.id, a.workspace_id, a.email, a.name, a.role, a.disabled, a.created_at, a.capacity, "
+    "a.languages";
+const int agent_column_count = 9;
+
+core::Agent read_agent(const Statement& row, int first) {
+    core::Agent agent;
+    agent.id = row.column_int64(first + 0);
+    agent.workspace_id = row.column_int64(first + 1);
+    agent.email = row.column_text(first + 2);
+    agent.name = row.column_text(first + 3);
+    agent.role = require(core::parse_role(row.column_text(first + 4)), "agent role");
+    agent.disabled = row.column_int64(first + 5) != 0;
+    agent.created_at = row.column_int64(first + 6);
+    agent.capacity = static_cast<int>(row.column_int64(first + 7));
+    agent.languages = split(row.column_text(first + 8), ',');
+    return agent;
+}
+
+const std::string contact_columns =
+    "ct.id, ct.workspace_id, COALESCE(ct.site_id, 0), ct.name, ct.email, ct.first_seen, "
+    "ct.last_seen, ct.visits";
+
+core::Contact read_contact(const Statement& row) {
+    core::Contact contact;
+    contact.id = row.column_int64(0);
+    contact.workspace_id = row.column_int64(1);
+    contact.site_id = row.column_int64(2);
+    contact.name = row.column_text(3);
+    contact.email = row.column_text(4);
+    contact.first_seen = row.column_int64(5);
+    contact.last_seen = row.column_int64(6);
+    contact.visits = row.column_int64(7);
+    return contact;
+}
+
+const std::string page_view_columns =
+    "pv.id, pv.workspace_id, pv.contact_id, pv.url, pv.title, pv.referrer, pv.at";
+
+core::PageView read_page_view(const Statement& row) {
+    return core::PageView{row.column_int64(0), row.column_int64(1), row.column_int64(2),
+                          row.column_text(3),  row.column_text(4),  row.column_text(5),
+                          row.column_int64(6)};
+}
+
+const std::string conversation_columns =
+    "c.id, c.workspace_id, c.site_id, c.contact_id, c.status, c.assignee_id, c.last_seq, "
+    "c.last_message_preview, c.last_message_at, c.created_at, c.updated_at, c.closed_at, "
+    "c.team_id, c.channel, c.missed, c.first_assigned_at, c.first_response_at";
+
+core::Conversation read_conversation(const Statement& row, int first) {
+    core::Conversation conversation;
+    conversation.id = row.column_int64(first + 0);
+    conversation.workspace_id = row.column_int64(first + 1);
+    conversation.site_id = row.column_int64(first + 2);
+    conversation.contact_id = row.column_int64(first + 3);
+    conversation.status =
+        require(core::parse_status(row.column_text(first + 4)), "conversation status");
+    conversation.assignee_id = row.column_optional_int64(first + 5);
+    conversation.last_seq = row.column_int64(first + 6);
+    conversation.last_message_preview = row.column_text(first + 7);
+    conversation.last_message_at = row.column_int64(first + 8);
+    conversation.created_at = row.column_int64(first + 9);
+    conversation.updated_at = row.column_int64(first + 10);
+    conversation.closed_at = row.column_optional_int64(first + 11);
+    conversation.team_id = row.column_optional_int64(first + 12);
+    conversation.channel =
+        require(core::parse_channel(row.column_text(first + 13)), "conversation channel");
+    conversation.missed = row.column_int64(first + 14) != 0;
+    conversation.first_assigned_at = row.column_optional_int64(first + 15);
+    conversation.first_response_at = row.column_optional_int64(first + 16);
+    return conversation;
+}
+
+const std::string message_columns =
+    "m.id, m.conversation_id, m.seq, COALESCE(m.client_id, ''), m.author_kind, m.author_id, "
+    "m.body, m.created_at, m.author_name";
+const int message_column_count = 9;
+
+core::Message read_message(const Statement& row, int first) {
+    core::Message message;
+    message.id = row.column_int64(first + 0);
+    message.conversation_id = row.column_int64(first + 1);
+    message.seq = row.column_int64(first + 2);
+    message.client_id = row.column_text(first + 3);
+    message.author_kind =
+        require(core::parse_author_kind(row.column_text(first + 4)), "author kind");
+    message.author_id = row.column_optional_int64(first + 5);
+    message.body = row.column_text(first + 6);
+    message.created_at = row.column_int64(first + 7);
+    message.author_name = row.column_text(first + 8);
+    return message;
+}
+
+const std::string canned_columns =
+    "c.id, c.workspace_id, c.shortcut, c.title, c.body, c.created_at, c.team_id";
+
+core::CannedResponse read_canned(const Statement& row) {
+    core::CannedResponse response;
+    response.id = row.column_int64(0);
+    response.workspace_id = row.column_int64(1);
+    response.shortcut = row.column_text(2);
+    response.title = row.column_text(3);
+    response.body = row.column_text(4);
+    response.created_at = row.column_int64(5);
+    response.team_id = row.column_optional_int64(6);
+    return response;
+}
+
+const std::string note_columns =
+    "n.id, n.workspace_id, n.conversation_id, n.agent_id, n.author_name, n.body, n.created_at";
+
+core::Note read_note(const Statement& row) {
+    return core::Note{row.column_int64(0),          row.column_int64(1), row.column_int64(2),
+                      row.column_optional_int64(3), row.column_text(4),  row.column_text(5),
+                      row.column_int64(6)};
+}
+
+std::optional<core::Conversation> load_conversation(Database& db, Id workspace_id, Id id) {
+    static const std::string sql = "SELECT " + conversation_columns +
+                                   " FROM conversations c WHERE c.id = ? AND c.workspace_id = ?";
+    Statement query = db.prepare(sql);
+    query.bind_all(id, workspace_id);
+    if (!query.step()) return std::nullopt;
+    return read_conversation(query);
+}
+
+}  // namespace juttu::store::sqlite

@@ -1,0 +1,66 @@
+// What the SQLite store's files share: the column list and reader of each row type
+// (each list matches its reader, with a fixed table alias), and small helpers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace juttu::store::sqlite {
+
+template <class T>
+T require(std::optional<T> value, std::string_view what) {
+    if (!value) throw StoreError("sqlite: invalid " + std::string(what) + " in the database");
+    return *value;
+}
+
+bool is_unique_violation(const SqliteError& error);
+// The first 140 characters, never splitting a UTF-8 sequence.
+std::string preview_of(std::string_view body);
+std::string join_lines(const std::vector<std::string>& lines);
+std::vector<std::string> split_lines(std::string_view text);
+std::string join_ids(const std::vector<Id>& ids);
+// Comma-joined tags (language tags contain no commas).
+std::string join_tags(const std::vector<std::string>& tags);
+
+// The pre-chat form as stored in sites.prechat: "1;required;optional;off;0;Order number".
+std::string encode_prechat(const core::PrechatForm& form);
+core::PrechatForm decode_prechat(std::string_view text);
+
+extern const std::string workspace_columns;  // alias w
+core::Workspace read_workspace(const Statement& row);
+
+extern const std::string site_columns;  // alias s
+core::Site read_site(const Statement& row);
+
+extern const std::string agent_columns;  // alias a; team_ids are not read here
+extern const int agent_column_count;
+core::Agent read_agent(const Statement& row, int first = 0);
+
+extern const std::string contact_columns;  // alias ct; attributes are not read here
+core::Contact read_contact(const Statement& row);
+
+extern const std::string page_view_columns;  // alias pv
+core::PageView read_page_view(const Statement& row);
+
+extern const std::string conversation_columns;  // alias c
+core::Conversation read_conversation(const Statement& row, int first = 0);
+
+extern const std::string message_columns;  // alias m
+extern const int message_column_count;
+core::Message read_message(const Statement& row, int first = 0);
+
+extern const std::string canned_columns;  // alias c
+core::CannedResponse read_canned(const Statement& row);
+
+extern const std::string note_columns;  // alias n
+core::Note read_note(const Statement& row);
+
+std::optional<core::Conversation> load_conversation(Database& db, Id workspace_id, Id id);
+
+}  // namespace juttu::store::sqlite
