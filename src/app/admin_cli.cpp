@@ -1,12 +1,15 @@
 // `juttu admin ...`: manage workspaces, sites and agents on a data dir, also while
 // `juttu serve` runs on it (SQLite serialises the writers; the server reads sites
-// from the store on every connect, so a new site works at once).
+// from the store on every connect, so a new site works at once). `smtp-test` needs no
+// data dir: it checks the e-mail settings.
 #include <fstream>
 #include <iostream>
 
 #include "app/commands.hpp"
 #include "app/silent_events.hpp"
 #include "core/clock.hpp"
+#include "net/smtp_client.hpp"
+#include "net/smtp_message.hpp"
 #include "services/admin/admin_service.hpp"
 #include "services/auth/crypto.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -125,6 +128,28 @@ int admin_snippet(const AdminArgs& args) {
         const auto url = args.public_url.empty() ? read_public_url(args.data_dir) : args.public_url;
         std::cout << services::AdminService::snippet(site, url) << std::endl;
     });
+}
+
+// Bad settings or arguments exit with 2 before any connection; a relay that does not take
+// the message exits with 1 and its reason.
+int admin_smtp_test(const Config& config, const SmtpTestArgs& args) {
+    if (config.smtp.host.empty()) {
+        print_error("smtp-host is not set (flag, JUTTU_SMTP_HOST or smtp.host)");
+        return 2;
+    }
+    const services::Email email{config.smtp.from, args.to, args.reply_to, args.subject, args.text};
+    if (auto problem = net::smtp::email_problem(email)) {
+        print_error(*problem);
+        return 2;
+    }
+    net::SmtpClient client(smtp_settings(config.smtp));
+    if (auto sent = client.send(email); !sent.ok()) {
+        print_error(sent.error().message);
+        return 1;
+    }
+    std::cout << "sent a test message to " << args.to << " through " << config.smtp.host << ":"
+              << config.smtp.port << std::endl;
+    return 0;
 }
 
 }  // namespace juttu::app

@@ -28,6 +28,15 @@ int admin_agent_create(const AdminArgs& args);
 int admin_password_reset(const AdminArgs& args);
 int admin_snippet(const AdminArgs& args);
 
+// `admin smtp-test`: one e-mail through the relay configured as for `serve`.
+struct SmtpTestArgs {
+    std::string to;
+    std::string reply_to;
+    std::string subject = "Juttu SMTP test";
+    std::string text = "This message was sent by `juttu admin smtp-test` to check the relay.";
+};
+int admin_smtp_test(const Config& config, const SmtpTestArgs& args);
+
 // Where `serve` notes its public URL in the data dir, for `admin snippet`.
 inline constexpr const char* public_url_file = "public-url";
 

@@ -7,6 +7,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "net/smtp_client.hpp"
+#include "net/smtp_message.hpp"
+
 namespace juttu::app {
 
 namespace {
@@ -28,6 +31,48 @@ std::optional<std::string> toml_value(const toml::table& table, const std::strin
     throw std::invalid_argument("config key '" + key + "' must be a string or an integer");
 }
 
+using Values = std::map<std::string, std::string>;
+
+const std::string* find_value(const Values& values, const char* name) {
+    auto it = values.find(name);
+    return it == values.end() ? nullptr : &it->second;
+}
+
+// Outgoing e-mail is off without a host; with one, it must be able to say who sends.
+SmtpConfig resolve_smtp(const Values& values) {
+    SmtpConfig smtp;
+    if (auto v = find_value(values, "smtp-tls")) {
+        if (!net::parse_smtp_tls(*v)) {
+            throw std::invalid_argument("smtp-tls must be starttls, tls or none, got '" + *v + "'");
+        }
+        smtp.tls = *v;
+    }
+    if (smtp.tls == "tls") smtp.port = 465;  // implicit TLS has its own port (RFC 8314)
+    if (auto v = find_value(values, "smtp-port")) {
+        smtp.port = static_cast<std::uint16_t>(parse_count("smtp-port", *v, 65535));
+        if (smtp.port == 0) throw std::invalid_argument("smtp-port must be 1-65535");
+    }
+    if (auto v = find_value(values, "smtp-host")) smtp.host = *v;
+    if (auto v = find_value(values, "smtp-username")) smtp.username = *v;
+    if (auto v = find_value(values, "smtp-password")) smtp.password = *v;
+    if (auto v = find_value(values, "smtp-ca-file")) smtp.ca_file = *v;
+    if (auto v = find_value(values, "smtp-from")) smtp.from = *v;
+    if (auto v = find_value(values, "smtp-timeout")) {
+        smtp.timeout = std::chrono::seconds(parse_count("smtp-timeout", *v, 3600));
+        if (smtp.timeout.count() < 1) throw std::invalid_argument("smtp-timeout must be 1-3600");
+    }
+    // A line break would let the value write headers of its own.
+    if (!smtp.from.empty() &&
+        (net::smtp::has_line_break(smtp.from) || !net::smtp::parse_mailbox(smtp.from))) {
+        throw std::invalid_argument(
+            "smtp-from must be one e-mail address, as in \"Shop <support@shop.example>\"");
+    }
+    if (!smtp.host.empty() && smtp.from.empty()) {
+        throw std::invalid_argument("smtp-from is required with smtp-host");
+    }
+    return smtp;
+}
+
 }  // namespace
 
 const std::vector<ConfigKey>& config_keys() {
@@ -47,10 +92,38 @@ const std::vector<ConfigKey>& config_keys() {
          "seconds before a silent WebSocket closes (default 60)"},
         {"agent-offline-grace", "JUTTU_AGENT_OFFLINE_GRACE", "routing.agent_offline_grace",
          "seconds without a connection before an agent is offline (default 60)"},
+        {"visitor-leave-grace", "JUTTU_VISITOR_LEAVE_GRACE", "routing.visitor_leave_grace",
+         "seconds a visitor may be gone before an unanswered chat is missed (default 120)"},
+        {"smtp-host", "JUTTU_SMTP_HOST", "smtp.host",
+         "SMTP relay for outgoing e-mail (default: none, no e-mail)"},
+        {"smtp-port", "JUTTU_SMTP_PORT", "smtp.port",
+         "SMTP relay port (default 587, or 465 with smtp-tls tls)"},
+        {"smtp-username", "JUTTU_SMTP_USERNAME", "smtp.username",
+         "SMTP user name (default: none, no AUTH)"},
+        {"smtp-password", "JUTTU_SMTP_PASSWORD", "smtp.password", "SMTP password"},
+        {"smtp-tls", "JUTTU_SMTP_TLS", "smtp.tls", "starttls, tls or none (default starttls)"},
+        {"smtp-ca-file", "JUTTU_SMTP_CA_FILE", "smtp.ca_file",
+         "PEM file of the CAs to trust for the relay (default: the system's)"},
+        {"smtp-from", "JUTTU_SMTP_FROM", "smtp.from",
+         "sender of e-mail, \"Shop <support@shop.example>\" (required with smtp-host)"},
+        {"smtp-timeout", "JUTTU_SMTP_TIMEOUT", "smtp.timeout",
+         "seconds for each step of sending e-mail (default 30)"},
         {"log-level", "JUTTU_LOG_LEVEL", "log.level",
          "trace, debug, info, warn, error (default info)"},
     };
     return keys;
+}
+
+net::SmtpSettings smtp_settings(const SmtpConfig& smtp) {
+    net::SmtpSettings settings;
+    settings.host = smtp.host;
+    settings.port = smtp.port;
+    settings.username = smtp.username;
+    settings.password = smtp.password;
+    settings.tls = net::parse_smtp_tls(smtp.tls).value_or(net::SmtpTls::starttls);
+    settings.ca_file = smtp.ca_file;
+    settings.timeout = smtp.timeout;
+    return settings;
 }
 
 std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
@@ -108,6 +181,11 @@ Config resolve_config(const FlagValues& flags, const std::optional<std::string>&
         config.agent_offline_grace =
             std::chrono::seconds(parse_count("agent-offline-grace", *v, 86400));
     }
+    if (auto v = take("visitor-leave-grace")) {
+        config.visitor_leave_grace =
+            std::chrono::seconds(parse_count("visitor-leave-grace", *v, 86400));
+    }
+    config.smtp = resolve_smtp(values);
     if (auto v = take("log-level")) config.log_level = *v;
     return config;
 }

@@ -9,6 +9,10 @@
 #include <optional>
 #include <string>
 
+namespace juttu::net {
+struct SmtpSettings;
+}
+
 namespace juttu::app {
 
 // Outgoing e-mail (replies to offline messages). An empty host turns e-mail off.
@@ -17,9 +21,9 @@ struct SmtpConfig {
     std::uint16_t port = 587;
     std::string username;  // empty: no AUTH
     std::string password;
-    std::string tls = "starttls";    // "starttls", "tls" (implicit, port 465) or "none"
-    std::filesystem::path ca_file;   // empty: the system's trust store
-    std::string from;                // "Shop <support@shop.example>"; required with a host
+    std::string tls = "starttls";   // "starttls", "tls" (implicit, port 465) or "none"
+    std::filesystem::path ca_file;  // empty: the system's trust store
+    std::string from;               // "Shop <support@shop.example>"; required with a host
     std::chrono::seconds timeout{30};
 };
 
@@ -43,6 +47,9 @@ using FlagValues = std::map<std::string, std::string>;
 
 // Throws std::invalid_argument with a one-line message for a bad value or file.
 Config resolve_config(const FlagValues& flags, const std::optional<std::string>& config_file);
+
+// The SMTP client's settings (net/smtp_client.hpp) for a resolved SmtpConfig.
+net::SmtpSettings smtp_settings(const SmtpConfig& smtp);
 
 // "127.0.0.1:8080" -> host and port; throws std::invalid_argument.
 std::pair<std::string, std::uint16_t> split_listen(const std::string& listen);

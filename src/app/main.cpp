@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <optional>
+#include <string_view>
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
@@ -20,6 +23,33 @@ void add_data_dir(CLI::App* command, AdminArgs& args) {
     command->add_option("--data-dir", args.data_dir, "directory of the SQLite database");
 }
 
+// The configuration options of `serve` whose flag starts with `prefix` ("" for all), so
+// that a command reads them exactly as `serve` does.
+struct ConfigOptions {
+    juttu::app::FlagValues values;
+    std::map<std::string, CLI::Option*> options;
+    std::string file;
+    CLI::Option* file_option = nullptr;
+
+    void add_to(CLI::App* command, std::string_view prefix) {
+        for (const auto& key : juttu::app::config_keys()) {
+            if (!std::string_view(key.flag).starts_with(prefix)) continue;
+            options[key.flag] =
+                command->add_option(std::string("--") + key.flag, values[key.flag], key.help);
+        }
+        file_option = command->add_option("--config", file, "a TOML configuration file");
+    }
+
+    // Flags that were not given fall through to the environment, the file, the default.
+    juttu::app::Config resolve() {
+        for (auto it = values.begin(); it != values.end();) {
+            it = options[it->first]->count() == 0 ? values.erase(it) : std::next(it);
+        }
+        return juttu::app::resolve_config(
+            values, file_option->count() ? std::optional<std::string>(file) : std::nullopt);
+    }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -27,14 +57,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     auto* serve = app.add_subcommand("serve", "run the server");
-    juttu::app::FlagValues serve_values;
-    std::map<std::string, CLI::Option*> serve_options;
-    std::string config_file;
-    for (const auto& key : juttu::app::config_keys()) {
-        serve_options[key.flag] =
-            serve->add_option(std::string("--") + key.flag, serve_values[key.flag], key.help);
-    }
-    auto* config_option = serve->add_option("--config", config_file, "a TOML configuration file");
+    ConfigOptions serve_config;
+    serve_config.add_to(serve, "");
 
     AdminArgs args;
     args.data_dir = default_data_dir();
@@ -79,6 +103,16 @@ int main(int argc, char** argv) {
     snippet->add_option("--site", args.site, "site key")->required();
     snippet->add_option("--public-url", args.public_url, "URL the server is reached at");
 
+    auto* smtp_test =
+        admin->add_subcommand("smtp-test", "send a test e-mail with the SMTP settings of serve");
+    ConfigOptions smtp_config;
+    smtp_config.add_to(smtp_test, "smtp-");
+    juttu::app::SmtpTestArgs smtp_args;
+    smtp_test->add_option("--to", smtp_args.to, "recipient address")->required();
+    smtp_test->add_option("--subject", smtp_args.subject, "subject (default: Juttu SMTP test)");
+    smtp_test->add_option("--text", smtp_args.text, "body text");
+    smtp_test->add_option("--reply-to", smtp_args.reply_to, "Reply-To address");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -91,14 +125,8 @@ int main(int argc, char** argv) {
     }
 
     if (serve->parsed()) {
-        for (auto it = serve_values.begin(); it != serve_values.end();) {
-            it = serve_options[it->first]->count() == 0 ? serve_values.erase(it) : std::next(it);
-        }
         try {
-            const auto config = juttu::app::resolve_config(
-                serve_values,
-                config_option->count() ? std::optional<std::string>(config_file) : std::nullopt);
-            return juttu::app::serve(config);
+            return juttu::app::serve(serve_config.resolve());
         } catch (const std::invalid_argument& e) {
             juttu::app::print_error(e.what());
             return 2;
@@ -112,5 +140,13 @@ int main(int argc, char** argv) {
     if (agent_create->parsed()) return juttu::app::admin_agent_create(args);
     if (password_reset->parsed()) return juttu::app::admin_password_reset(args);
     if (snippet->parsed()) return juttu::app::admin_snippet(args);
+    if (smtp_test->parsed()) {
+        try {
+            return juttu::app::admin_smtp_test(smtp_config.resolve(), smtp_args);
+        } catch (const std::invalid_argument& e) {
+            juttu::app::print_error(e.what());
+            return 2;
+        }
+    }
     return 2;
 }
