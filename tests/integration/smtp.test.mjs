@@ -3,7 +3,9 @@
 // bytes as they arrive.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from './lib/harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli, tempDir } from './lib/harness.mjs';
 import {
   startSmtpServer, startSilentServer, startScriptedServer, closedPort, makeCertificates, parseMessage,
 } from './lib/smtp.mjs';
@@ -325,6 +327,28 @@ describe('configuration', () => {
     assertBadArguments(await smtpTest({ port: 25, from: 'Shop <not an address>' }), /smtp-from must be one e-mail address/);
     assertBadArguments(await smtpTest({ host: '' }), /smtp-host is not set/);
     assertBadArguments(await smtpTest({ port: 25 }, [], { to: 'nobody' }), /to is not an e-mail address/);
+  });
+
+  it('reads the [smtp] table of the TOML file given by --config', async () => {
+    const relay = await startSmtpServer({ auth: { user: 'toml-user', pass: 'toml-pass' } });
+    const file = path.join(tempDir(), 'juttu.toml');
+    fs.writeFileSync(file, `[smtp]\nhost = "127.0.0.1"\nport = ${relay.port}\ntls = "none"\n`
+      + `username = "toml-user"\npassword = "toml-pass"\nfrom = "Toml Shop <toml@shop.example>"\ntimeout = 5\n`);
+    const env = Object.fromEntries(SMTP_KEYS.map((key) => [`JUTTU_SMTP_${key}`, '']));
+    const res = await runCli(['admin', 'smtp-test', '--config', file, '--to', TO], { env });
+    assertDelivered(res);
+    assert.equal(relay.messages[0].from, 'toml@shop.example');
+    assert.equal(relay.messages[0].user, 'toml-user');
+    await relay.close();
+  });
+
+  it('serve refuses a bad visitor-leave-grace or smtp setting with exit 2', async () => {
+    const dataDir = tempDir();
+    const grace = await runCli(['serve', '--data-dir', dataDir, '--visitor-leave-grace', 'soon'], { timeoutMs: 5000 });
+    assertBadArguments(grace, /visitor-leave-grace must be a whole number/);
+    const smtp = await runCli(['serve', '--data-dir', dataDir, '--smtp-host', 'smtp.shop.example'],
+      { env: { JUTTU_SMTP_FROM: '' }, timeoutMs: 5000 });
+    assertBadArguments(smtp, /smtp-from is required with smtp-host/);
   });
 
   it('a flag wins over the environment', async () => {
