@@ -14,17 +14,9 @@ struct ManualClock final : core::Clock {
 
 struct Recorder final : EventSink {
     std::vector<std::pair<core::Id, Availability>> changes;
-    void message_added(const core::Conversation&, const core::Message&) override {}
-    void conversation_changed(const core::Conversation&) override {}
-    void typing(const core::Conversation&, const Author&, bool) override {}
-    void read_marked(const core::Conversation&, const core::ReadMark&) override {}
-    void page_viewed(const core::PageView&) override {}
-    void contact_changed(const core::Contact&) override {}
     void availability_changed(core::Id, core::Id agent_id, Availability availability) override {
         changes.emplace_back(agent_id, availability);
     }
-    void sessions_revoked(const std::vector<core::Id>&) override {}
-    void agent_revoked(core::Id) override {}
 };
 
 core::Agent agent(core::Id id) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -1090,6 +1091,198 @@ TEST_P(StoreContract, AsyncAppendReportsRefusalsThroughTheCallback) {
         agent_message(acme, 424'242, "q", "?", 2'000),
         [&](AppendResult result) { promise.set_value(std::move(result)); });
     EXPECT_EQ(promise.get_future().get().status, Status::no_conversation);
+}
+
+// --- Routing, teams, notes and the e-mail outbox ---
+
+TEST_P(StoreContract, SiteRoutingHoursAndPrechatRoundTrip) {
+    Tenant t = make_tenant("hours");
+    core::Site site = t.site;
+    site.routing = core::RoutingMode::manual;
+    site.hours.time_zone = "Europe/Helsinki";
+    site.hours.always_open = false;
+    site.hours.weekly[0] = {{480, 960}, {1020, 1200}};
+    site.hours.weekly[5] = {{600, 1440}};
+    site.hours.exceptions = {{2026, 12, 24, {}}, {2026, 12, 27, {{600, 840}}}};
+    site.prechat = {true, core::FieldRule::required, core::FieldRule::optional,
+                    core::FieldRule::off, "Order number; if any", true};
+    ASSERT_TRUE(store().update_site(site));
+    reopen();
+    auto found = store().find_site(t.workspace.id, t.site.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->routing, core::RoutingMode::manual);
+    EXPECT_EQ(found->hours.time_zone, "Europe/Helsinki");
+    EXPECT_FALSE(found->hours.always_open);
+    EXPECT_EQ(found->hours.weekly, site.hours.weekly);
+    ASSERT_EQ(found->hours.exceptions.size(), 2u);
+    EXPECT_EQ(found->hours.exceptions[1].day, 27);
+    EXPECT_EQ(found->hours.exceptions[1].intervals, site.hours.exceptions[1].intervals);
+    EXPECT_EQ(found->prechat, site.prechat);
+    // A new site starts automatic, always open, without a form.
+    core::Site plain = t.site;
+    plain.key = "plain-key";
+    plain = store().create_site(plain);
+    auto fresh = store().find_site(t.workspace.id, plain.id);
+    EXPECT_EQ(fresh->routing, core::RoutingMode::automatic);
+    EXPECT_TRUE(fresh->hours.always_open);
+    EXPECT_FALSE(fresh->prechat.enabled);
+}
+
+TEST_P(StoreContract, TeamsHaveMembersOfTheirWorkspaceOnly) {
+    Tenant a = make_tenant("teams-a");
+    Tenant b = make_tenant("teams-b");
+    core::Team team;
+    team.workspace_id = a.workspace.id;
+    team.name = "Sales";
+    team.agent_ids = {a.agent.id, b.agent.id};  // b's agent is left out
+    auto created = store().create_team(team);
+    ASSERT_TRUE(created);
+    EXPECT_EQ(created->agent_ids, std::vector<Id>{a.agent.id});
+    EXPECT_FALSE(store().create_team(team)) << "names are unique in a workspace";
+    core::Team other = team;
+    other.workspace_id = b.workspace.id;
+    EXPECT_TRUE(store().create_team(other)) << "but not across workspaces";
+    EXPECT_EQ(store().find_agent(a.workspace.id, a.agent.id)->team_ids,
+              std::vector<Id>{created->id});
+    EXPECT_EQ(store().list_agents(a.workspace.id).front().team_ids, std::vector<Id>{created->id});
+    EXPECT_FALSE(store().find_team(b.workspace.id, created->id));
+    EXPECT_FALSE(store().delete_team(b.workspace.id, created->id));
+
+    created->name = "Sales and returns";
+    created->agent_ids = {};
+    ASSERT_TRUE(store().update_team(*created));
+    EXPECT_TRUE(store().find_team(a.workspace.id, created->id)->agent_ids.empty());
+    EXPECT_TRUE(store().find_agent(a.workspace.id, a.agent.id)->team_ids.empty());
+
+    NewMessage first = visitor_message(a, a.contact, "team-1", "for sales", 2'000);
+    first.team_id = created->id;
+    auto appended = store().append_message(first);
+    EXPECT_EQ(appended.conversation.team_id, created->id);
+    ASSERT_TRUE(store().delete_team(a.workspace.id, created->id));
+    EXPECT_FALSE(store().find_conversation(a.workspace.id, appended.conversation.id)->team_id)
+        << "the conversation stays, for anyone";
+}
+
+TEST_P(StoreContract, QueueClaimsAndOpenChatCounts) {
+    Tenant t = make_tenant("queue");
+    std::vector<core::Conversation> started;
+    for (int i = 0; i < 3; ++i) {
+        started.push_back(start_conversation(t, make_contact(t, "q" + std::to_string(i)), 100 - i));
+    }
+    NewMessage offline = visitor_message(t, make_contact(t, "left"), "left-1", "offline", 50);
+    offline.channel = core::Channel::offline;
+    EXPECT_EQ(store().append_message(offline).conversation.channel, core::Channel::offline);
+
+    auto queue = store().list_queue(t.workspace.id, 10);
+    ASSERT_EQ(queue.size(), 3u) << "offline conversations do not queue";
+    EXPECT_EQ(queue[0].id, started[2].id) << "oldest first";
+    EXPECT_EQ(queue[2].id, started[0].id);
+
+    auto claimed = store().claim_conversation(t.workspace.id, queue[0].id, t.agent.id, 5'000);
+    ASSERT_TRUE(claimed);
+    EXPECT_EQ(claimed->assignee_id, t.agent.id);
+    EXPECT_EQ(claimed->first_assigned_at, 5'000);
+    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[0].id, t.agent.id, 6'000))
+        << "already someone's";
+    store().set_conversation_status(t.workspace.id, queue[1].id, ConversationStatus::closed, 6'000);
+    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[1].id, t.agent.id, 6'000));
+    Tenant other = make_tenant("queue-other");
+    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[2].id, other.agent.id, 6'000))
+        << "an agent of another workspace";
+    EXPECT_EQ(store().list_queue(t.workspace.id, 10).size(), 1u);
+    EXPECT_EQ(store().count_open_chats(t.workspace.id), (std::map<Id, int>{{t.agent.id, 1}}));
+    EXPECT_TRUE(store().list_queue(other.workspace.id, 10).empty());
+
+    // Unassigning keeps the first assignment time; handing it to a team clears the assignee.
+    auto unassigned =
+        store().assign_conversation(t.workspace.id, claimed->id, std::nullopt, 7'000);
+    EXPECT_EQ(unassigned->first_assigned_at, 5'000);
+    auto reassigned = store().assign_conversation(t.workspace.id, claimed->id, t.agent.id, 8'000);
+    EXPECT_EQ(reassigned->first_assigned_at, 5'000);
+    auto handed = store().set_conversation_team(t.workspace.id, claimed->id, std::nullopt, 9'000);
+    EXPECT_FALSE(handed->assignee_id);
+}
+
+TEST_P(StoreContract, FirstResponseAndMissedChats) {
+    Tenant t = make_tenant("missed");
+    auto answered = start_conversation(t, t.contact, 1'000);
+    EXPECT_FALSE(answered.first_response_at);
+    auto reply = store().append_message(agent_message(t, answered.id, "r1", "hello", 2'000));
+    EXPECT_EQ(reply.conversation.first_response_at, 2'000);
+    store().append_message(agent_message(t, answered.id, "r2", "again", 3'000));
+    EXPECT_EQ(store().find_conversation(t.workspace.id, answered.id)->first_response_at, 2'000);
+    EXPECT_TRUE(store().mark_missed(t.workspace.id, t.contact.id, 4'000).empty());
+
+    auto leaver = make_contact(t, "leaver");
+    auto unanswered = start_conversation(t, leaver, 1'500);
+    auto marked = store().mark_missed(t.workspace.id, leaver.id, 4'000);
+    ASSERT_EQ(marked.size(), 1u);
+    EXPECT_EQ(marked[0].id, unanswered.id);
+    EXPECT_TRUE(marked[0].missed);
+    EXPECT_TRUE(store().mark_missed(t.workspace.id, leaver.id, 5'000).empty()) << "once";
+    auto filter = filter_for(t);
+    filter.missed = true;
+    EXPECT_EQ(conversation_ids(filter), std::vector<Id>{unanswered.id});
+}
+
+TEST_P(StoreContract, NotesAreScopedAndNeverMessages) {
+    Tenant a = make_tenant("notes-a");
+    Tenant b = make_tenant("notes-b");
+    auto conversation = start_conversation(a, a.contact, 1'000);
+    core::Note note;
+    note.workspace_id = a.workspace.id;
+    note.conversation_id = conversation.id;
+    note.agent_id = a.agent.id;
+    note.author_name = "Anna";
+    note.body = "VIP customer";
+    note.created_at = 2'000;
+    auto added = store().add_note(note);
+    ASSERT_TRUE(added);
+    EXPECT_GT(added->id, 0);
+    note.workspace_id = b.workspace.id;
+    EXPECT_FALSE(store().add_note(note)) << "another workspace's conversation";
+    EXPECT_TRUE(store().list_notes(b.workspace.id, conversation.id).empty());
+    auto notes = store().list_notes(a.workspace.id, conversation.id);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].body, "VIP customer");
+    EXPECT_EQ(seqs(store().list_messages(a.workspace.id, conversation.id, 0, 0, 10)),
+              std::vector<Seq>{1});
+    ASSERT_TRUE(store().delete_agent(a.workspace.id, a.agent.id));
+    EXPECT_FALSE(store().list_notes(a.workspace.id, conversation.id)[0].agent_id)
+        << "a removed agent's notes stay";
+}
+
+TEST_P(StoreContract, OutboxHoldsAgentRepliesInOfflineConversations) {
+    Tenant t = make_tenant("outbox");
+    NewMessage left = visitor_message(t, t.contact, "left", "Do you ship?", 1'000);
+    left.channel = core::Channel::offline;
+    auto offline = store().append_message(left).conversation;
+    auto live = start_conversation(t, make_contact(t, "live"), 1'000);
+    store().append_message(agent_message(t, live.id, "live-reply", "chat reply", 2'000));
+    EXPECT_TRUE(store().due_emails(10'000, 10).empty()) << "visitor messages and live chats";
+
+    auto reply = store().append_message(agent_message(t, offline.id, "reply", "Yes!", 3'000));
+    EXPECT_TRUE(store().due_emails(2'999, 10).empty()) << "not due before it was written";
+    auto due = store().due_emails(3'000, 10);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].message.id, reply.message.id);
+    EXPECT_EQ(due[0].message.body, "Yes!");
+    EXPECT_EQ(due[0].conversation.id, offline.id);
+    EXPECT_EQ(due[0].attempts, 0);
+
+    store().finish_email(due[0].id, 4'000, "451 try later", 64'000);
+    EXPECT_TRUE(store().due_emails(63'999, 10).empty());
+    due = store().due_emails(64'000, 10);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].attempts, 1);
+    store().finish_email(due[0].id, 64'000, "", std::nullopt);
+    EXPECT_TRUE(store().due_emails(1'000'000, 10).empty()) << "sent";
+
+    store().append_message(agent_message(t, offline.id, "reply-2", "Also...", 5'000));
+    due = store().due_emails(5'000, 10);
+    ASSERT_EQ(due.size(), 1u);
+    store().finish_email(due[0].id, 6'000, "550 no such user", std::nullopt);
+    EXPECT_TRUE(store().due_emails(1'000'000, 10).empty()) << "failed for good";
 }
 
 TEST_P(StoreContract, ProbeWritableAndStats) {
