@@ -13,6 +13,9 @@ import { dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget,
 import { onlineAgent, closeAllConversations, waitAvailability } from './lib/agent.mjs';
 
 const WAIT = 8000;
+// A change of opening hours reaches connected visitors when the server next checks the
+// hours (every few seconds), not at once.
+const HOURS_WAIT = 15000;
 const TIME_ZONE = 'Europe/Helsinki'; // the visitor's; the site's hours are in UTC
 
 let server;
@@ -161,7 +164,7 @@ describe('widget: offline form, pre-chat form and queue', () => {
     assert.equal(await offlineForm(live.page).count(), 0);
     await patchSite({ hours });
     try {
-      await offlineForm(live.page).getByText(opensAgainText(opening), { exact: true }).waitFor();
+      await offlineForm(live.page).getByText(opensAgainText(opening), { exact: true }).waitFor({ timeout: HOURS_WAIT });
       await composerSend(live.page).waitFor({ state: 'hidden' });
       const status = live.received.find((f) => f.type === 'site_status' && f.online === false);
       assert.deepEqual(status, { type: 'site_status', online: false, reason: 'outside_hours', next_opening_at: opening });
@@ -180,7 +183,7 @@ describe('widget: offline form, pre-chat form and queue', () => {
     } finally {
       await patchSite({ hours: { time_zone: 'UTC', always_open: true, weekly: [[], [], [], [], [], [], []], exceptions: [] } });
     }
-    await composerSend(live.page).waitFor();
+    await composerSend(live.page).waitFor({ timeout: HOURS_WAIT });
     await offlineForm(live.page).waitFor({ state: 'hidden' });
     await sendFromWidget(live.page, 'Open again, hello');
     await receivedBy(anna.socket, 'Open again, hello', WAIT);
