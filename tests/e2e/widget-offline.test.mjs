@@ -33,11 +33,21 @@ after(async () => {
   if (browser) await browser.close();
 });
 
-/** A visitor's page, recording the frames its widget sends and receives. */
-async function newVisitor() {
+/**
+ * A visitor's page, recording the frames its widget sends and receives. With `lang`, the
+ * demo page's <html lang> is changed to it before the widget loads.
+ */
+async function newVisitor({ lang } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: TIME_ZONE });
   context.setDefaultTimeout(WAIT);
   const page = await context.newPage();
+  if (lang) {
+    await page.addInitScript((code) => {
+      new MutationObserver(() => {
+        if (document.documentElement && document.documentElement.lang !== code) document.documentElement.lang = code;
+      }).observe(document, { childList: true, subtree: true });
+    }, lang);
+  }
   page.on('pageerror', (error) => console.error('page error:', error.message));
   const sent = [];
   const received = [];
@@ -151,6 +161,31 @@ describe('widget: offline form, pre-chat form and queue', () => {
     const messages = expectStatus(await api(server.url, ctx.token, 'GET', `/conversations/${conversation.id}/messages?after_seq=0`), 200);
     assert.deepEqual(messages.items.map((m) => [m.body, m.author.kind, m.client_id]), [[body, 'visitor', leaves[0].client_id]]);
     await context.close();
+  });
+
+  it('the offline form speaks the page\'s language (Finnish, Estonian, Swedish)', async () => {
+    const texts = {
+      fi: ['Jätä viesti', 'Emme ole nyt paikalla. Jätä viesti, niin vastaamme sähköpostitse.', 'Nimi', 'Sähköposti', 'Viesti', 'Lähetä viesti',
+        'Kirjoita sähköpostiosoitteesi.', 'Avaa chat'],
+      et: ['Jäta sõnum', 'Me ei ole praegu kohal. Jäta sõnum ja vastame e-posti teel.', 'Nimi', 'E-post', 'Sõnum', 'Saada sõnum',
+        'Sisesta oma e-posti aadress.', 'Ava vestlus'],
+      sv: ['Lämna ett meddelande', 'Vi är inte här just nu. Lämna ett meddelande så svarar vi via e-post.', 'Namn', 'E-post', 'Meddelande',
+        'Skicka meddelande', 'Fyll i din e-postadress.', 'Öppna chatt'],
+    };
+    for (const [lang, [title, away, name, email, message, send, emailMissing, open]] of Object.entries(texts)) {
+      const { context, page } = await newVisitor({ lang });
+      await page.goto(demoUrl());
+      await page.getByRole('button', { name: open }).click();
+      const form = dialog(page).getByRole('form', { name: title });
+      await form.getByText(away, { exact: true }).waitFor();
+      await form.getByRole('textbox', { name, exact: true }).waitFor();
+      await form.getByRole('textbox', { name: message, exact: true }).waitFor();
+      const emailBox = form.getByRole('textbox', { name: email, exact: true });
+      await form.getByRole('button', { name: send }).click();
+      assert.equal(await errorOf(emailBox), emailMissing, lang);
+      if (lang === 'fi') await screenshot(page, 'widget-offline-form-fi');
+      await context.close();
+    }
   });
 
   it('outside opening hours the offline form says when the site opens, even with an agent online; hours changes show live', async () => {
