@@ -163,6 +163,58 @@ describe('widget: offline form, pre-chat form and queue', () => {
     await context.close();
   });
 
+  it('the ack of a left message is lost with the connection: resent with the same client_id, stored once', async () => {
+    const { context, page } = await newVisitor();
+    // A proxy that loses the first ack and closes the connection, as a server going down
+    // just after storing the message would.
+    let dropped = false;
+    const leaves = [];
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((message) => {
+        const frame = JSON.parse(message);
+        if (frame.type === 'leave_message') leaves.push(frame);
+        upstream.send(message);
+      });
+      upstream.onMessage((message) => {
+        if (!dropped && JSON.parse(message).type === 'ack') {
+          dropped = true;
+          ws.close({ code: 1001, reason: 'going away' });
+          upstream.close();
+          return;
+        }
+        ws.send(message);
+      });
+    });
+    await page.goto(demoUrl());
+    await openChat(page);
+    const form = offlineForm(page);
+    await form.getByRole('textbox', { name: 'Email' }).fill('lost.ack@example.com');
+    const body = 'Is the linen towel 50 × 70 cm?';
+    await form.getByRole('textbox', { name: 'Message' }).fill(body);
+    await form.getByRole('button', { name: 'Send message' }).click();
+    await dialog(page).getByText("Thanks! We'll reply to you at lost.ack@example.com.", { exact: true }).waitFor();
+    await messageItem(page, body).getByText('Sent').waitFor();
+    assert.ok(dropped, 'the first ack was lost');
+    assert.ok(leaves.length >= 2, `resent after reconnecting: ${JSON.stringify(leaves)}`);
+    assert.ok(leaves.every((f) => f.client_id === leaves[0].client_id), 'the retry keeps its client_id');
+    const list = expectStatus(await api(server.url, ctx.token, 'GET', '/conversations?channel=offline'), 200);
+    const conversation = list.items.find((c) => c.contact && c.contact.email === 'lost.ack@example.com');
+    assert.ok(conversation, JSON.stringify(list.items));
+    const messages = expectStatus(await api(server.url, ctx.token, 'GET', `/conversations/${conversation.id}/messages?after_seq=0`), 200);
+    assert.deepEqual(messages.items.map((m) => m.body), [body], 'stored once');
+
+    // Later, still with nobody online: the visitor's open conversation is shown, with the
+    // composer to add to it, rather than the form again.
+    await page.reload();
+    await openChat(page);
+    await bubble(page, body).waitFor();
+    await composerSend(page).waitFor();
+    assert.equal(await offlineForm(page).isVisible(), false);
+    assert.equal(await bubble(page, body).count(), 1);
+    await context.close();
+  });
+
   it('the offline form speaks the page\'s language (Finnish, Estonian, Swedish)', async () => {
     const texts = {
       fi: ['Jätä viesti', 'Emme ole nyt paikalla. Jätä viesti, niin vastaamme sähköpostitse.', 'Nimi', 'Sähköposti', 'Viesti', 'Lähetä viesti',

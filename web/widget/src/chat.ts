@@ -351,10 +351,10 @@ export class ChatClient {
   }
 
   private acknowledged(clientId: string, conversationId: number, seq: number, createdAt: number): void {
-    const pending = this.store.pendingMessages().find((p) => p.client_id === clientId);
+    const pending = this.pending(clientId);
     this.follow(conversationId, seq === 1);
     if (conversationId === this.conversationId) this.conversationOpen = true;
-    if (pending && pending.leave) this.leftEmail = pending.leave.email;
+    if (pending) this.delivered(pending);
     const item = this.store.acknowledge(clientId, conversationId, seq, createdAt);
     this.saveOutbox();
     if (item) this.events.onNewMessage(item);
@@ -367,16 +367,27 @@ export class ChatClient {
     let changedOutbox = false;
     for (const message of list) {
       // Our own message, stored although its ack never came: it leaves the outbox.
-      const wasPending = message.author.kind === 'visitor' && this.store.isPending(message.client_id);
+      const pending = message.author.kind === 'visitor' ? this.pending(message.client_id) : undefined;
       const item = this.store.addMessage(message);
       if (!item) continue;
-      changedOutbox = changedOutbox || wasPending;
+      changedOutbox = changedOutbox || !!pending;
+      if (pending) this.delivered(pending);
       if (!item.own) this.agentTyping(message.author.kind, message.author.id, '', false);
       if (announce) this.events.onNewMessage(item);
     }
     if (changedOutbox) this.saveOutbox();
     this.markRead();
     this.events.onChange();
+    if (changedOutbox) this.events.onState();
+  }
+
+  private pending(clientId: string | undefined): PendingMessage | undefined {
+    return this.store.pendingMessages().find((p) => p.client_id === clientId);
+  }
+
+  /** One of our pending messages is stored (acknowledged, or seen in the conversation). */
+  private delivered(pending: PendingMessage): void {
+    if (pending.leave) this.leftEmail = pending.leave.email;
   }
 
   private conversationChanged(conversation: Conversation): void {
@@ -395,7 +406,7 @@ export class ChatClient {
   }
 
   private refused(code: string, ref: string): void {
-    const pending = this.store.pendingMessages().find((p) => p.client_id === ref);
+    const pending = this.pending(ref);
     if (pending) {
       if (code === 'unavailable') {
         // Nothing was stored: try the same message again a little later.

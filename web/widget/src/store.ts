@@ -122,10 +122,6 @@ export class MessageStore {
     item.failed = true;
   }
 
-  isPending(clientId: string | undefined): boolean {
-    return clientId !== undefined && this.pending.has(clientId);
-  }
-
   pendingMessages(): PendingMessage[] {
     return [...this.pending.values()].map((i) => i.out!);
   }
