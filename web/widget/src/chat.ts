@@ -80,6 +80,7 @@ export class ChatClient {
   /** The pre-chat form was filled in and no conversation has started since. */
   prechatDone = false;
   private team: number | null = null;
+  private identified: { name?: string; email?: string } = {};
   /** The current conversation is open or pending (not closed). */
   private conversationOpen = false;
   private readonly connection: Connection;
@@ -196,7 +197,11 @@ export class ChatClient {
   }
 
   identify(frame: { name?: string; email?: string }): void {
+    // What the page says wins over the welcome's (older) contact, for the forms' defaults.
+    Object.assign(this.identified, frame);
+    Object.assign(this.contact, frame);
     this.sendControl({ type: 'identify', ...frame });
+    this.events.onState();
   }
 
   setAttributes(attributes: Record<string, string | null>): void {
@@ -287,7 +292,11 @@ export class ChatClient {
     this.availability = frame.availability || { online: true, reason: 'open' };
     this.prechat = frame.prechat || null;
     this.teams = Array.isArray(frame.teams) ? frame.teams : [];
-    this.contact = { name: (frame.contact && frame.contact.name) || '', email: (frame.contact && frame.contact.email) || '' };
+    this.contact = {
+      name: (frame.contact && frame.contact.name) || '',
+      email: (frame.contact && frame.contact.email) || '',
+      ...this.identified,
+    };
     this.queue = frame.queue && frame.queue.position > 0 ? frame.queue : null;
     this.conversationOpen = !!conversation;
     if (conversation) this.forgetPrechat();
