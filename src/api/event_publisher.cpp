@@ -36,9 +36,11 @@ json::object to_json(const services::SiteAvailability& availability) {
 }
 
 json::object to_json(const services::QueuePlace& place) {
+    json::value wait = nullptr;
+    if (place.estimated_wait_ms) wait = *place.estimated_wait_ms / 1000;
     return {{"conversation_id", place.conversation_id},
             {"position", place.position},
-            {"estimated_wait_s", place.estimated_wait_ms / 1000}};
+            {"estimated_wait_s", std::move(wait)}};
 }
 
 void EventPublisher::publish(const std::string& topic, const json::object& event) {

@@ -1,4 +1,5 @@
 // REST handlers for teams, internal notes, transfers and the queue.
+#include "api/event_publisher.hpp"
 #include "api/json_codec.hpp"
 #include "api/rest_api.hpp"
 
@@ -102,8 +103,9 @@ Reply RestApi::list_queue(Call& call) {
         if (auto c = deps_.chat.find_contact(call.workspace(), entry.conversation.contact_id)) {
             row["contact"] = {{"id", c->id}, {"name", c->name}, {"email", c->email}};
         }
-        row["position"] = entry.place.position;
-        row["estimated_wait_s"] = entry.place.estimated_wait_ms / 1000;
+        const auto place = to_json(entry.place);
+        row["position"] = place.at("position");
+        row["estimated_wait_s"] = place.at("estimated_wait_s");
         items.emplace_back(std::move(row));
     }
     return Reply{http::status::ok, json::object{{"items", std::move(items)}}};

@@ -24,7 +24,8 @@ struct QueuePlace {
     core::Id contact_id = 0;
     core::Id conversation_id = 0;
     int position = 0;
-    core::TimeMs estimated_wait_ms = 0;
+    // nullopt while no agent who could take the chat is online: no honest estimate exists.
+    std::optional<core::TimeMs> estimated_wait_ms;
     bool operator==(const QueuePlace&) const = default;
 };
 
@@ -50,6 +51,8 @@ public:
                                       core::Availability) {}
     // An admin changed the agent (capacity, languages, teams...).
     virtual void agent_changed(const core::Agent&) {}
+    // An admin changed the site (routing mode, opening hours...).
+    virtual void site_changed(const core::Site&) {}
     virtual void note_added(const core::Conversation&, const core::Note&) {}
     virtual void queue_moved(const QueuePlace&) {}
     virtual void site_availability_changed(const core::Site&, const SiteAvailability&) {}
@@ -87,6 +90,9 @@ public:
     }
     void agent_changed(const core::Agent& a) override {
         for (auto* l : listeners_) l->agent_changed(a);
+    }
+    void site_changed(const core::Site& s) override {
+        for (auto* l : listeners_) l->site_changed(s);
     }
     void note_added(const core::Conversation& c, const core::Note& n) override {
         for (auto* l : listeners_) l->note_added(c, n);

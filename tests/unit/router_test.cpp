@@ -139,8 +139,8 @@ TEST_F(RouterTest, FreedCapacityTakesTheHeadAndPlacesMoveUp) {
     EXPECT_EQ(store_->find_conversation(workspace_.id, first.id)->assignee_id, only.id);
     EXPECT_EQ(events_.places.at(second.id).position, 1);
     EXPECT_EQ(events_.places.at(third.id).position, 2);
-    EXPECT_GE(events_.places.at(third.id).estimated_wait_ms,
-              events_.places.at(second.id).estimated_wait_ms);
+    EXPECT_GE(events_.places.at(third.id).estimated_wait_ms.value(),
+              events_.places.at(second.id).estimated_wait_ms.value());
 
     store_->set_conversation_status(workspace_.id, first.id, core::ConversationStatus::closed,
                                     clock_.now.load());
@@ -158,6 +158,7 @@ TEST_F(RouterTest, NobodyOnlineOrAwayTakesNothing) {
     router_.route(workspace_.id);
     EXPECT_FALSE(store_->find_conversation(workspace_.id, waiting.id)->assignee_id);
     EXPECT_EQ(events_.places.at(waiting.id).position, 1);
+    EXPECT_FALSE(events_.places.at(waiting.id).estimated_wait_ms) << "nobody to wait for";
     presence_.choose(away, core::Availability::online);
     router_.route(workspace_.id);
     EXPECT_EQ(store_->find_conversation(workspace_.id, waiting.id)->assignee_id, away.id);

@@ -165,6 +165,7 @@ core::Result<core::Site> AdminService::update_site(core::Id workspace_id, core::
     if (!site) return not_found("site");
     if (auto error = apply_site_fields(*site, fields)) return *error;
     if (!store_.update_site(*site)) return not_found("site");
+    events_.site_changed(*site);
     return *site;
 }
 

@@ -58,6 +58,8 @@ void Router::availability_changed(core::Id workspace_id, core::Id, core::Availab
 
 void Router::agent_changed(const core::Agent& agent) { request(agent.workspace_id); }
 
+void Router::site_changed(const core::Site& site) { request(site.workspace_id); }
+
 Router::WorkspaceState& Router::state(core::Id workspace_id) {
     auto& slot = workspaces_[workspace_id];
     if (!slot) slot = std::make_unique<WorkspaceState>();
@@ -167,10 +169,11 @@ std::vector<QueueEntry> Router::places(const std::vector<core::Conversation>& wa
                               : ahead_total;
         QueueEntry entry{conversation, {}};
         entry.place = QueuePlace{conversation.workspace_id, conversation.contact_id,
-                                 conversation.id, ahead + 1, 0};
-        entry.place.estimated_wait_ms =
-            core::estimated_wait(entry.place.position,
-                                 serving_agents(loads, conversation.team_id), average_handle_ms);
+                                 conversation.id, ahead + 1, std::nullopt};
+        if (const int serving = serving_agents(loads, conversation.team_id); serving > 0) {
+            entry.place.estimated_wait_ms =
+                core::estimated_wait(entry.place.position, serving, average_handle_ms);
+        }
         entries.push_back(std::move(entry));
         ++ahead_total;
         if (conversation.team_id) {
@@ -199,7 +202,7 @@ void Router::announce(WorkspaceState& state, const std::vector<QueueEntry>& entr
         }
         QueuePlace left = it->second;
         left.position = 0;
-        left.estimated_wait_ms = 0;
+        left.estimated_wait_ms = std::nullopt;
         events_.queue_moved(left);
         it = state.announced.erase(it);
     }

@@ -56,6 +56,7 @@ public:
     void availability_changed(core::Id workspace_id, core::Id agent_id,
                               core::Availability availability) override;
     void agent_changed(const core::Agent& agent) override;
+    void site_changed(const core::Site& site) override;
 
     // A routing pass now, on this thread.
     void route(core::Id workspace_id);

@@ -46,6 +46,8 @@ void SiteStatus::availability_changed(core::Id workspace_id, core::Id, core::Ava
     refresh(workspace_id);
 }
 
+void SiteStatus::site_changed(const core::Site& site) { refresh(site.workspace_id); }
+
 void SiteStatus::tick() {
     std::vector<core::Id> workspaces;
     {

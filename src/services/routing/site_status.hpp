@@ -2,8 +2,8 @@
 // of the workspace online. Otherwise the widget offers the offline form.
 //
 // Visitors hear of a change while connected (EventSink::site_availability_changed): on
-// every agent availability change, and from tick() for opening and closing times and
-// admins' edits. Thread-safe.
+// every agent availability change and admin's edit of a site, and from tick() for opening
+// and closing times. Thread-safe.
 #pragma once
 
 #include <map>
@@ -28,6 +28,7 @@ public:
 
     void availability_changed(core::Id workspace_id, core::Id agent_id,
                               core::Availability availability) override;
+    void site_changed(const core::Site& site) override;
     // Re-reads the remembered sites; call every few seconds.
     void tick();
 
