@@ -33,6 +33,9 @@ const FIREFOX_ON_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) G
 before(async () => {
   server = await startServer();
   ctx = await demo(server);
+  // These tests watch chats arrive under Unassigned and move them by hand: with automatic
+  // routing (the default) the logged-in console's agent would get each new chat at once.
+  expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { routing: 'manual' }), 200);
   expectStatus(await api(server, ctx.token, 'POST', '/canned-responses', {
     shortcut: 'shipping', title: 'Shipping times', body: 'We ship within 1–2 working days.',
   }), 201);

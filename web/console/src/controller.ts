@@ -728,6 +728,17 @@ export class ConsoleController {
       case 'contact':
         this.store.set((s) => ({ contacts: { ...s.contacts, [frame.contact.id]: frame.contact } }));
         return;
+      case 'agent':
+        // An admin changed an agent (languages, teams, role…); its availability has its own event.
+        this.store.set((s) => {
+          const known = s.agents.find((a) => a.id === frame.agent.id);
+          const agent = { ...frame.agent, availability: frame.agent.availability ?? known?.availability };
+          return {
+            agents: known ? s.agents.map((a) => (a.id === agent.id ? agent : a)) : [...s.agents, agent],
+            me: s.me?.id === agent.id ? { ...s.me, ...agent } : s.me,
+          };
+        });
+        return;
       case 'agent_status':
         this.store.set((s) => ({
           availability: frame.agent_id === s.me?.id ? frame.availability : s.availability,

@@ -191,6 +191,7 @@ export interface ContactDetails {
 export type ServerFrame =
   | { type: 'welcome'; role: 'agent'; agent: Agent; workspace: Workspace; availability?: Availability }
   | { type: 'agent_status'; agent_id: Id; availability: Availability }
+  | { type: 'agent'; agent: Agent }
   | { type: 'ack'; client_id: string; conversation_id: Id; message_id: Id; seq: number; created_at: number; duplicate: boolean }
   | { type: 'message'; conversation_id: Id; message: Message }
   | { type: 'history'; conversation_id: Id; messages: Message[]; has_more: boolean; read_marks: ReadMark[] }

@@ -154,8 +154,8 @@ export const fi: Dictionary = {
   queuePosition: 'Sija {n}',
   waitingFor: 'Odottanut {time}',
   take: 'Ota',
-  missedFilter: 'Menetetyt',
-  badgeMissed: 'Menetetty',
+  missedFilter: 'Vastaamattomat',
+  badgeMissed: 'Vastaamaton',
   badgeOffline: 'Jätetty viesti',
   teamPrefix: 'Tiimi',
 
