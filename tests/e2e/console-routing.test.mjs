@@ -411,6 +411,65 @@ describe('console: routing, queue, teams, notes and offline', () => {
     await conversationList(page).getByRole('listitem').filter({ hasText: 'order 5512' }).waitFor();
   }, { independent: true });
 
+  step('with automatic routing a new chat goes straight to the online agent, under Mine', async () => {
+    expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { routing: 'auto' }), 200);
+    const anna = await visitor(server, ctx.siteKey, { label: 'anna' });
+    const id = (await anna.sendMessage('Is the green teapot back in stock?')).conversation_id;
+    await eventually(async () => (await conversation(id)).assignee_id === ctx.admin.agent.id,
+      { what: 'the chat routed to the only online agent' });
+    await page.getByRole('checkbox', { name: 'Missed', exact: true }).uncheck();
+    await showTab(page, 'Mine');
+    await conversationList(page).getByRole('listitem').filter({ hasText: 'Is the green teapot back in stock?' }).waitFor();
+    await showTab(page, 'Queue');
+    assert.equal(await queueList(page).getByRole('listitem').filter({ hasText: 'green teapot' }).count(), 0);
+  }, { independent: true });
+
+  step("the other agent's console: the transferred chat with its notes, and news of a chat transferred live", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    context.setDefaultTimeout(WAIT);
+    // A stand-in for the browser's Notification that records what the console shows.
+    await context.addInitScript(() => {
+      window.shownNotifications = [];
+      window.Notification = class {
+        static permission = 'granted';
+        static requestPermission() { return Promise.resolve('granted'); }
+        constructor(title, options = {}) { window.shownNotifications.push({ title, body: options.body }); }
+        close() {}
+      };
+    });
+    const p = await context.newPage();
+    p.on('pageerror', (error) => pageErrors.push(error.message));
+    await p.goto(consoleUrl());
+    await field(p, 'Email').fill('liisa@example.com');
+    await p.getByLabel('Password', { exact: true }).fill(liisa.password);
+    await button(p, 'Log in').click();
+    await eventually(async () => (await p.getByRole('combobox', { name: 'Availability' }).inputValue()) === 'online',
+      { what: "Liisa's console connected" });
+    // Not an admin: no admin pages.
+    assert.equal(await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).count(), 0);
+
+    await showTab(p, 'Mine');
+    await conversationList(p).getByRole('listitem').filter({ hasText: 'order 5512' }).getByRole('button').click();
+    await notes(p).filter({ hasText: TRANSFER_NOTE }).waitFor();
+    await notes(p).filter({ hasText: NOTE }).waitFor();
+    assert.match(await text(notes(p).filter({ hasText: TRANSFER_NOTE })), /Admin|You/);
+
+    // The admin hands over the chat routed to them; Liisa's console has news of it.
+    await showTab(page, 'Mine');
+    await conversationList(page).getByRole('listitem').filter({ hasText: 'green teapot' }).getByRole('button').click();
+    await messageLog(page).getByText('Is the green teapot back in stock?', { exact: true }).waitFor();
+    await button(page, 'Transfer').click();
+    const dialog = page.getByRole('dialog', { name: 'Transfer conversation' });
+    await dialog.getByLabel('Transfer to', { exact: true }).selectOption({ label: 'Liisa Tamm' });
+    await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await gone(dialog, 'the dialog to close');
+    await conversationList(p).getByRole('listitem').filter({ hasText: 'green teapot' }).waitFor();
+    await eventually(async () => (await p.evaluate(() => window.shownNotifications))
+      .some((n) => n.title === 'A conversation is now yours' && n.body === 'Is the green teapot back in stock?'),
+    { what: "Liisa's notification of the transferred chat" });
+    await context.close();
+  }, { independent: true });
+
   step('admin: saved replies for everyone or for a team', async () => {
     await nav(page, 'Saved replies').click();
     await page.getByText('No saved replies yet.').waitFor();

@@ -28,6 +28,8 @@ const TYPING_SHOWN_MS = 8000;
 const NOTICE_MS = 6000;
 // Conversation events come in bursts (a transfer, routing): one queue reload per burst.
 const QUEUE_REFRESH_MS = 300;
+// One alert per conversation for a burst of events (created, then routed to me).
+const ALERT_QUIET_MS = 3000;
 
 const PAGES: Page[] = ['inbox', 'sites', 'teams', 'agents', 'replies', 'settings'];
 
@@ -68,6 +70,9 @@ export class ConsoleController {
   private queueRequest = 0;
   private queueTimer: ReturnType<typeof setTimeout> | undefined;
   private notesRequested = new Set<Id>();
+  /** Conversations I am assigning to myself now: their assignment is no news to me. */
+  private selfAssigning = new Set<Id>();
+  private alertedAt = new Map<Id, number>();
   private sessionGeneration = 0;
 
   constructor() {
@@ -320,6 +325,7 @@ export class ConsoleController {
   async take(id: Id): Promise<void> {
     const me = this.state.me;
     if (!me) return;
+    this.selfAssigning.add(id);
     try {
       const { conversation } = await this.api.assign(id, me.id);
       this.mergeConversations([conversation]);
@@ -329,6 +335,8 @@ export class ConsoleController {
       this.openConversation(id);
     } catch (err) {
       this.failed(err);
+    } finally {
+      this.selfAssigning.delete(id);
     }
     this.refreshQueueSoon();
   }
@@ -697,7 +705,13 @@ export class ConsoleController {
   }
 
   async assign(id: Id, agentId: Id | null): Promise<void> {
-    await this.conversationAction(() => this.api.assign(id, agentId));
+    const mine = agentId !== null && agentId === this.state.me?.id;
+    if (mine) this.selfAssigning.add(id);
+    try {
+      await this.conversationAction(() => this.api.assign(id, agentId));
+    } finally {
+      if (mine) this.selfAssigning.delete(id);
+    }
   }
 
   private async conversationAction(action: () => Promise<{ conversation: Conversation }>): Promise<void> {
@@ -843,9 +857,18 @@ export class ConsoleController {
         },
       };
     });
+    const myId = this.state.me?.id;
+    const mine = myId !== undefined && conversation.assignee_id === myId;
     if (!known) {
       this.loadDetails([conversation.id]);
-      if (conversation.status === 'open') this.alert(conversation.id, 'conversation', conversation.last_message_preview);
+      if (conversation.status === 'open') {
+        this.alert(conversation.id, mine ? 'assigned' : 'conversation', conversation.last_message_preview);
+      }
+      return;
+    }
+    // Routed or transferred to me by someone (or something) else.
+    if (mine && known.assignee_id !== myId && conversation.status === 'open' && !this.selfAssigning.has(conversation.id)) {
+      this.alert(conversation.id, 'assigned', conversation.last_message_preview);
     }
   }
 
@@ -929,17 +952,23 @@ export class ConsoleController {
   // Notifications
 
   /** Sound and a desktop notification, unless the agent is looking at this conversation. */
-  private alert(id: Id, kind: 'conversation' | 'message', text: string): void {
+  private alert(id: Id, kind: 'conversation' | 'message' | 'assigned', text: string): void {
     const { activeId, page, settings, conversations, contacts, me } = this.state;
     const looking = activeId === id && page === 'inbox' && document.visibilityState === 'visible' && document.hasFocus();
     if (looking) return;
     const conversation = conversations[id];
     // Someone else's chats are theirs to be alerted about.
     if (conversation && conversation.assignee_id !== null && conversation.assignee_id !== me?.id) return;
+    // A new chat and its routing to me a moment later are one piece of news.
+    const now = Date.now();
+    if (kind !== 'message' && now - (this.alertedAt.get(id) ?? 0) < ALERT_QUIET_MS) return;
+    this.alertedAt.set(id, now);
     if (settings.sound) beep();
     if (settings.desktopNotifications) {
       const name = conversation ? contactName(contacts[conversation.contact_id], conversation.contact_id, settings.language) : '';
-      const title = kind === 'conversation' || !name ? this.t('notifyNewConversation') : this.t('notifyNewMessage', { name });
+      const title = kind === 'assigned'
+        ? this.t('notifyAssigned')
+        : kind === 'conversation' || !name ? this.t('notifyNewConversation') : this.t('notifyNewMessage', { name });
       showNotification(title, text, `juttu-conversation-${id}`, () => {
         location.hash = '#/inbox';
         this.openConversation(id);

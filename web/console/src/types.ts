@@ -171,7 +171,8 @@ export interface InboxRow extends Conversation {
 export interface QueueRow extends Conversation {
   contact: { id: Id; name: string; email: string };
   position: number;
-  estimated_wait_s: number;
+  /** null while no agent who could take the chat is online. */
+  estimated_wait_s: number | null;
 }
 
 export interface ConversationDetails {

@@ -99,6 +99,7 @@ export const en = {
   // Notifications
   notifyNewConversation: 'New conversation',
   notifyNewMessage: 'New message from {name}',
+  notifyAssigned: 'A conversation is now yours',
 
   // Settings
   desktopNotifications: 'Desktop notifications',

@@ -94,6 +94,7 @@ export const et: Dictionary = {
 
   notifyNewConversation: 'Uus vestlus',
   notifyNewMessage: 'Uus sõnum: {name}',
+  notifyAssigned: 'Vestlus on nüüd sinu',
 
   desktopNotifications: 'Töölauateated',
   sound: 'Helisignaal uute sõnumite korral',

@@ -94,6 +94,7 @@ export const fi: Dictionary = {
 
   notifyNewConversation: 'Uusi keskustelu',
   notifyNewMessage: 'Uusi viesti: {name}',
+  notifyAssigned: 'Keskustelu on nyt sinun',
 
   desktopNotifications: 'Työpöytäilmoitukset',
   sound: 'Äänimerkki uusista viesteistä',

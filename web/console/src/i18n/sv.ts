@@ -94,6 +94,7 @@ export const sv: Dictionary = {
 
   notifyNewConversation: 'Ny konversation',
   notifyNewMessage: 'Nytt meddelande från {name}',
+  notifyAssigned: 'En konversation är nu din',
 
   desktopNotifications: 'Skrivbordsaviseringar',
   sound: 'Ljud vid nya meddelanden',
