@@ -486,11 +486,25 @@ describe('console: routing, queue, teams, notes and offline', () => {
     assert.equal(created.team_id, teamId);
     assert.equal(created.title, 'Returns');
 
+    // The admin is not in the team (any more): the reply box does not offer the team's reply.
+    const picker = page.getByRole('listbox', { name: 'Saved replies' });
+    await nav(page, 'Inbox').click();
+    await field(page, 'Message').fill('/ret');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await picker.count(), 0, "a team's reply is offered to its members only");
+    await field(page, 'Message').fill('');
+    await nav(page, 'Saved replies').click();
+
     await button(page, 'Edit /returns').click();
     await page.getByLabel('Team', { exact: true }).selectOption({ label: 'Everyone' });
     await field(page, 'Reply').fill('You can return anything within 60 days.');
     await button(page, 'Save').click();
     await row.getByText('Everyone').waitFor();
+    await nav(page, 'Inbox').click();
+    await field(page, 'Message').fill('/ret');
+    await picker.getByRole('option', { name: /returns/ }).waitFor();
+    await field(page, 'Message').fill('');
+    await nav(page, 'Saved replies').click();
     const edited = (await list()).find((c) => c.shortcut === 'returns');
     assert.equal(edited.team_id, null);
     assert.equal(edited.body, 'You can return anything within 60 days.');

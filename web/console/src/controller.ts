@@ -212,6 +212,8 @@ export class ConsoleController {
     void this.loadInbox();
     void this.loadQueue();
     if (resumed) {
+      void this.loadTeams();
+      void this.loadCanned();
       // Notes written while the socket was down.
       for (const chat of this.state.open) void this.loadNotes(chat.id, { force: true });
       this.markActiveRead();
@@ -752,6 +754,8 @@ export class ConsoleController {
             me: s.me?.id === agent.id ? { ...s.me, ...agent } : s.me,
           };
         });
+        // A team this console has not heard of (made by an admin meanwhile).
+        if (frame.agent.team_ids?.some((id) => !this.state.teams.some((team) => team.id === id))) void this.loadTeams();
         return;
       case 'agent_status':
         this.store.set((s) => ({

@@ -1,7 +1,7 @@
 // The reply box: Enter sends, Shift+Enter adds a line; the draft lives in the store (and
 // sessionStorage) per conversation, so switching conversations never loses it. Typing
 // "/" and a shortcut offers the matching saved replies; Enter or Tab inserts one.
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import type { CannedResponse, Id } from '../types';
 
@@ -19,7 +19,13 @@ export function Composer({ id }: { id: Id }) {
   const controller = useController();
   const t = useT();
   const draft = useSelect((s) => s.drafts[id] ?? '');
-  const canned = useSelect((s) => s.canned);
+  const allCanned = useSelect((s) => s.canned);
+  const myTeams = useSelect((s) => s.me?.team_ids);
+  // A team's replies are for its members (admins are sent every reply, for managing them).
+  const canned = useMemo(
+    () => (myTeams ? allCanned.filter((c) => c.team_id == null || myTeams.includes(c.team_id)) : allCanned),
+    [allCanned, myTeams],
+  );
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const [highlighted, setHighlighted] = useState(0);
   const [dismissed, setDismissed] = useState(false);

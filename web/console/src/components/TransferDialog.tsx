@@ -26,6 +26,7 @@ export function TransferDialog({ id, onClose }: { id: Id; onClose: () => void })
   useEffect(() => {
     const dialog = dialogRef.current;
     if (dialog && !dialog.open) dialog.showModal();
+    void controller.loadTeams(); // teams an admin added since the console started
     return () => dialog?.close();
   }, []);
 
