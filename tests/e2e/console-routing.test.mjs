@@ -217,6 +217,11 @@ describe('console: routing, queue, teams, notes and offline', () => {
     await button(page, 'Save').click();
     await page.getByRole('alert').getByText('Write times as HH:MM').waitFor();
     await field(page, 'Monday, hours 1: closes').fill('16:00');
+    // Nor hours that overlap.
+    await field(page, 'Friday, hours 2: opens').fill('16:30');
+    await button(page, 'Save').click();
+    await page.getByRole('alert').getByText('Friday: the hours overlap.').waitFor();
+    await field(page, 'Friday, hours 2: opens').fill('18:00');
     await button(page, 'Save').click();
     await page.getByRole('status').getByText('Saved.').waitFor();
     await screenshot(page, 'console-admin-site-hours');

@@ -70,6 +70,10 @@ export function hoursProblem(hours: Hours, t: Translate, locale: string): string
       if (!TIME.test(interval.open) || !TIME.test(interval.close)) return t('invalidTime');
       if (minutes(interval.open) >= minutes(interval.close)) return t('invalidInterval', { day: label });
     }
+    const sorted = [...list].sort((a, b) => minutes(a.open) - minutes(b.open));
+    for (let i = 1; i < sorted.length; i++) {
+      if (minutes(sorted[i].open) < minutes(sorted[i - 1].close)) return t('invalidOverlap', { day: label });
+    }
   }
   if (hours.exceptions.some((e) => !/^\d{4}-\d{2}-\d{2}$/.test(e.date))) return t('invalidDate');
   return null;

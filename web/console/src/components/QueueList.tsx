@@ -2,6 +2,7 @@
 import { useController, useLocale, useSelect, useT } from '../context';
 import { duration } from '../format';
 import { contactName } from '../names';
+import { moveFocus } from './keyboard';
 import { RowBadges } from './RowBadges';
 import { useNow } from './useNow';
 
@@ -25,7 +26,7 @@ export function QueueList() {
           <button type="button" class="link-button" onClick={() => void controller.loadQueue()}>{t('retry')}</button>
         </div>
       )}
-      <ul class="conversation-list queue-list" aria-label={t('waitingChats')}>
+      <ul class="conversation-list queue-list" aria-label={t('waitingChats')} onKeyDown={(e) => moveFocus(e, '.conversation-row')}>
         {rows.map((row) => {
           // Events may have brought a newer copy (a preview, a team) than the queue's answer.
           const conversation = conversations[row.id] ?? row;

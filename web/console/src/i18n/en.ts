@@ -235,6 +235,7 @@ export const en = {
   removeException: 'Remove exception {n}',
   invalidTime: 'Write times as HH:MM, such as 08:00 (24:00 is midnight).',
   invalidInterval: '{day}: the opening time must come before the closing time.',
+  invalidOverlap: '{day}: the hours overlap.',
   invalidDate: 'Each exception needs a date.',
   invalidTimeZone: 'Unknown time zone: {zone}',
   prechat: 'Pre-chat form',

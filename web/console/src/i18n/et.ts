@@ -227,6 +227,7 @@ export const et: Dictionary = {
   removeException: 'Eemalda erand {n}',
   invalidTime: 'Kirjuta kellaajad kujul HH:MM, näiteks 08:00 (24:00 on kesköö).',
   invalidInterval: '{day}: avamisaeg peab olema enne sulgemisaega.',
+  invalidOverlap: '{day}: lahtiolekuajad kattuvad.',
   invalidDate: 'Igal erandil peab olema kuupäev.',
   invalidTimeZone: 'Tundmatu ajavöönd: {zone}',
   prechat: 'Eelvorm',

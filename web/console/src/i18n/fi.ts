@@ -227,6 +227,7 @@ export const fi: Dictionary = {
   removeException: 'Poista poikkeus {n}',
   invalidTime: 'Kirjoita kellonajat muodossa HH:MM, esimerkiksi 08:00 (24:00 on keskiyö).',
   invalidInterval: '{day}: avautumisajan on oltava ennen sulkemisaikaa.',
+  invalidOverlap: '{day}: aukioloajat menevät päällekkäin.',
   invalidDate: 'Jokaisella poikkeuksella on oltava päivämäärä.',
   invalidTimeZone: 'Tuntematon aikavyöhyke: {zone}',
   prechat: 'Esilomake',

@@ -227,6 +227,7 @@ export const sv: Dictionary = {
   removeException: 'Ta bort undantag {n}',
   invalidTime: 'Skriv tider som HH:MM, till exempel 08:00 (24:00 är midnatt).',
   invalidInterval: '{day}: öppningstiden måste komma före stängningstiden.',
+  invalidOverlap: '{day}: öppettiderna överlappar.',
   invalidDate: 'Varje undantag behöver ett datum.',
   invalidTimeZone: 'Okänd tidszon: {zone}',
   prechat: 'Förformulär',
