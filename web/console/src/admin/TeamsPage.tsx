@@ -113,7 +113,7 @@ export function TeamsPage() {
                 <button type="button" class="item" aria-current={team.id === selected ? 'true' : undefined} onClick={() => select(team)}>
                   <span class="item-text">
                     <span class="item-title">{team.name}</span>
-                    <span class="item-sub">{memberNames(team) || t('memberCount', { count: team.agent_ids.length })}</span>
+                    <span class="item-sub">{memberNames(team) || t('noMembers')}</span>
                   </span>
                 </button>
               </li>

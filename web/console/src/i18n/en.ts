@@ -200,7 +200,7 @@ export const en = {
   noTeams: 'No teams yet.',
   teamName: 'Team name',
   members: 'Members',
-  memberCount: '{count} members',
+  noMembers: 'No members',
   noAgents: 'No agents yet.',
   createTeam: 'Create team',
   editTeam: 'Edit {name}',
