@@ -416,14 +416,35 @@ describe('console: routing, queue, teams, notes and offline', () => {
     await conversationList(page).getByRole('listitem').filter({ hasText: 'order 5512' }).waitFor();
   }, { independent: true });
 
+  step('Take does not snatch a chat another agent took a moment earlier', async () => {
+    await showTab(page, 'Queue');
+    const kaisa = await visitor(server, ctx.siteKey, { label: 'kaisa' });
+    const id = (await kaisa.sendMessage('Do you have gift cards?')).conversation_id;
+    const row = queueList(page).getByRole('listitem').filter({ hasText: 'Do you have gift cards?' });
+    await row.waitFor();
+    // The queue's next answer is held back, so the row stays while the chat is taken elsewhere.
+    let held = 0;
+    await page.route('**/api/v1/queue', () => { held += 1; });
+    expectStatus(await api(server, liisa.token, 'POST', `/conversations/${id}/assign`, { agent_id: liisa.agent.id }), 200);
+    await eventually(() => held > 0, { what: 'the queue reload after the event' });
+    await row.getByRole('button', { name: 'Take', exact: true }).click();
+    await page.getByRole('alert').getByText('Liisa Tamm already took this chat.').waitFor();
+    assert.equal((await conversation(id)).assignee_id, liisa.agent.id, 'still Liisa\'s');
+    await page.unroute('**/api/v1/queue');
+    await button(page, 'Dismiss').click();
+    await showTab(page, 'Mine');
+    await showTab(page, 'Queue');
+    await gone(row, 'the taken chat to leave the queue');
+  }, { independent: true });
+
   step('with automatic routing a new chat goes straight to the online agent, under Mine', async () => {
     expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { routing: 'auto' }), 200);
     const anna = await visitor(server, ctx.siteKey, { label: 'anna' });
     const id = (await anna.sendMessage('Is the green teapot back in stock?')).conversation_id;
     await eventually(async () => (await conversation(id)).assignee_id === ctx.admin.agent.id,
       { what: 'the chat routed to the only online agent' });
-    await page.getByRole('checkbox', { name: 'Missed', exact: true }).uncheck();
     await showTab(page, 'Mine');
+    await page.getByRole('checkbox', { name: 'Missed', exact: true }).uncheck();
     await conversationList(page).getByRole('listitem').filter({ hasText: 'Is the green teapot back in stock?' }).waitFor();
     await showTab(page, 'Queue');
     assert.equal(await queueList(page).getByRole('listitem').filter({ hasText: 'green teapot' }).count(), 0);

@@ -327,6 +327,14 @@ export class ConsoleController {
   async take(id: Id): Promise<void> {
     const me = this.state.me;
     if (!me) return;
+    // Someone was quicker (their assignment reached us as an event): do not take it from them.
+    const assignee = this.state.conversations[id]?.assignee_id;
+    if (assignee != null && assignee !== me.id) {
+      const name = this.state.agents.find((a) => a.id === assignee)?.name ?? this.t('agentFallback');
+      this.showNotice(this.t('alreadyTaken', { name }));
+      void this.loadQueue();
+      return;
+    }
     this.selfAssigning.add(id);
     try {
       const { conversation } = await this.api.assign(id, me.id);

@@ -163,6 +163,7 @@ export const en = {
   queuePosition: 'Position {n}',
   waitingFor: 'Waiting {time}',
   take: 'Take',
+  alreadyTaken: '{name} already took this chat.',
   missedFilter: 'Missed',
   badgeMissed: 'Missed',
   badgeOffline: 'Offline message',

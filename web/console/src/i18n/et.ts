@@ -155,6 +155,7 @@ export const et: Dictionary = {
   queuePosition: 'Koht {n}',
   waitingFor: 'Ootab {time}',
   take: 'Võta',
+  alreadyTaken: '{name} võttis selle vestluse juba.',
   missedFilter: 'Vastamata',
   badgeMissed: 'Vastamata',
   badgeOffline: 'Jäetud sõnum',

@@ -155,6 +155,7 @@ export const fi: Dictionary = {
   queuePosition: 'Sija {n}',
   waitingFor: 'Odottanut {time}',
   take: 'Ota',
+  alreadyTaken: '{name} ehti jo ottaa tämän keskustelun.',
   missedFilter: 'Vastaamattomat',
   badgeMissed: 'Vastaamaton',
   badgeOffline: 'Jätetty viesti',

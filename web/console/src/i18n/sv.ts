@@ -155,6 +155,7 @@ export const sv: Dictionary = {
   queuePosition: 'Plats {n}',
   waitingFor: 'Väntat {time}',
   take: 'Ta hand om',
+  alreadyTaken: '{name} har redan tagit den här chatten.',
   missedFilter: 'Missade',
   badgeMissed: 'Missad',
   badgeOffline: 'Lämnat meddelande',
