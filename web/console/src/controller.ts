@@ -162,6 +162,7 @@ export class ConsoleController {
     this.contactsRequested.clear();
     this.notesRequested.clear();
     clearTimeout(this.queueTimer);
+    this.queueTimer = undefined;
     this.typingSentAt.clear();
     this.typingIdleTimers.forEach((timer) => clearTimeout(timer));
     this.typingIdleTimers.clear();
@@ -317,10 +318,16 @@ export class ConsoleController {
     }
   }
 
-  /** The queue changes with every conversation event (taken, routed, transferred, new). */
+  /**
+   * The queue changes with every conversation event (taken, routed, transferred, new): one
+   * reload shortly after the first event of a burst, however long the burst goes on.
+   */
   private refreshQueueSoon(): void {
-    clearTimeout(this.queueTimer);
-    this.queueTimer = setTimeout(() => void this.loadQueue(), QUEUE_REFRESH_MS);
+    if (this.queueTimer !== undefined) return;
+    this.queueTimer = setTimeout(() => {
+      this.queueTimer = undefined;
+      void this.loadQueue();
+    }, QUEUE_REFRESH_MS);
   }
 
   /** Takes a waiting chat: assigned to me and opened. */
