@@ -49,8 +49,7 @@ void EventPublisher::publish(const std::string& topic, const json::object& event
 }
 
 void EventPublisher::agent_changed(const core::Agent& agent) {
-    publish(topics::workspace(agent.workspace_id),
-            {{"type", "agent"}, {"agent", to_json(agent)}});
+    publish(topics::workspace(agent.workspace_id), {{"type", "agent"}, {"agent", to_json(agent)}});
 }
 
 void EventPublisher::note_added(const core::Conversation& conversation, const core::Note& note) {

@@ -38,12 +38,17 @@ json::object to_json(const core::Workspace& workspace) {
 json::object to_json(const core::Site& site) {
     json::array origins;
     for (const auto& origin : site.allowed_origins) origins.emplace_back(origin);
-    return {
-        {"id", site.id},       {"workspace_id", site.workspace_id},     {"key", site.key},
-        {"name", site.name},   {"allowed_origins", std::move(origins)}, {"greeting", site.greeting},
-        {"color", site.color}, {"created_at", site.created_at},
-        {"routing", core::to_string(site.routing)}, {"hours", to_json(site.hours)},
-        {"prechat", to_json(site.prechat)}};
+    return {{"id", site.id},
+            {"workspace_id", site.workspace_id},
+            {"key", site.key},
+            {"name", site.name},
+            {"allowed_origins", std::move(origins)},
+            {"greeting", site.greeting},
+            {"color", site.color},
+            {"created_at", site.created_at},
+            {"routing", core::to_string(site.routing)},
+            {"hours", to_json(site.hours)},
+            {"prechat", to_json(site.prechat)}};
 }
 
 json::object to_json(const core::BusinessHours& hours) {
@@ -260,9 +265,8 @@ std::optional<std::optional<std::int64_t>> FieldReader::nullable_integer(std::st
     return std::optional<std::int64_t>{*number};
 }
 
-std::optional<std::vector<std::int64_t>> FieldReader::integers(std::string_view key,
-                                                              bool required,
-                                                              std::size_t max_items) {
+std::optional<std::vector<std::int64_t>> FieldReader::integers(std::string_view key, bool required,
+                                                               std::size_t max_items) {
     const auto* value = find(key, required);
     if (value == nullptr) return std::nullopt;
     if (!value->is_array() || value->get_array().size() > max_items) {

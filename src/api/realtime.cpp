@@ -192,16 +192,17 @@ json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome&
             teams.emplace_back(json::object{{"id", team.id}, {"name", team.name}});
         }
     }
-    return {{"type", "welcome"},
-            {"role", "visitor"},
-            {"contact_token", w.contact_token},
-            {"contact", {{"id", w.contact.id}, {"name", w.contact.name}, {"email", w.contact.email}}},
-            {"site", {{"name", w.site.name}, {"greeting", w.site.greeting}, {"color", w.site.color}}},
-            {"conversation", std::move(conversation)},
-            {"availability", to_json(deps_.site_status.availability(w.site))},
-            {"prechat", to_json(w.site.prechat)},
-            {"teams", std::move(teams)},
-            {"queue", std::move(queue)}};
+    return {
+        {"type", "welcome"},
+        {"role", "visitor"},
+        {"contact_token", w.contact_token},
+        {"contact", {{"id", w.contact.id}, {"name", w.contact.name}, {"email", w.contact.email}}},
+        {"site", {{"name", w.site.name}, {"greeting", w.site.greeting}, {"color", w.site.color}}},
+        {"conversation", std::move(conversation)},
+        {"availability", to_json(deps_.site_status.availability(w.site))},
+        {"prechat", to_json(w.site.prechat)},
+        {"teams", std::move(teams)},
+        {"queue", std::move(queue)}};
 }
 
 void RealtimeConnection::hello_agent(const json::object& frame) {
@@ -259,8 +260,8 @@ void RealtimeConnection::on_leave_message(const json::object& frame) {
 }
 
 services::ChatService::SendDone RealtimeConnection::acknowledge(std::string ref) {
-    return [self = shared_from_this(), ref = std::move(ref)](
-               core::Result<store::AppendResult> result) {
+    return [self = shared_from_this(),
+            ref = std::move(ref)](core::Result<store::AppendResult> result) {
         if (!result.ok()) return self->send_error(result.error(), ref);
         const auto& appended = result.value();
         if (appended.status == store::AppendResult::Status::stored) {

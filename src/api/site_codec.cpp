@@ -79,7 +79,8 @@ bool read_exceptions(const json::value* exceptions, core::BusinessHours& hours,
             error = "hours.exceptions: each is {\"date\":\"YYYY-MM-DD\",\"intervals\":[...]}";
             return false;
         }
-        auto read = read_intervals(*intervals, "hours.exceptions[" + std::string(date->get_string()) + "]", error);
+        auto read = read_intervals(
+            *intervals, "hours.exceptions[" + std::string(date->get_string()) + "]", error);
         if (!read) return false;
         out.intervals = std::move(*read);
         hours.exceptions.push_back(std::move(out));

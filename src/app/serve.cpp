@@ -23,8 +23,8 @@
 #include "bus/local_bus.hpp"
 #include "core/clock.hpp"
 #include "net/server.hpp"
-#include "net/static_files.hpp"
 #include "net/smtp_client.hpp"
+#include "net/static_files.hpp"
 #include "services/admin/admin_service.hpp"
 #include "services/admin/teams.hpp"
 #include "services/auth/auth_service.hpp"
@@ -135,14 +135,14 @@ int serve(const Config& config) {
     services::CannedResponses canned(*store, clock);
     services::Teams teams(*store, events, clock);
     services::Notes notes(*store, events, clock);
-    services::Router router(*store, presence, notes, events, clock,
-                            [&pool](std::function<void()> pass) {
-                                boost::asio::post(pool, std::move(pass));
-                            });
+    services::Router router(
+        *store, presence, notes, events, clock,
+        [&pool](std::function<void()> pass) { boost::asio::post(pool, std::move(pass)); });
     events.add(router);
     services::SiteStatus site_status(*store, presence, events, clock);
     events.add(site_status);
-    services::MissedChats missed_chats(*store, events, clock, seconds_to_ms(config.visitor_leave_grace));
+    services::MissedChats missed_chats(*store, events, clock,
+                                       seconds_to_ms(config.visitor_leave_grace));
     std::optional<net::SmtpClient> smtp;
     std::optional<services::ReplyMailer> mailer;
     if (!config.smtp.host.empty()) {
@@ -150,8 +150,8 @@ int serve(const Config& config) {
         mailer.emplace(*store, *smtp, clock, config.smtp.from);
         events.add(*mailer);
     }
-    api::RestApi rest({chat, auth, admin, presence, canned, teams, notes, router,
-                       config.public_url});
+    api::RestApi rest(
+        {chat, auth, admin, presence, canned, teams, notes, router, config.public_url});
     net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
     api::HttpFront front(rest, *store, metrics, files, pool);
     api::RealtimeGateway gateway(
@@ -196,11 +196,11 @@ int serve(const Config& config) {
     spdlog::info("data in {}", config.data_dir.string());
 
     wait_for_signal();
-    server.stop();     // no new frames or requests after this
-    tickers.reset();   // nothing of theirs runs past here
-    pool.join();       // finish in-flight handlers
-    mailer.reset();    // unsent replies stay in the outbox
-    store.reset();  // commit every queued write while the bus is still alive
+    server.stop();    // no new frames or requests after this
+    tickers.reset();  // nothing of theirs runs past here
+    pool.join();      // finish in-flight handlers
+    mailer.reset();   // unsent replies stay in the outbox
+    store.reset();    // commit every queued write while the bus is still alive
     spdlog::info("stopped");
     return 0;
 }

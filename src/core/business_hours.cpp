@@ -1,12 +1,12 @@
 #include "core/business_hours.hpp"
 
-#include "core/business_hours_text.hpp"
-
 #include <algorithm>
 #include <limits>
 #include <set>
 #include <string_view>
 #include <tuple>
+
+#include "core/business_hours_text.hpp"
 
 namespace juttu::core {
 namespace {
@@ -58,11 +58,12 @@ std::optional<std::string> intervals_problem(const std::vector<OpeningInterval>&
             return where + ": times must be between 00:00 and 24:00";
         }
         if (interval.open_minute >= interval.close_minute) {
-            return where + ": " + format_clock(interval.open_minute) + "-" + format_clock(interval.close_minute) +
-                   " closes before it opens";
+            return where + ": " + format_clock(interval.open_minute) + "-" +
+                   format_clock(interval.close_minute) + " closes before it opens";
         }
         if (i > 0 && interval.open_minute < intervals[i - 1].close_minute) {
-            return where + ": " + format_clock(interval.open_minute) + "-" + format_clock(interval.close_minute) +
+            return where + ": " + format_clock(interval.open_minute) + "-" +
+                   format_clock(interval.close_minute) +
                    " overlaps or precedes the interval before it";
         }
     }

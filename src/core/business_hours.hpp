@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/time_zone.hpp"
 #include "core/ids.hpp"
+#include "core/time_zone.hpp"
 
 namespace juttu::core {
 

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.hpp"
 #include "core/ids.hpp"
+#include "core/result.hpp"
 
 namespace juttu::core {
 

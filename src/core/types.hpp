@@ -90,7 +90,7 @@ struct Agent {
     std::string name;
     Role role = Role::agent;
     bool disabled = false;
-    int capacity = 4;  // most open chats at once, for automatic assignment
+    int capacity = 4;                    // most open chats at once, for automatic assignment
     std::vector<std::string> languages;  // BCP 47 tags the agent chats in, e.g. "fi", "en-GB"
     std::vector<Id> team_ids;            // ascending; filled by find_agent and list_agents
     TimeMs created_at = 0;

@@ -29,7 +29,7 @@ std::optional<std::string> normalize_origin(std::string_view text);
 std::optional<std::string> normalize_email(std::string_view text);
 
 bool is_valid_client_id(std::string_view id);
-bool is_valid_color(std::string_view color);   // "#rrggbb"
+bool is_valid_color(std::string_view color);  // "#rrggbb"
 // A BCP 47 language tag's shape: "fi", "en-GB", "zh-Hant-TW" (at most 35 characters).
 bool is_valid_language_tag(std::string_view tag);
 bool is_valid_http_url(std::string_view url);  // absolute http(s) URL within limits

@@ -85,8 +85,8 @@ protected:
     Presence presence_{events_, clock_, 60'000};
     Notes notes_{*store_, events_, clock_};
     // Passes run on the caller's thread here, so every thread races every other.
-    Router router_{*store_, presence_, notes_, events_, clock_,
-                   [](std::function<void()> pass) { pass(); }};
+    Router router_{*store_, presence_, notes_,
+                   events_, clock_,    [](std::function<void()> pass) { pass(); }};
 };
 
 TEST_F(RouterTest, ConcurrentArrivalsNeverExceedCapacity) {

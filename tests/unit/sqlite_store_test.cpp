@@ -1104,8 +1104,12 @@ TEST_P(StoreContract, SiteRoutingHoursAndPrechatRoundTrip) {
     site.hours.weekly[0] = {{480, 960}, {1020, 1200}};
     site.hours.weekly[5] = {{600, 1440}};
     site.hours.exceptions = {{2026, 12, 24, {}}, {2026, 12, 27, {{600, 840}}}};
-    site.prechat = {true, core::FieldRule::required, core::FieldRule::optional,
-                    core::FieldRule::off, "Order number; if any", true};
+    site.prechat = {true,
+                    core::FieldRule::required,
+                    core::FieldRule::optional,
+                    core::FieldRule::off,
+                    "Order number; if any",
+                    true};
     ASSERT_TRUE(store().update_site(site));
     reopen();
     auto found = store().find_site(t.workspace.id, t.site.id);
@@ -1194,8 +1198,7 @@ TEST_P(StoreContract, QueueClaimsAndOpenChatCounts) {
     EXPECT_TRUE(store().list_queue(other.workspace.id, 10).empty());
 
     // Unassigning keeps the first assignment time; handing it to a team clears the assignee.
-    auto unassigned =
-        store().assign_conversation(t.workspace.id, claimed->id, std::nullopt, 7'000);
+    auto unassigned = store().assign_conversation(t.workspace.id, claimed->id, std::nullopt, 7'000);
     EXPECT_EQ(unassigned->first_assigned_at, 5'000);
     auto reassigned = store().assign_conversation(t.workspace.id, claimed->id, t.agent.id, 8'000);
     EXPECT_EQ(reassigned->first_assigned_at, 5'000);

@@ -9,8 +9,8 @@ TEST(LanguageTag, AcceptsTheShapeOfBcp47Tags) {
     for (const char* good : {"fi", "en-GB", "zh-Hant-TW", "sv", "es-419", "fil"}) {
         EXPECT_TRUE(is_valid_language_tag(good)) << good;
     }
-    for (const char* bad : {"", "f", "1a", "en_GB", "en-", "-en", "en--GB", "en-GB-toolongsubtag",
-                            "fi,sv", "e n"}) {
+    for (const char* bad :
+         {"", "f", "1a", "en_GB", "en-", "-en", "en--GB", "en-GB-toolongsubtag", "fi,sv", "e n"}) {
         EXPECT_FALSE(is_valid_language_tag(bad)) << bad;
     }
 }

@@ -360,8 +360,7 @@ core::Result<ContactDetail> ChatService::contact_detail(core::Id workspace_id,
                          store_.list_page_views(workspace_id, contact_id, 50)};
 }
 
-std::optional<core::Contact> ChatService::find_contact(core::Id workspace_id,
-                                                       core::Id contact_id) {
+std::optional<core::Contact> ChatService::find_contact(core::Id workspace_id, core::Id contact_id) {
     return store_.find_contact(workspace_id, contact_id);
 }
 

@@ -30,8 +30,7 @@ core::Result<core::Note> Notes::add(const core::Agent& author, core::Id conversa
     return *added;
 }
 
-core::Result<std::vector<core::Note>> Notes::list(core::Id workspace_id,
-                                                  core::Id conversation_id) {
+core::Result<std::vector<core::Note>> Notes::list(core::Id workspace_id, core::Id conversation_id) {
     if (!store_.find_conversation(workspace_id, conversation_id)) {
         return fail(ErrorCode::not_found, "no such conversation");
     }

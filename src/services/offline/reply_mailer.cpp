@@ -20,11 +20,9 @@ core::TimeMs retry_delay(int attempts) {
 
 ReplyMailer::ReplyMailer(store::Store& store, MailSender& sender, const core::Clock& clock,
                          std::string from)
-    : store_(store),
-      sender_(sender),
-      clock_(clock),
-      from_(std::move(from)),
-      thread_([this] { run(); }) {}
+    : store_(store), sender_(sender), clock_(clock), from_(std::move(from)), thread_([this] {
+          run();
+      }) {}
 
 ReplyMailer::~ReplyMailer() {
     {
@@ -78,8 +76,8 @@ std::optional<Email> ReplyMailer::compose(const store::OutboxEmail& email) {
     out.from = from_;
     out.to = contact->email;
     out.subject = "Re: your message to " + site_name;
-    out.text = email.message.body + "\n\n-- \n" + email.message.author_name + ", " + site_name +
-               "\n";
+    out.text =
+        email.message.body + "\n\n-- \n" + email.message.author_name + ", " + site_name + "\n";
     return out;
 }
 
@@ -95,8 +93,8 @@ void ReplyMailer::deliver(const store::OutboxEmail& email) {
         store_.finish_email(email.id, now, "", std::nullopt);
         return;
     }
-    const bool retry = sent.error().code == core::ErrorCode::unavailable &&
-                       email.attempts + 1 < max_attempts;
+    const bool retry =
+        sent.error().code == core::ErrorCode::unavailable && email.attempts + 1 < max_attempts;
     store_.finish_email(email.id, now, sent.error().message,
                         retry ? std::optional(now + retry_delay(email.attempts)) : std::nullopt);
 }

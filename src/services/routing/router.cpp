@@ -235,9 +235,8 @@ std::optional<QueuePlace> Router::place(const core::Conversation& conversation) 
 
 // --- Transfer ---
 
-core::Result<core::Conversation> Router::transfer(const core::Agent& by,
-                                                  core::Id conversation_id, TransferTarget target,
-                                                  const std::string& note) {
+core::Result<core::Conversation> Router::transfer(const core::Agent& by, core::Id conversation_id,
+                                                  TransferTarget target, const std::string& note) {
     const auto workspace_id = by.workspace_id;
     if (target.agent_id.has_value() == target.team_id.has_value()) {
         return fail(ErrorCode::validation_failed, "give exactly one of agent_id and team_id");

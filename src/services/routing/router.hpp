@@ -77,8 +77,8 @@ private:
         bool pass_requested = false;
         core::TimeMs average_handle_ms = 0;
         // Guarded by routing:
-        std::map<core::Id, core::TimeMs> last_assigned;     // agent -> when
-        std::map<core::Id, QueuePlace> announced;           // conversation -> last place told
+        std::map<core::Id, core::TimeMs> last_assigned;  // agent -> when
+        std::map<core::Id, QueuePlace> announced;        // conversation -> last place told
     };
 
     WorkspaceState& state(core::Id workspace_id);

@@ -42,7 +42,7 @@ private:
     EventSink& events_;
     const core::Clock& clock_;
     std::mutex mutex_;
-    std::map<std::string, core::TimeZone> zones_;               // guarded by mutex_
+    std::map<std::string, core::TimeZone> zones_;                     // guarded by mutex_
     std::map<core::Id, std::map<core::Id, SiteAvailability>> known_;  // workspace -> site ->
                                                                       // last told; mutex_
 };

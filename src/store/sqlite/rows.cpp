@@ -23,8 +23,9 @@ std::vector<std::string> split(std::string_view text, char separator) {
 }
 
 core::FieldRule field_rule(const std::vector<std::string>& fields, std::size_t index) {
-    return index < fields.size() ? core::parse_field_rule(fields[index]).value_or(core::FieldRule::off)
-                                 : core::FieldRule::off;
+    return index < fields.size()
+               ? core::parse_field_rule(fields[index]).value_or(core::FieldRule::off)
+               : core::FieldRule::off;
 }
 
 }  // namespace
@@ -105,7 +106,6 @@ core::PrechatForm decode_prechat(std::string_view text) {
 }
 
 // --- Row readers. Each *_columns list matches its reader, with a fixed table alias. ---
-
 
 const std::string workspace_columns = "w.id, w.name, w.created_at";
 

@@ -140,8 +140,7 @@ std::vector<OutboxEmail> SqliteStore::due_emails(TimeMs now, int limit) {
         email.workspace_id = query.column_int64(1);
         email.attempts = static_cast<int>(query.column_int64(2));
         email.message = read_message(query, outbox_column_count);
-        email.conversation =
-            read_conversation(query, outbox_column_count + message_column_count);
+        email.conversation = read_conversation(query, outbox_column_count + message_column_count);
         due.push_back(std::move(email));
     }
     return due;

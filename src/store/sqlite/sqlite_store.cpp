@@ -246,8 +246,7 @@ AppendResult append_in(Database& db, const NewMessage& input) {
                   conversation->last_message_at, conversation->updated_at,
                   conversation->first_response_at, conversation->id)
         .run();
-    if (input.author_kind == AuthorKind::agent &&
-        conversation->channel == core::Channel::offline) {
+    if (input.author_kind == AuthorKind::agent && conversation->channel == core::Channel::offline) {
         queue_email(db, input.workspace_id, message.id, input.at);
     }
     result.conversation = std::move(*conversation);
@@ -397,7 +396,6 @@ bool SqliteStore::update_site(const core::Site& site) {
 }
 
 // --- Canned responses ---
-
 
 std::optional<core::CannedResponse> SqliteStore::create_canned_response(
     const core::CannedResponse& response) {

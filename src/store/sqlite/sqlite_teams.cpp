@@ -49,8 +49,8 @@ void write_members(Database& db, const core::Team& team) {
 }
 
 std::vector<core::Team> select_teams(Database& db, Id workspace_id, std::optional<Id> team_id) {
-    static const std::string all = "SELECT " + team_columns +
-                                   " FROM teams t WHERE t.workspace_id = ? ORDER BY t.name, t.id";
+    static const std::string all =
+        "SELECT " + team_columns + " FROM teams t WHERE t.workspace_id = ? ORDER BY t.name, t.id";
     static const std::string one =
         "SELECT " + team_columns + " FROM teams t WHERE t.workspace_id = ? AND t.id = ?";
     std::vector<core::Team> teams;
