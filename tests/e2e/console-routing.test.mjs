@@ -164,7 +164,7 @@ describe('console: routing, queue, teams, notes and offline', () => {
     assert.deepEqual(items.map((x) => x.name), ['Customer support']);
   });
 
-  step("admin: sets an agent's languages and sees their teams", async () => {
+  step("admin: sets an agent's languages and capacity, sees their teams and availability", async () => {
     await nav(page, 'Agents').click();
     const row = page.getByRole('row').filter({ hasText: 'liisa@example.com' });
     await row.waitFor();
@@ -175,9 +175,17 @@ describe('console: routing, queue, teams, notes and offline', () => {
     const liisaNow = async () => expectStatus(await api(server, ctx.token, 'GET', `/agents/${liisa.agent.id}`), 200);
     await eventually(async () => JSON.stringify((await liisaNow()).languages) === '["fi","et","en-GB"]',
       { what: "Liisa's languages saved" });
+    // At most two chats at once; she is offline (no console yet), the admin online.
+    const capacity = page.getByRole('spinbutton', { name: 'Max chats for Liisa Tamm', exact: true });
+    await capacity.fill('2');
+    await capacity.press('Enter');
+    await eventually(async () => (await liisaNow()).capacity === 2, { what: "Liisa's capacity saved" });
+    await row.getByText('Offline', { exact: true }).waitFor();
+    await page.getByRole('row').filter({ hasText: ADMIN_EMAIL }).getByText('Online', { exact: true }).waitFor();
     await page.reload();
     await eventually(async () => (await page.getByRole('textbox', { name: 'Languages of Liisa Tamm' }).inputValue()) === 'fi, et, en-GB',
       { what: 'the languages shown after a reload' });
+    assert.equal(await page.getByRole('spinbutton', { name: 'Max chats for Liisa Tamm' }).inputValue(), '2');
   });
 
   step('admin: sets routing, business hours and the pre-chat form of a site; they stay after a reload', async () => {

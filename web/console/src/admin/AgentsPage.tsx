@@ -1,8 +1,8 @@
-// Admin: the workspace's agents — add, change role and languages, see their teams,
-// disable/enable, reset password, remove.
+// Admin: the workspace's agents — add, change role, languages and capacity, see their teams
+// and availability, disable/enable, reset password, remove.
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
-import type { Agent, Id, Role, Team } from '../types';
+import type { Agent, Availability, Id, Role, Team } from '../types';
 import { errorText } from './SitesPage';
 
 const EMPTY_AGENT = { email: '', name: '', password: '', role: 'agent' as Role, languages: '' };
@@ -10,6 +10,35 @@ const EMPTY_AGENT = { email: '', name: '', password: '', role: 'agent' as Role, 
 /** "fi, en-GB sv" → ["fi", "en-GB", "sv"]: tags separated by commas or spaces, each once. */
 export function parseLanguages(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((tag) => tag.trim()).filter(Boolean))];
+}
+
+const AVAILABILITY_KEYS = {
+  online: 'availabilityOnline', away: 'availabilityAway', offline: 'availabilityOffline',
+} as const;
+
+/** The most chats the agent takes at once (1–100), saved when the field is left (or Enter). */
+function CapacityField({ agent, onSave }: { agent: Agent; onSave: (capacity: number) => void }) {
+  const t = useT();
+  const saved = agent.capacity ?? 4;
+  const [value, setValue] = useState(String(saved));
+  useEffect(() => setValue(String(saved)), [saved]);
+  return (
+    <input
+      class="capacity-input"
+      type="number"
+      min={1}
+      max={100}
+      required
+      aria-label={t('capacityOf', { name: agent.name })}
+      value={value}
+      onInput={(e) => setValue(e.currentTarget.value)}
+      onChange={(e) => {
+        const capacity = Number(e.currentTarget.value);
+        if (Number.isInteger(capacity) && capacity >= 1 && capacity <= 100 && capacity !== saved) onSave(capacity);
+        else if (!Number.isInteger(capacity) || capacity < 1 || capacity > 100) setValue(String(saved));
+      }}
+    />
+  );
 }
 
 /** The agent's language tags, saved when the field is left (or Enter). */
@@ -23,7 +52,6 @@ function LanguagesField({ agent, onSave }: { agent: Agent; onSave: (languages: s
       class="languages-input"
       aria-label={t('languagesOf', { name: agent.name })}
       aria-describedby="languages-hint"
-      placeholder="fi, en"
       value={text}
       onInput={(e) => setText(e.currentTarget.value)}
       onChange={(e) => {
@@ -38,6 +66,10 @@ export function AgentsPage() {
   const controller = useController();
   const t = useT();
   const me = useSelect((s) => s.me);
+  // Live availability (agent_status events) for the agents the console knows.
+  const live = useSelect((s) => s.agents);
+  const availabilityOf = (agent: Agent): Availability | undefined =>
+    live.find((a) => a.id === agent.id)?.availability ?? agent.availability;
   const [agents, setAgents] = useState<Agent[] | null>(null);
   const [teams, setTeams] = useState<Team[]>([]);
   const [form, setForm] = useState(EMPTY_AGENT);
@@ -87,7 +119,7 @@ export function AgentsPage() {
     });
   };
 
-  const patch = (agent: Agent, change: { role?: Role; disabled?: boolean; languages?: string[] }) =>
+  const patch = (agent: Agent, change: { role?: Role; disabled?: boolean; languages?: string[]; capacity?: number }) =>
     run(async () => {
       const updated = await controller.api.updateAgent(agent.id, change);
       update((agents ?? []).map((a) => (a.id === updated.id ? updated : a)));
@@ -129,6 +161,7 @@ export function AgentsPage() {
                 <th scope="col">{t('email')}</th>
                 <th scope="col">{t('role')}</th>
                 <th scope="col">{t('languages')}</th>
+                <th scope="col">{t('capacity')}</th>
                 <th scope="col">{t('teams')}</th>
                 <th scope="col">{t('status')}</th>
                 <th scope="col"><span class="visually-hidden">{t('actions')}</span></th>
@@ -139,7 +172,15 @@ export function AgentsPage() {
                 const isMe = agent.id === me?.id;
                 return [
                   <tr key={agent.id} class={agent.disabled ? 'is-disabled' : ''}>
-                    <th scope="row" id={`agent-name-${agent.id}`}>{agent.name} {isMe && <span class="muted">{t('youSuffix')}</span>}</th>
+                    <th scope="row">
+                      <span id={`agent-name-${agent.id}`}>{agent.name} {isMe && <span class="muted">{t('youSuffix')}</span>}</span>
+                      {availabilityOf(agent) && (
+                        <span class="agent-availability muted">
+                          <span class={`availability-dot availability-${availabilityOf(agent)}`} aria-hidden="true" />
+                          {t(AVAILABILITY_KEYS[availabilityOf(agent)!])}
+                        </span>
+                      )}
+                    </th>
                     <td>{agent.email}</td>
                     <td>
                       <select
@@ -154,6 +195,9 @@ export function AgentsPage() {
                     </td>
                     <td>
                       <LanguagesField agent={agent} onSave={(languages) => void patch(agent, { languages })} />
+                    </td>
+                    <td>
+                      <CapacityField agent={agent} onSave={(capacity) => void patch(agent, { capacity })} />
                     </td>
                     <td class="agent-teams">{teamsOf(agent).join(', ') || <span class="muted">—</span>}</td>
                     <td>
@@ -187,7 +231,7 @@ export function AgentsPage() {
                   </tr>,
                   resetting === agent.id && (
                     <tr key={`reset-${agent.id}`} class="reset-row">
-                      <td colSpan={7}>
+                      <td colSpan={8}>
                         <form class="inline-form" onSubmit={(e) => { e.preventDefault(); void setPassword(agent); }}>
                           <label class="field field-inline">
                             <span>{t('newPasswordFor', { name: agent.name })}</span>

@@ -211,6 +211,8 @@ export const en = {
   // Agents: languages and teams
   languages: 'Languages',
   languagesOf: 'Languages of {name}',
+  capacity: 'Max chats',
+  capacityOf: 'Max chats for {name}',
   languagesHint: 'Language codes separated by commas or spaces, such as fi, en-GB',
 
   // Sites: routing, hours, pre-chat form

@@ -203,6 +203,8 @@ export const et: Dictionary = {
   // Teenindajate keeled ja meeskonnad
   languages: 'Keeled',
   languagesOf: 'Keeled: {name}',
+  capacity: 'Vestlusi korraga',
+  capacityOf: 'Vestlusi korraga: {name}',
   languagesHint: 'Keelekoodid komade või tühikutega eraldatult, näiteks et, en-GB',
 
   // Saidid: suunamine, lahtiolekuajad, eelvorm

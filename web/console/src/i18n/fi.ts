@@ -203,6 +203,8 @@ export const fi: Dictionary = {
   // Asiakaspalvelijoiden kielet ja tiimit
   languages: 'Kielet',
   languagesOf: 'Kielet: {name}',
+  capacity: 'Enint. keskusteluja',
+  capacityOf: 'Enimmäismäärä keskusteluja: {name}',
   languagesHint: 'Kielikoodit pilkuin tai välilyönnein eroteltuina, esimerkiksi fi, en-GB',
 
   // Sivustot: ohjaus, aukioloajat, esilomake

@@ -203,6 +203,8 @@ export const sv: Dictionary = {
   // Agenternas språk och team
   languages: 'Språk',
   languagesOf: 'Språk för {name}',
+  capacity: 'Max chattar',
+  capacityOf: 'Max antal chattar för {name}',
   languagesHint: 'Språkkoder åtskilda med komma eller mellanslag, till exempel sv, en-GB',
 
   // Webbplatser: dirigering, öppettider, förformulär
