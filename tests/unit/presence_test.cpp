@@ -2,15 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 namespace juttu::services {
 namespace {
 
 using core::Availability;
 
-struct ManualClock final : core::Clock {
-    core::TimeMs now = 1'000'000;
-    core::TimeMs now_ms() const override { return now; }
-};
+using testing::ManualClock;
 
 struct Recorder final : EventSink {
     std::vector<std::pair<core::Id, Availability>> changes;

@@ -14,14 +14,12 @@
 
 #include "store/sqlite/sqlite_store.hpp"
 #include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace juttu::services {
 namespace {
 
-struct ManualClock final : core::Clock {
-    std::atomic<core::TimeMs> now{1'000'000};
-    core::TimeMs now_ms() const override { return now.load(); }
-};
+using testing::ManualClock;
 
 // Answers each send with the next scripted outcome (then success), and keeps the e-mails.
 class ScriptedRelay final : public MailSender {
@@ -74,15 +72,8 @@ protected:
         agent.name = "Anna";
         agent_ = *store_->create_agent(agent, "hash");
 
-        store::NewMessage left;
-        left.workspace_id = workspace_id_;
-        left.site_id = site.id;
-        left.contact_id = contact.id;
-        left.client_id = "left";
-        left.author_kind = core::AuthorKind::visitor;
-        left.author_id = contact.id;
-        left.body = "Do you ship to Tallinn?";
-        left.at = clock_.now.load();
+        auto left = testing::visitor_message(workspace_id_, site.id, contact.id, "left",
+                                             "Do you ship to Tallinn?", clock_.now.load());
         left.channel = core::Channel::offline;
         conversation_ = store_->append_message(left).conversation;
     }

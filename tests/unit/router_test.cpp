@@ -12,14 +12,12 @@
 
 #include "store/sqlite/sqlite_store.hpp"
 #include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace juttu::services {
 namespace {
 
-struct ManualClock final : core::Clock {
-    std::atomic<core::TimeMs> now{1'000'000};
-    core::TimeMs now_ms() const override { return now.load(); }
-};
+using testing::ManualClock;
 
 // Keeps what the router announces; safe from any thread.
 struct Recorder final : EventSink {
@@ -61,16 +59,10 @@ protected:
     // A new visitor's first message, as the chat service stores it.
     core::Conversation arrive(const std::string& token) {
         auto contact = store_->create_contact(workspace_.id, site_.id, token, clock_.now.load());
-        store::NewMessage message;
-        message.workspace_id = workspace_.id;
-        message.site_id = site_.id;
-        message.contact_id = contact.id;
-        message.client_id = "first";
-        message.author_kind = core::AuthorKind::visitor;
-        message.author_id = contact.id;
-        message.body = "hello";
-        message.at = clock_.now.fetch_add(1);
-        return store_->append_message(message).conversation;
+        return store_
+            ->append_message(testing::visitor_message(workspace_.id, site_.id, contact.id, "first",
+                                                      "hello", clock_.now.fetch_add(1)))
+            .conversation;
     }
 
     std::map<core::Id, int> open_chats() { return store_->count_open_chats(workspace_.id); }
