@@ -102,6 +102,7 @@ private:
     Reply close_conversation(Call& call);
     Reply reopen_conversation(Call& call);
     Reply assign_conversation(Call& call);
+    Reply take_conversation(Call& call);
     Reply get_contact(Call& call);
 
     Reply list_sites(Call& call);

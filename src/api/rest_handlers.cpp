@@ -303,6 +303,10 @@ Reply RestApi::assign_conversation(Call& call) {
                       conversation_reply);
 }
 
+Reply RestApi::take_conversation(Call& call) {
+    return reply_with(deps_.chat.take(call.agent(), call.ids[0]), conversation_reply);
+}
+
 Reply RestApi::get_contact(Call& call) {
     return reply_with(deps_.chat.contact_detail(call.workspace(), call.ids[0]),
                       [](const services::ContactDetail& d) {

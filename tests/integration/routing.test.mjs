@@ -157,9 +157,23 @@ describe('manual routing, teams, languages and transfer', () => {
     assert.equal((await conversation(server, ctx.token, id)).assignee_id, null);
     assert.deepEqual((await queue(server, ctx.token)).map((q) => q.id), [id]);
 
-    expectStatus(await api(server, support.token, 'POST', `/conversations/${id}/assign`, { agent_id: support.agent.id }), 200);
+    // Two agents take it at the same moment: one gets it, the other is told, nobody loses it.
+    const [first, second] = await Promise.all([
+      api(server, support.token, 'POST', `/conversations/${id}/take`),
+      api(server, sales.token, 'POST', `/conversations/${id}/take`),
+    ]);
+    assert.deepEqual([first.status, second.status].sort(), [200, 409], `${first.text} ${second.text}`);
+    const winner = first.status === 200 ? support : sales;
+    const loser = first.status === 200 ? second : first;
+    assert.equal(loser.body.error.code, 'conflict');
+    assert.equal((await conversation(server, ctx.token, id)).assignee_id, winner.agent.id);
+    expectStatus(await api(server, winner.token, 'POST', `/conversations/${id}/take`), 200);
+    expectStatus(await api(server, winner.token, 'POST', '/conversations/999999/take'), 404, 'not_found');
     await v.next((f) => f.type === 'queue' && f.conversation_id === id && f.position === 0);
     assert.deepEqual(await queue(server, ctx.token), []);
+    if (winner !== support) {
+      expectStatus(await api(server, ctx.token, 'POST', `/conversations/${id}/assign`, { agent_id: support.agent.id }), 200);
+    }
     expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { routing: 'auto' }), 200);
   });
 

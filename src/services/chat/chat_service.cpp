@@ -348,6 +348,21 @@ core::Result<core::Conversation> ChatService::assign(core::Id workspace_id, core
     return *conversation;
 }
 
+core::Result<core::Conversation> ChatService::take(const core::Agent& agent, core::Id id) {
+    auto claimed = store_.claim_conversation(agent.workspace_id, id, agent.id, clock_.now_ms());
+    if (!claimed) {
+        auto conversation = store_.find_conversation(agent.workspace_id, id);
+        if (!conversation) return no_conversation();
+        if (conversation->assignee_id == agent.id) return *conversation;
+        if (conversation->status == core::ConversationStatus::closed) {
+            return fail(ErrorCode::conversation_closed, "the conversation is closed");
+        }
+        return fail(ErrorCode::conflict, "another agent has taken this chat");
+    }
+    events_.conversation_changed(*claimed);
+    return *claimed;
+}
+
 core::Result<ContactDetail> ChatService::contact_detail(core::Id workspace_id,
                                                         core::Id contact_id) {
     auto contact = store_.find_contact(workspace_id, contact_id);

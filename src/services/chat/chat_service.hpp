@@ -132,6 +132,9 @@ public:
                                                 core::ConversationStatus status);
     core::Result<core::Conversation> assign(core::Id workspace_id, core::Id id,
                                             std::optional<core::Id> agent_id);
+    // An agent takes a waiting chat for itself: only while it is open and nobody's, so two
+    // agents taking the same chat at once never take it from each other (conflict).
+    core::Result<core::Conversation> take(const core::Agent& agent, core::Id id);
     core::Result<ContactDetail> contact_detail(core::Id workspace_id, core::Id contact_id);
     std::optional<core::Contact> find_contact(core::Id workspace_id, core::Id contact_id);
 

@@ -150,6 +150,11 @@ export class ApiClient {
   }
   close(id: Id) { return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/close`); }
   reopen(id: Id) { return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/reopen`); }
+  /** Assigns a waiting chat to me; 409 conflict when another agent was quicker. */
+  take(id: Id) {
+    return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/take`);
+  }
+
   assign(id: Id, agentId: Id | null) {
     return this.request<{ conversation: Conversation }>('POST', `/conversations/${id}/assign`, { agent_id: agentId });
   }

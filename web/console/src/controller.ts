@@ -344,14 +344,21 @@ export class ConsoleController {
     }
     this.selfAssigning.add(id);
     try {
-      const { conversation } = await this.api.assign(id, me.id);
+      const { conversation } = await this.api.take(id);
       this.mergeConversations([conversation]);
       this.store.set((s) => ({
         queue: { ...s.queue, items: s.queue.items?.filter((row) => row.id !== id) ?? null },
       }));
       this.openConversation(id);
     } catch (err) {
-      this.failed(err);
+      if (err instanceof ApiError && err.code === 'conflict') {
+        // Taken between our last look and the click: say by whom.
+        const { conversation } = await this.api.conversation(id).catch(() => ({ conversation: undefined }));
+        const name = this.state.agents.find((a) => a.id === conversation?.assignee_id)?.name ?? this.t('agentFallback');
+        this.showNotice(this.t('alreadyTaken', { name }));
+      } else {
+        this.failed(err);
+      }
     } finally {
       this.selfAssigning.delete(id);
     }
