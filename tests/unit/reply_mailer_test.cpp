@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "services/offline/reply_text.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "temp_dir.hpp"
 #include "test_support.hpp"
@@ -111,6 +112,7 @@ TEST_F(ReplyMailerTest, SendsTheReplyToTheContact) {
     EXPECT_EQ(email.to, "visitor@example.com");
     EXPECT_EQ(email.from, "Mail shop <support@shop.example>");
     EXPECT_EQ(email.subject, "Re: your message to Mail shop");
+    EXPECT_EQ(email.text, "Yes, in 2-3 days.\n\n-- \nAnna, Mail shop\n");
     EXPECT_NE(email.text.find("Yes, in 2-3 days."), std::string::npos);
     EXPECT_NE(email.text.find("Anna, Mail shop"), std::string::npos);
     EXPECT_TRUE(wait_until([&] { return store_->due_emails(INT64_MAX, 10).empty(); }));
@@ -136,6 +138,14 @@ TEST_F(ReplyMailerTest, RetriesATemporaryFailureLaterAndGivesUpOnAPermanentOne) 
     EXPECT_TRUE(wait_until([&] { return store_->due_emails(INT64_MAX, 10).empty(); }));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     EXPECT_EQ(relay.sent().size(), 3u) << "nothing is sent twice";
+}
+
+TEST(ReplyText, InTheVisitorsLanguage) {
+    EXPECT_EQ(reply_text("fi-FI", "Kauppa", "Anna").subject, "Vastaus viestiisi: Kauppa");
+    EXPECT_EQ(reply_text("ET", "Pood", "Mari").subject, "Vastus teie sõnumile: Pood");
+    EXPECT_EQ(reply_text("sv_SE", "Butik", "Lena").subject, "Svar på ditt meddelande till Butik");
+    EXPECT_EQ(reply_text("de-DE", "Shop", "Jan").subject, "Re: your message to Shop");
+    EXPECT_EQ(reply_text("", "Shop", "Jan").signature, "Jan, Shop");
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "services/offline/reply_text.hpp"
+
 namespace juttu::services {
 
 namespace {
@@ -71,13 +73,14 @@ std::optional<Email> ReplyMailer::compose(const store::OutboxEmail& email) {
     auto contact = store_.find_contact(email.workspace_id, conversation.contact_id);
     if (!contact || contact->email.empty()) return std::nullopt;
     auto site = store_.find_site(email.workspace_id, conversation.site_id);
-    const std::string site_name = site ? site->name : "us";
+    const auto language = contact->attributes.find("language");
+    const auto words = reply_text(language == contact->attributes.end() ? "" : language->second,
+                                  site ? site->name : "", email.message.author_name);
     Email out;
     out.from = from_;
     out.to = contact->email;
-    out.subject = "Re: your message to " + site_name;
-    out.text =
-        email.message.body + "\n\n-- \n" + email.message.author_name + ", " + site_name + "\n";
+    out.subject = words.subject;
+    out.text = email.message.body + "\n\n-- \n" + words.signature + "\n";
     return out;
 }
 
