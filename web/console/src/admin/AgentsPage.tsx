@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import type { Agent, Availability, Id, Role, Team } from '../types';
-import { errorText } from './SitesPage';
+import { errorText } from './errors';
 
 const EMPTY_AGENT = { email: '', name: '', password: '', role: 'agent' as Role, languages: '' };
 

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import type { CannedResponse, Id, Team } from '../types';
-import { errorText } from './SitesPage';
+import { errorText } from './errors';
 
 interface ReplyForm {
   shortcut: string;

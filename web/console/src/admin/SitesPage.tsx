@@ -1,12 +1,12 @@
 // Admin: the workspace's sites (where the widget may run), how their chats are routed, their
 // business hours and pre-chat form, and their embed snippets.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, NetworkError } from '../api';
 import { useController, useLocale, useT } from '../context';
-import type { Translate } from '../i18n';
-import type { Hours, Id, Prechat, Routing, Site } from '../types';
+import type { Hours, Prechat, Routing, Site } from '../types';
 import { HoursEditor, defaultHours, hoursForSave, hoursProblem, normalizeHours } from './HoursEditor';
 import { PrechatEditor, defaultPrechat, normalizePrechat } from './PrechatEditor';
+import { errorText } from './errors';
+import { useRecordEditor } from './useRecordEditor';
 
 interface SiteForm {
   name: string;
@@ -36,105 +36,38 @@ function formOf(site: Site): SiteForm {
   };
 }
 
-export function errorText(err: unknown, t: Translate): string {
-  if (err instanceof NetworkError) return t('errorNetwork');
-  if (err instanceof ApiError) return err.message;
-  return t('errorGeneric', { message: err instanceof Error ? err.message : String(err) });
+function siteInput(form: SiteForm) {
+  return {
+    name: form.name.trim(),
+    allowed_origins: form.origins.map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    color: form.color,
+    greeting: form.greeting,
+    routing: form.routing,
+    hours: hoursForSave(form.hours),
+    prechat: { ...form.prechat, question: { ...form.prechat.question, label: form.prechat.question.label.trim() } },
+  };
 }
 
 export function SitesPage() {
   const controller = useController();
   const t = useT();
   const locale = useLocale();
-  const [sites, setSites] = useState<Site[] | null>(null);
-  const [selected, setSelected] = useState<Id | 'new' | null>(null);
-  const [form, setForm] = useState<SiteForm>(newSite);
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    controller.api.sites().then(
-      ({ items }) => {
-        setSites(items);
-        if (items.length) select(items[0]);
-        else startNew();
-      },
-      (err) => setError(errorText(err, t)),
-    );
-  }, []);
-
-  const select = (site: Site) => {
-    setSelected(site.id);
-    setForm(formOf(site));
-    setError(null);
-    setStatus(null);
-  };
-
-  const startNew = () => {
-    setSelected('new');
-    setForm(newSite());
-    setError(null);
-    setStatus(null);
-  };
-
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    setStatus(null);
-    const problem = hoursProblem(form.hours, t, locale);
-    if (problem) {
-      setError(problem);
-      return;
-    }
-    setSaving(true);
-    const input = {
-      name: form.name.trim(),
-      allowed_origins: form.origins.map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
-      color: form.color,
-      greeting: form.greeting,
-      routing: form.routing,
-      hours: hoursForSave(form.hours),
-      prechat: { ...form.prechat, question: { ...form.prechat.question, label: form.prechat.question.label.trim() } },
-    };
-    try {
-      const site = selected === 'new' || selected === null
-        ? await controller.api.createSite(input)
-        : await controller.api.updateSite(selected, input);
-      setSites((list) => {
-        const others = (list ?? []).filter((s) => s.id !== site.id);
-        return selected === 'new' ? [...others, site] : (list ?? []).map((s) => (s.id === site.id ? site : s));
-      });
-      setSelected(site.id);
-      setForm(formOf(site));
-      setStatus(t('saved'));
-    } catch (err) {
-      setError(errorText(err, t));
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const remove = async () => {
-    const site = sites?.find((s) => s.id === selected);
-    if (!site || !window.confirm(t('confirmDeleteSite', { name: site.name }))) return;
-    try {
-      await controller.api.deleteSite(site.id);
-      const rest = (sites ?? []).filter((s) => s.id !== site.id);
-      setSites(rest);
-      if (rest.length) select(rest[0]);
-      else startNew();
-    } catch (err) {
-      setError(errorText(err, t));
-    }
-  };
+  const editor = useRecordEditor<Site, SiteForm>({
+    load: () => controller.api.sites(),
+    blank: newSite,
+    formOf,
+    create: (form) => controller.api.createSite(siteInput(form)),
+    update: (id, form) => controller.api.updateSite(id, siteInput(form)),
+    remove: (id) => controller.api.deleteSite(id),
+  });
+  const { records: sites, selected, current, form, setForm, error, status, saving, select, startNew } = editor;
+  const save = (event: Event) => editor.save(event, hoursProblem(form.hours, t, locale));
+  const remove = () => editor.remove(t('confirmDeleteSite', { name: current?.name ?? '' }));
 
   const setOrigin = (index: number, value: string) =>
     setForm((f) => ({ ...f, origins: f.origins.map((o, i) => (i === index ? value : o)) }));
   const removeOrigin = (index: number) =>
     setForm((f) => ({ ...f, origins: f.origins.length > 1 ? f.origins.filter((_, i) => i !== index) : [''] }));
-
-  const current = sites?.find((s) => s.id === selected);
 
   return (
     <main id="main" class="page admin-page">

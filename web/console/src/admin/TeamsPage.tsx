@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useT } from '../context';
 import type { Agent, Id, Team } from '../types';
-import { errorText } from './SitesPage';
+import { errorText } from './errors';
+import { useRecordEditor } from './useRecordEditor';
 
 interface TeamForm {
   name: string;
@@ -13,86 +14,33 @@ const NEW_TEAM: TeamForm = { name: '', members: [] };
 
 const byName = (a: Team, b: Team) => a.name.localeCompare(b.name);
 
+const teamInput = (form: TeamForm) => ({ name: form.name.trim(), agent_ids: form.members });
+
 export function TeamsPage() {
   const controller = useController();
   const t = useT();
-  const [teams, setTeams] = useState<Team[] | null>(null);
   const [agents, setAgents] = useState<Agent[]>([]);
-  const [selected, setSelected] = useState<Id | 'new' | null>(null);
-  const [form, setForm] = useState<TeamForm>(NEW_TEAM);
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-
-  const update = (list: Team[]) => {
-    const sorted = [...list].sort(byName);
-    setTeams(sorted);
-    controller.setTeams(sorted); // names on inbox rows, transfer targets
-  };
+  const editor = useRecordEditor<Team, TeamForm>({
+    load: () => controller.api.teams(),
+    blank: () => NEW_TEAM,
+    formOf: (team) => ({ name: team.name, members: [...team.agent_ids] }),
+    create: (form) => controller.api.createTeam(teamInput(form)),
+    update: (id, form) => controller.api.updateTeam(id, teamInput(form)),
+    remove: (id) => controller.api.deleteTeam(id),
+    order: byName,
+    onList: (teams) => controller.setTeams(teams), // names on inbox rows, transfer targets
+  });
+  const { records: teams, selected, current, form, setForm, error, setError, status, saving, select, startNew } = editor;
+  const save = (event: Event) => editor.save(event);
+  const remove = () => editor.remove(t('confirmDeleteTeam', { name: current?.name ?? '' }));
 
   useEffect(() => {
-    controller.api.teams().then(
-      ({ items }) => {
-        update(items);
-        if (items.length) select([...items].sort(byName)[0]);
-        else startNew();
-      },
-      (err) => setError(errorText(err, t)),
-    );
     controller.api.agents().then(({ items }) => setAgents(items), (err) => setError(errorText(err, t)));
   }, []);
-
-  const select = (team: Team) => {
-    setSelected(team.id);
-    setForm({ name: team.name, members: [...team.agent_ids] });
-    setError(null);
-    setStatus(null);
-  };
-
-  const startNew = () => {
-    setSelected('new');
-    setForm(NEW_TEAM);
-    setError(null);
-    setStatus(null);
-  };
 
   const toggleMember = (id: Id, member: boolean) =>
     setForm((f) => ({ ...f, members: member ? [...f.members.filter((m) => m !== id), id] : f.members.filter((m) => m !== id) }));
 
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    setStatus(null);
-    const input = { name: form.name.trim(), agent_ids: form.members };
-    try {
-      const isNew = selected === 'new' || selected === null;
-      const team = isNew ? await controller.api.createTeam(input) : await controller.api.updateTeam(selected, input);
-      update([...(teams ?? []).filter((x) => x.id !== team.id), team]);
-      select(team);
-      setStatus(t('saved'));
-    } catch (err) {
-      setError(errorText(err, t));
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const remove = async () => {
-    const team = teams?.find((x) => x.id === selected);
-    if (!team || !window.confirm(t('confirmDeleteTeam', { name: team.name }))) return;
-    try {
-      await controller.api.deleteTeam(team.id);
-      const rest = (teams ?? []).filter((x) => x.id !== team.id);
-      update(rest);
-      if (rest.length) select(rest[0]);
-      else startNew();
-    } catch (err) {
-      setError(errorText(err, t));
-    }
-  };
-
-  const current = teams?.find((x) => x.id === selected);
   const memberNames = (team: Team) =>
     team.agent_ids.map((id) => agents.find((a) => a.id === id)?.name).filter(Boolean).join(', ');
 
