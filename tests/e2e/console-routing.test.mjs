@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, demo, api, expectStatus, visitor, createAgent, eventually, uid, ADMIN_EMAIL, ADMIN_PASSWORD,
 } from '../integration/lib/harness.mjs';
-import { launchBrowser, screenshot } from './lib/browser.mjs';
+import { launchBrowser, screenshot, storySteps } from './lib/browser.mjs';
 
 const WAIT = 5000;
 
@@ -93,23 +93,7 @@ async function assertVisitorNeverSaw(client, conversationId, body) {
   assert.ok(!items.some((m) => m.body.includes(body)), 'a note is not a message');
 }
 
-// Once a step fails the ones after it are skipped instead of each waiting for its own
-// timeout; `independent` steps do not break the chain.
-let brokenAt = null;
-function step(name, fn, { independent = false } = {}) {
-  it(name, async (t) => {
-    if (brokenAt) {
-      t.skip(`"${brokenAt}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      if (!independent) brokenAt = name;
-      throw err;
-    }
-  });
-}
+const step = storySteps();
 
 describe('console: routing, queue, teams, notes and offline', () => {
   step('logs in and is online', async () => {

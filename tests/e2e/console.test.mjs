@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, demo, api, expectStatus, visitor, connectWs, eventually, login, ADMIN_EMAIL, ADMIN_PASSWORD,
 } from '../integration/lib/harness.mjs';
-import { launchBrowser, screenshot } from './lib/browser.mjs';
+import { launchBrowser, screenshot, storySteps } from './lib/browser.mjs';
 
 const WAIT = 5000;
 const TOKEN_KEY = 'juttu.console.token';
@@ -94,24 +94,7 @@ async function showTab(p, name) {
     { what: `tab ${name} selected` });
 }
 
-// The steps share the page and build on each other: once one fails, the ones after it are
-// skipped instead of each waiting for its own timeout. Steps marked `independent` do not
-// break the chain (they test server features that may be missing).
-let brokenAt = null;
-function step(name, fn, { independent = false } = {}) {
-  it(name, async (t) => {
-    if (brokenAt) {
-      t.skip(`"${brokenAt}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      if (!independent) brokenAt = name;
-      throw err;
-    }
-  });
-}
+const step = storySteps();
 
 describe('agent console', () => {
   step('logs in: a wrong password shows an error first', async () => {

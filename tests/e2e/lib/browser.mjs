@@ -1,6 +1,6 @@
 // Browser helpers for Juttu's end-to-end tests: Debian's Chromium driven by
 // playwright-core (never a downloaded browser). Screenshots go to test-results/.
-import { after } from 'node:test';
+import { after, it } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -35,4 +35,27 @@ export async function screenshot(page, name) {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Steps of one story told in order: once a step fails, the ones after it are skipped
+ * instead of each waiting for its own timeout. Steps marked `independent` do not break
+ * the chain. Returns step(name, fn, { independent }).
+ */
+export function storySteps() {
+  let brokenAt = null;
+  return function step(name, fn, { independent = false } = {}) {
+    it(name, async (t) => {
+      if (brokenAt) {
+        t.skip(`"${brokenAt}" failed`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        if (!independent) brokenAt = name;
+        throw err;
+      }
+    });
+  };
 }
