@@ -72,10 +72,37 @@ void RealtimeConnection::start() {
     });
 }
 
+template <class F>
+void RealtimeConnection::on_strand(F fn) {
+    strand_pending_.fetch_add(1, std::memory_order_relaxed);
+    boost::asio::post(strand_, [self = shared_from_this(), fn = std::move(fn)]() mutable {
+        // Counted down even if the handler throws, so the fast path is never blocked.
+        struct Done {
+            std::atomic<std::uint32_t>& pending;
+            ~Done() { pending.fetch_sub(1, std::memory_order_release); }
+        } done{self->strand_pending_};
+        fn(*self);
+    });
+}
+
 void RealtimeConnection::on_text(std::string frame) {
     deps_.metrics.frames_received.fetch_add(1, std::memory_order_relaxed);
-    boost::asio::post(
-        strand_, [self = shared_from_this(), frame = std::move(frame)] { self->handle(frame); });
+    // The fast path (see realtime.hpp): nothing of ours is on the strand, so this frame
+    // is next in order wherever it runs, and the strand's writes are visible here.
+    if (strand_pending_.load(std::memory_order_acquire) == 0 &&
+        phase_.load(std::memory_order_relaxed) == Phase::ready) {
+        auto parsed = parse_object(frame);
+        if (parsed) {
+            const auto* type = parsed->if_contains("type");
+            if (type != nullptr && type->is_string() && type->get_string() == "send") {
+                return on_send(*parsed);
+            }
+            return on_strand([parsed = std::move(*parsed)](RealtimeConnection& self) {
+                self.handle_frame(parsed);
+            });
+        }
+    }
+    on_strand([frame = std::move(frame)](RealtimeConnection& self) { self.handle(frame); });
 }
 
 void RealtimeConnection::on_closed() {
@@ -107,7 +134,12 @@ void RealtimeConnection::handle(const std::string& text) {
         deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
         return send_error("invalid_json", "a frame must be one JSON object", "");
     }
-    const auto* type = frame->if_contains("type");
+    handle_frame(*frame);
+}
+
+void RealtimeConnection::handle_frame(const json::object& frame) {
+    if (phase_ == Phase::closed) return;
+    const auto* type = frame.if_contains("type");
     if (type == nullptr || !type->is_string()) {
         deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
         return send_error("bad_frame", "field 'type' must be a string", "");
@@ -116,7 +148,7 @@ void RealtimeConnection::handle(const std::string& text) {
     if (phase_ == Phase::awaiting_hello && type_name != "hello") {
         return refuse("unauthenticated", "the first frame must be hello");
     }
-    dispatch(type_name, *frame);
+    dispatch(type_name, frame);
 }
 
 void RealtimeConnection::dispatch(const std::string& type, const json::object& frame) {

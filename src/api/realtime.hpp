@@ -1,10 +1,21 @@
 // The real-time protocol (docs/protocol.md) on top of net's WebSocket sessions.
 //
 // Each connection gets a RealtimeConnection. Frames are handled one at a time, in
-// arrival order, on the connection's strand of the blocking pool (they may read the
-// store); message appends complete on the store's writer, which answers the ack.
+// arrival order. Most run on the connection's strand of the blocking pool (they may read
+// or write the store and block). A `send` never blocks (it validates and queues the
+// message for the store's writer), so once the connection is ready it is handled right
+// on the connection's event loop, saving a thread hop per message — but only when the
+// strand has no earlier frame of this connection still waiting or running, so a send
+// never overtakes a frame that arrived before it. Message appends complete on the
+// store's writer, which answers the ack.
+//
+// Threads: on_text and on_closed are called on the connection's loop; every handler
+// runs either on the strand or, for the fast path, on the loop while the strand holds
+// nothing of this connection (`strand_pending_` is zero). The strand's last decrement
+// (release) makes its writes (phase_, participant_) visible to the loop's check (acquire).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -67,7 +78,11 @@ public:
 private:
     enum class Phase { awaiting_hello, ready, closed };
 
+    // Runs `fn` on the strand, after every frame posted there before it.
+    template <class F>
+    void on_strand(F fn);
     void handle(const std::string& text);
+    void handle_frame(const boost::json::object& frame);
     void dispatch(const std::string& type, const boost::json::object& frame);
     void on_hello(const boost::json::object& frame);
     void hello_visitor(const boost::json::object& frame);
@@ -100,7 +115,11 @@ private:
     boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
     std::string origin_;
     std::string user_agent_;
-    Phase phase_ = Phase::awaiting_hello;
+    // Written on the strand; read on the loop by the fast path (and by the hello timer).
+    std::atomic<Phase> phase_{Phase::awaiting_hello};
+    // Frames posted to the strand and not yet handled. Changed by the loop (+1) and the
+    // strand (-1) only.
+    std::atomic<std::uint32_t> strand_pending_{0};
     std::optional<services::Participant> participant_;
     std::optional<core::Agent> agent_;  // for agents: counted in Presence while connected
     std::vector<std::string> topics_;

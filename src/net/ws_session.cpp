@@ -11,7 +11,10 @@ namespace websocket = beast::websocket;
 
 WsSession::WsSession(boost::asio::ip::tcp::socket socket, const ServerOptions& options,
                      ConnectionRegistry& registry)
-    : ws_(std::move(socket)), options_(options), registry_(registry) {}
+    : ws_(std::move(socket)),
+      outbox_(Outbox::of(ws_.get_executor())),
+      options_(options),
+      registry_(registry) {}
 
 WsSession::~WsSession() {
     if (registry_id_ != 0) registry_.remove(registry_id_, true);
@@ -64,9 +67,7 @@ void WsSession::on_read(beast::error_code ec) {
 }
 
 void WsSession::send(Frame frame) {
-    boost::asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
-        self->enqueue(frame);
-    });
+    outbox_.push(ws_.get_executor(), shared_from_this(), std::move(frame));
 }
 
 void WsSession::enqueue(Frame frame) {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "net/frame_queue.hpp"
+#include "net/outbox.hpp"
 #include "net/server.hpp"
 
 namespace juttu::net {
@@ -29,6 +30,8 @@ public:
     void shutdown() override;
 
 private:
+    friend class Outbox;  // calls enqueue() on the loop
+
     void on_accept(boost::beast::error_code ec, WsHandlerFactory& factory);
     void read_next();
     void on_read(boost::beast::error_code ec);
@@ -43,6 +46,7 @@ private:
     boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
     boost::beast::flat_buffer buffer_;
     FrameQueue queue_;
+    Outbox& outbox_;  // of this connection's loop
     std::shared_ptr<WsHandler> handler_;
     Request upgrade_;
     const ServerOptions& options_;
