@@ -419,7 +419,7 @@ Reply RestApi::create_canned(Call& call) {
 }
 
 Reply RestApi::get_canned(Call& call) {
-    return reply_with(deps_.canned.get(call.workspace(), call.ids[0]), canned_json);
+    return reply_with(deps_.canned.get(call.agent(), call.ids[0]), canned_json);
 }
 
 Reply RestApi::update_canned(Call& call) {

@@ -96,6 +96,16 @@ void tune_allocator() {
     mallopt(M_MMAP_THRESHOLD, 4 << 20);
 }
 
+// Background work (routing passes, the ticker) must not take the server down: a failing
+// store is logged, and the next event or tick tries again.
+void run_logged(const char* what, const std::function<void()>& work) noexcept {
+    try {
+        work();
+    } catch (const std::exception& error) {
+        spdlog::error("{} failed: {}", what, error.what());
+    }
+}
+
 core::TimeMs seconds_to_ms(std::chrono::seconds duration) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
@@ -136,8 +146,9 @@ int serve(const Config& config) {
     services::Teams teams(*store, events, clock);
     services::Notes notes(*store, events, clock);
     services::Router router(
-        *store, presence, notes, events, clock,
-        [&pool](std::function<void()> pass) { boost::asio::post(pool, std::move(pass)); });
+        *store, presence, notes, events, clock, [&pool](std::function<void()> pass) {
+            boost::asio::post(pool, [pass = std::move(pass)] { run_logged("routing pass", pass); });
+        });
     events.add(router);
     services::SiteStatus site_status(*store, presence, events, clock);
     events.add(site_status);
@@ -184,8 +195,8 @@ int serve(const Config& config) {
     std::optional<Ticker> ticker;
     ticker.emplace(std::chrono::seconds(1), [&, seconds = 0]() mutable {
         presence.expire();
-        missed_chats.expire();
-        if (++seconds % 5 == 0) site_status.tick();
+        run_logged("missed chats", [&] { missed_chats.expire(); });
+        if (++seconds % 5 == 0) run_logged("site status", [&] { site_status.tick(); });
     });
     server.start();
     std::cout << "Console:   " << own_url << "/console/\n"
@@ -194,11 +205,11 @@ int serve(const Config& config) {
     spdlog::info("data in {}", config.data_dir.string());
 
     wait_for_signal();
-    server.stop();   // no new frames or requests after this
-    ticker.reset();  // nothing of its runs past here
-    pool.join();     // finish in-flight handlers
-    mailer.reset();  // unsent replies stay in the outbox
-    store.reset();   // commit every queued write while the bus is still alive
+    server.stop();               // no new frames or requests after this
+    ticker.reset();              // nothing of its runs past here
+    pool.join();                 // finish in-flight handlers
+    if (mailer) mailer->stop();  // unsent replies stay in the outbox
+    store.reset();  // commit every queued write while the bus (and every listener) is alive
     spdlog::info("stopped");
     return 0;
 }

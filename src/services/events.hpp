@@ -53,6 +53,9 @@ public:
     virtual void agent_changed(const core::Agent&) {}
     // An admin changed the site (routing mode, opening hours...).
     virtual void site_changed(const core::Site&) {}
+    // Something routing depends on changed without a record to show for it (an agent or a
+    // team removed: their chats are anyone's now).
+    virtual void routing_changed(core::Id /*workspace_id*/) {}
     virtual void note_added(const core::Conversation&, const core::Note&) {}
     virtual void queue_moved(const QueuePlace&) {}
     virtual void site_availability_changed(const core::Site&, const SiteAvailability&) {}
@@ -93,6 +96,9 @@ public:
     }
     void site_changed(const core::Site& s) override {
         for (auto* l : listeners_) l->site_changed(s);
+    }
+    void routing_changed(core::Id workspace_id) override {
+        for (auto* l : listeners_) l->routing_changed(workspace_id);
     }
     void note_added(const core::Conversation& c, const core::Note& n) override {
         for (auto* l : listeners_) l->note_added(c, n);

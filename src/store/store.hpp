@@ -51,6 +51,7 @@ struct NewMessage {
     TimeMs at = 0;
     // For a conversation this message creates (visitors only).
     std::optional<Id> team_id;  // must be a team of workspace_id, else ignored
+    // offline: also turns the visitor's existing conversation into an offline one.
     core::Channel channel = core::Channel::chat;
 };
 
@@ -200,15 +201,21 @@ public:
                                                                   std::optional<Id> assignee,
                                                                   TimeMs now) = 0;
 
-    // Routing. The queue: open chat conversations without an assignee, oldest first.
-    virtual std::vector<core::Conversation> list_queue(Id workspace_id, int limit) = 0;
-    // Assigns an open conversation that has no assignee (routing's hand-out); nullopt when
-    // it is not in the workspace, not open, or already someone's.
+    // Routing. The queue: open chat conversations without an assignee, oldest first; a page
+    // of `limit` after the (created_at, id) of the previous page's last one (0, 0: the start).
+    virtual std::vector<core::Conversation> list_queue(Id workspace_id, int limit,
+                                                       TimeMs after_created_at, Id after_id) = 0;
+    // Assigns an open conversation that has no assignee; nullopt when it is not in the
+    // workspace, not open, or already someone's, or (within_capacity) when the agent already
+    // has as many open and pending chats as its capacity — checked in the same write, so
+    // no other assignment can slip in between.
     virtual std::optional<core::Conversation> claim_conversation(Id workspace_id, Id id,
-                                                                 Id agent_id, TimeMs now) = 0;
+                                                                 Id agent_id, TimeMs now,
+                                                                 bool within_capacity) = 0;
     // Open and pending conversations per assignee (agents with none are left out).
     virtual std::map<Id, int> count_open_chats(Id workspace_id) = 0;
-    // Hands the conversation to a team (nullopt: to anyone) and clears its assignee.
+    // Hands an open or pending conversation to a team (nullopt: to anyone) and clears its
+    // assignee; a closed one is returned unchanged.
     virtual std::optional<core::Conversation> set_conversation_team(Id workspace_id, Id id,
                                                                     std::optional<Id> team_id,
                                                                     TimeMs now) = 0;

@@ -76,6 +76,8 @@ describe('site availability and opening hours', () => {
     }
     expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { routing: 'sometimes' }), 400, 'validation_failed');
     expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { prechat: { name: 'maybe' } }), 400, 'validation_failed');
+    expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`,
+      { prechat: { enabled: true, question: { label: 'x'.repeat(65) } } }), 400, 'validation_failed');
     const unchanged = expectStatus(await api(server, ctx.token, 'GET', `/sites/${ctx.site.id}`), 200);
     assert.deepEqual(unchanged.hours, hours);
 
@@ -162,6 +164,24 @@ describe('the offline form and e-mailed replies', () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(smtp.messages.length, 1);
     await live.close();
+    await a.close();
+  });
+
+  it('a message left during a live chat turns it offline, so the reply is e-mailed', async () => {
+    const before = smtp.messages.length;
+    const v = await visitor(server, ctx.siteKey);
+    const { conversation_id: id } = await v.sendMessage('anyone here?');
+    const clientId = uid('off');
+    v.send({ type: 'leave_message', client_id: clientId, email: 'late@example.com', body: 'Please mail me.' });
+    const ack = await v.next((f) => f.type === 'ack' && f.client_id === clientId);
+    assert.equal(ack.conversation_id, id);
+    const c = expectStatus(await api(server, ctx.token, 'GET', `/conversations/${id}`), 200);
+    assert.equal(c.conversation.channel, 'offline');
+    await v.close();
+    const a = await agent(server, ctx.token);
+    await a.sendMessage('Mailing you now.', { conversation_id: id });
+    await eventually(() => smtp.messages.length === before + 1, { what: 'the e-mail', timeoutMs: 10000 });
+    assert.deepEqual(smtp.messages.at(-1).to, ['late@example.com']);
     await a.close();
   });
 

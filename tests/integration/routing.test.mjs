@@ -285,5 +285,8 @@ describe('manual routing, teams, languages and transfer', () => {
     assert.ok((await shortcuts(sales.token)).includes('returns'));
     assert.ok(!(await shortcuts(support.token)).includes('returns'));
     assert.ok((await shortcuts(ctx.token)).includes('returns'), 'admins see every one');
+    const reply = (await api(server, ctx.token, 'GET', '/canned-responses')).body.items.find((c) => c.shortcut === 'returns');
+    expectStatus(await api(server, sales.token, 'GET', `/canned-responses/${reply.id}`), 200);
+    expectStatus(await api(server, support.token, 'GET', `/canned-responses/${reply.id}`), 404, 'not_found');
   });
 });

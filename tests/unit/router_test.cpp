@@ -156,5 +156,21 @@ TEST_F(RouterTest, NobodyOnlineOrAwayTakesNothing) {
     EXPECT_EQ(store_->find_conversation(workspace_.id, waiting.id)->assignee_id, away.id);
 }
 
+TEST_F(RouterTest, RequestsCoalesceIntoOneWaitingPass) {
+    std::vector<std::function<void()>> posted;
+    Router router(*store_, presence_, notes_, events_, clock_,
+                  [&posted](std::function<void()> pass) { posted.push_back(std::move(pass)); });
+    auto agent = add_agent("solo", 2);
+    core::Conversation changed;
+    changed.workspace_id = workspace_.id;
+    for (int i = 0; i < 5; ++i) router.conversation_changed(changed);
+    ASSERT_EQ(posted.size(), 1u) << "one pass for a burst of events";
+    arrive("x");
+    posted[0]();
+    EXPECT_EQ(store_->count_open_chats(workspace_.id).at(agent.id), 1);
+    router.conversation_changed(changed);
+    EXPECT_EQ(posted.size(), 2u) << "a change after the pass started asks again";
+}
+
 }  // namespace
 }  // namespace juttu::services

@@ -1177,25 +1177,39 @@ TEST_P(StoreContract, QueueClaimsAndOpenChatCounts) {
     offline.channel = core::Channel::offline;
     EXPECT_EQ(store().append_message(offline).conversation.channel, core::Channel::offline);
 
-    auto queue = store().list_queue(t.workspace.id, 10);
+    auto queue = store().list_queue(t.workspace.id, 10, 0, 0);
     ASSERT_EQ(queue.size(), 3u) << "offline conversations do not queue";
     EXPECT_EQ(queue[0].id, started[2].id) << "oldest first";
     EXPECT_EQ(queue[2].id, started[0].id);
+    auto page = store().list_queue(t.workspace.id, 1, queue[0].created_at, queue[0].id);
+    ASSERT_EQ(page.size(), 1u);
+    EXPECT_EQ(page[0].id, queue[1].id) << "the next page starts after the cursor";
 
-    auto claimed = store().claim_conversation(t.workspace.id, queue[0].id, t.agent.id, 5'000);
+    auto claimed = store().claim_conversation(t.workspace.id, queue[0].id, t.agent.id, 5'000, true);
     ASSERT_TRUE(claimed);
     EXPECT_EQ(claimed->assignee_id, t.agent.id);
     EXPECT_EQ(claimed->first_assigned_at, 5'000);
-    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[0].id, t.agent.id, 6'000))
+    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[0].id, t.agent.id, 6'000, false))
         << "already someone's";
     store().set_conversation_status(t.workspace.id, queue[1].id, ConversationStatus::closed, 6'000);
-    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[1].id, t.agent.id, 6'000));
+    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[1].id, t.agent.id, 6'000, false));
     Tenant other = make_tenant("queue-other");
-    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[2].id, other.agent.id, 6'000))
+    EXPECT_FALSE(
+        store().claim_conversation(t.workspace.id, queue[2].id, other.agent.id, 6'000, false))
         << "an agent of another workspace";
-    EXPECT_EQ(store().list_queue(t.workspace.id, 10).size(), 1u);
+    EXPECT_EQ(store().list_queue(t.workspace.id, 10, 0, 0).size(), 1u);
     EXPECT_EQ(store().count_open_chats(t.workspace.id), (std::map<Id, int>{{t.agent.id, 1}}));
-    EXPECT_TRUE(store().list_queue(other.workspace.id, 10).empty());
+    // Within capacity: an agent at its capacity is refused in the same write.
+    core::Agent full = t.agent;
+    full.capacity = 1;
+    ASSERT_TRUE(store().update_agent(full));
+    EXPECT_FALSE(store().claim_conversation(t.workspace.id, queue[2].id, t.agent.id, 6'500, true));
+    full.capacity = 2;
+    ASSERT_TRUE(store().update_agent(full));
+    EXPECT_TRUE(store().claim_conversation(t.workspace.id, queue[2].id, t.agent.id, 6'500, true));
+    EXPECT_EQ(store().count_open_chats(t.workspace.id), (std::map<Id, int>{{t.agent.id, 2}}));
+    store().assign_conversation(t.workspace.id, queue[2].id, std::nullopt, 6'600);
+    EXPECT_TRUE(store().list_queue(other.workspace.id, 10, 0, 0).empty());
 
     // Unassigning keeps the first assignment time; handing it to a team clears the assignee.
     auto unassigned = store().assign_conversation(t.workspace.id, claimed->id, std::nullopt, 7'000);

@@ -5,6 +5,7 @@
 #include "core/time_zone.hpp"
 #include "core/validation.hpp"
 #include "services/auth/crypto.hpp"
+#include "services/chat/chat_service.hpp"
 
 namespace juttu::services {
 
@@ -78,10 +79,12 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
         next.hours = *fields.hours;
     }
     if (fields.prechat) {
+        // The answer is kept as a contact attribute named by the question.
         const auto& question = fields.prechat->question;
-        if (question.size() > core::limits::name_bytes || !core::is_valid_utf8(question)) {
+        if (!core::is_valid_utf8(question) ||
+            core::utf8_length(question) > ChatService::max_attribute_key_chars) {
             return fail(ErrorCode::validation_failed,
-                        "prechat question must be at most 200 bytes of text");
+                        "prechat question must be at most 64 characters of text");
         }
         next.prechat = *fields.prechat;
     }
@@ -252,6 +255,7 @@ core::Result<core::Done> AdminService::delete_agent(core::Id workspace_id, core:
     if (!agent) return not_found("agent");
     revoke_agent(*agent);
     if (!store_.delete_agent(workspace_id, agent_id)) return not_found("agent");
+    events_.routing_changed(workspace_id);  // its chats went back to the queue
     return core::Done{};
 }
 

@@ -85,6 +85,7 @@ core::Result<core::Done> Teams::remove(core::Id workspace_id, core::Id team_id) 
     auto team = store_.find_team(workspace_id, team_id);
     if (!team || !store_.delete_team(workspace_id, team_id)) return no_team();
     announce_members(workspace_id, team->agent_ids);
+    events_.routing_changed(workspace_id);  // the team's waiting chats are anyone's now
     return core::Done{};
 }
 

@@ -56,14 +56,24 @@ core::Error taken() { return fail(ErrorCode::conflict, "this shortcut is already
 CannedResponses::CannedResponses(store::Store& store, const core::Clock& clock)
     : store_(store), clock_(clock) {}
 
+bool CannedResponses::offered_to(const core::Agent& reader, const core::CannedResponse& response,
+                                 const std::vector<core::Id>& reader_teams) const {
+    return reader.role == core::Role::admin || !response.team_id ||
+           std::find(reader_teams.begin(), reader_teams.end(), *response.team_id) !=
+               reader_teams.end();
+}
+
+std::vector<core::Id> CannedResponses::teams_of(const core::Agent& reader) {
+    // Session agents carry no team_ids: read them.
+    const auto agent = store_.find_agent(reader.workspace_id, reader.id);
+    return agent ? agent->team_ids : std::vector<core::Id>{};
+}
+
 std::vector<core::CannedResponse> CannedResponses::list(const core::Agent& reader) {
     auto responses = store_.list_canned_responses(reader.workspace_id);
-    if (reader.role == core::Role::admin) return responses;
-    const auto agent = store_.find_agent(reader.workspace_id, reader.id);
-    const auto teams = agent ? agent->team_ids : std::vector<core::Id>{};
-    std::erase_if(responses, [&teams](const core::CannedResponse& response) {
-        return response.team_id &&
-               std::find(teams.begin(), teams.end(), *response.team_id) == teams.end();
+    const auto teams = teams_of(reader);
+    std::erase_if(responses, [&](const core::CannedResponse& response) {
+        return !offered_to(reader, response, teams);
     });
     return responses;
 }
@@ -76,9 +86,9 @@ std::optional<core::Error> CannedResponses::check_team(core::Id workspace_id,
     return std::nullopt;
 }
 
-core::Result<core::CannedResponse> CannedResponses::get(core::Id workspace_id, core::Id id) {
-    auto response = store_.find_canned_response(workspace_id, id);
-    if (!response) return not_found();
+core::Result<core::CannedResponse> CannedResponses::get(const core::Agent& reader, core::Id id) {
+    auto response = store_.find_canned_response(reader.workspace_id, id);
+    if (!response || !offered_to(reader, *response, teams_of(reader))) return not_found();
     return *response;
 }
 

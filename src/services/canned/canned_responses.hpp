@@ -25,7 +25,8 @@ public:
 
     // The workspace's own and those of the reader's teams; admins see every one.
     std::vector<core::CannedResponse> list(const core::Agent& reader);
-    core::Result<core::CannedResponse> get(core::Id workspace_id, core::Id id);
+    // A team's reply is not found for agents outside the team (admins see every one).
+    core::Result<core::CannedResponse> get(const core::Agent& reader, core::Id id);
     core::Result<core::CannedResponse> create(core::Id workspace_id, const CannedFields& fields);
     core::Result<core::CannedResponse> update(core::Id workspace_id, core::Id id,
                                               const CannedFields& fields);
@@ -35,6 +36,10 @@ public:
     static constexpr std::size_t max_title_bytes = 200;
 
 private:
+    // Whether the reader is offered the response: the workspace's own, or its team's.
+    bool offered_to(const core::Agent& reader, const core::CannedResponse& response,
+                    const std::vector<core::Id>& reader_teams) const;
+    std::vector<core::Id> teams_of(const core::Agent& reader);
     std::optional<core::Error> check_team(core::Id workspace_id, const CannedFields& fields);
 
     store::Store& store_;

@@ -140,15 +140,18 @@ void ChatService::append(const Participant& author, SendRequest request, core::C
     } else {
         message.conversation_id = request.conversation_id;
     }
+    // A left message may also turn an existing chat into an offline conversation.
+    const bool announce_conversation = channel == core::Channel::offline;
     store_.append_message_async(
-        std::move(message), [this, done = std::move(done)](store::AppendResult appended) {
+        std::move(message),
+        [this, announce_conversation, done = std::move(done)](store::AppendResult appended) {
             const bool stored = appended.status == store::AppendResult::Status::stored;
             const bool created = appended.conversation_created;
             const auto conversation = appended.conversation;
             const auto stored_message = appended.message;
             done(to_result(std::move(appended)));
             if (!stored) return;
-            if (created) events_.conversation_changed(conversation);
+            if (created || announce_conversation) events_.conversation_changed(conversation);
             events_.message_added(conversation, stored_message);
         });
 }
@@ -349,7 +352,9 @@ core::Result<core::Conversation> ChatService::assign(core::Id workspace_id, core
 }
 
 core::Result<core::Conversation> ChatService::take(const core::Agent& agent, core::Id id) {
-    auto claimed = store_.claim_conversation(agent.workspace_id, id, agent.id, clock_.now_ms());
+    // A person's choice, like assign: not bound by capacity.
+    auto claimed =
+        store_.claim_conversation(agent.workspace_id, id, agent.id, clock_.now_ms(), false);
     if (!claimed) {
         auto conversation = store_.find_conversation(agent.workspace_id, id);
         if (!conversation) return no_conversation();
@@ -357,7 +362,12 @@ core::Result<core::Conversation> ChatService::take(const core::Agent& agent, cor
         if (conversation->status == core::ConversationStatus::closed) {
             return fail(ErrorCode::conversation_closed, "the conversation is closed");
         }
-        return fail(ErrorCode::conflict, "another agent has taken this chat");
+        if (conversation->assignee_id) {
+            return fail(ErrorCode::conflict, "another agent has taken this chat");
+        }
+        return fail(ErrorCode::conflict, "the chat is not waiting for an agent (it is " +
+                                             std::string(core::to_string(conversation->status)) +
+                                             ")");
     }
     events_.conversation_changed(*claimed);
     return *claimed;

@@ -1,5 +1,6 @@
 #include "services/offline/missed_chats.hpp"
 
+#include <exception>
 #include <vector>
 
 namespace juttu::services {
@@ -38,11 +39,20 @@ void MissedChats::expire() {
             }
         }
     }
+    std::exception_ptr failure;
     for (const auto& [workspace_id, contact_id] : gone) {
-        for (const auto& conversation : store_.mark_missed(workspace_id, contact_id, now)) {
-            events_.conversation_changed(conversation);
+        try {
+            for (const auto& conversation : store_.mark_missed(workspace_id, contact_id, now)) {
+                events_.conversation_changed(conversation);
+            }
+        } catch (const store::StoreError&) {
+            // Not marked: keep the visitor for the next round (unless they came back).
+            std::lock_guard lock(mutex_);
+            visitors_.try_emplace(contact_id, Visitor{workspace_id, 0, now - leave_grace_ms_});
+            failure = std::current_exception();
         }
     }
+    if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace juttu::services

@@ -21,6 +21,7 @@ public:
     void visitor_connected(core::Id workspace_id, core::Id contact_id);
     void visitor_disconnected(core::Id workspace_id, core::Id contact_id);
     // Marks the chats of visitors gone past the grace period; call about once a second.
+    // Throws StoreError when the store fails (those visitors are tried again next time).
     void expire();
 
 private:

@@ -26,13 +26,15 @@ ReplyMailer::ReplyMailer(store::Store& store, MailSender& sender, const core::Cl
           run();
       }) {}
 
-ReplyMailer::~ReplyMailer() {
+ReplyMailer::~ReplyMailer() { stop(); }
+
+void ReplyMailer::stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     wake_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
 }
 
 void ReplyMailer::message_added(const core::Conversation& conversation,
@@ -57,6 +59,7 @@ void ReplyMailer::run() {
             pending_ = false;
         }
         try {
+            record_pending_outcomes();
             for (const auto& email : store_.due_emails(clock_.now_ms(), batch_size)) {
                 deliver(email);
                 std::lock_guard lock(mutex_);
@@ -65,6 +68,13 @@ void ReplyMailer::run() {
         } catch (const store::StoreError&) {
             // The store is failing; the outbox is still there on the next round.
         }
+    }
+}
+
+void ReplyMailer::record_pending_outcomes() {
+    while (!sent_unrecorded_.empty()) {
+        store_.finish_email(sent_unrecorded_.back(), clock_.now_ms(), "", std::nullopt);
+        sent_unrecorded_.pop_back();
     }
 }
 
@@ -93,7 +103,13 @@ void ReplyMailer::deliver(const store::OutboxEmail& email) {
     }
     auto sent = sender_.send(*composed);
     if (sent.ok()) {
-        store_.finish_email(email.id, now, "", std::nullopt);
+        try {
+            store_.finish_email(email.id, now, "", std::nullopt);
+        } catch (const store::StoreError&) {
+            // Delivered: never send it again, even while the store cannot say so.
+            sent_unrecorded_.push_back(email.id);
+            throw;
+        }
         return;
     }
     const bool retry =

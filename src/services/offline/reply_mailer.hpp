@@ -6,6 +6,8 @@
 // records the outcome. A temporary failure is retried with a growing delay (1 min, 2, 4...
 // up to an hour, 12 tries); a permanent one (or no address) marks it failed. Without a
 // sender (no SMTP configured) replies wait in the outbox until one is configured.
+// Delivery is at least once: a crash between the relay's acceptance and the store's record
+// of it sends that reply again after the restart.
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +28,8 @@ public:
     ReplyMailer(store::Store& store, MailSender& sender, const core::Clock& clock,
                 std::string from);
     ~ReplyMailer() override;  // stops the thread; unsent replies stay in the outbox
+    // Stops the thread (idempotent); the object may still hear events afterwards.
+    void stop();
     ReplyMailer(const ReplyMailer&) = delete;
     ReplyMailer& operator=(const ReplyMailer&) = delete;
 
@@ -37,6 +41,9 @@ public:
 
 private:
     void run();
+    // Records the sends the store could not record before; throws StoreError while it
+    // still cannot (and then nothing else is sent: the outbox would offer them again).
+    void record_pending_outcomes();
     void deliver(const store::OutboxEmail& email);
     std::optional<Email> compose(const store::OutboxEmail& email);
 
@@ -48,7 +55,10 @@ private:
     std::condition_variable wake_;
     bool stopping_ = false;  // guarded by mutex_
     bool pending_ = true;    // guarded by mutex_; look at the outbox first thing
-    std::thread thread_;     // last: starts once the rest is ready
+    // Sent, but the store failed to record it: never sent again, recorded when it can be.
+    // Only the mailer thread touches it.
+    std::vector<core::Id> sent_unrecorded_;
+    std::thread thread_;  // last: starts once the rest is ready
 };
 
 }  // namespace juttu::services

@@ -60,6 +60,8 @@ void Router::agent_changed(const core::Agent& agent) { request(agent.workspace_i
 
 void Router::site_changed(const core::Site& site) { request(site.workspace_id); }
 
+void Router::routing_changed(core::Id workspace_id) { request(workspace_id); }
+
 Router::WorkspaceState& Router::state(core::Id workspace_id) {
     auto& slot = workspaces_[workspace_id];
     if (!slot) slot = std::make_unique<WorkspaceState>();
@@ -88,16 +90,35 @@ void Router::route(core::Id workspace_id) {
     {
         std::lock_guard lock(mutex_);
         workspace = &state(workspace_id);
-        // Changes from here on ask for another pass.
-        workspace->pass_requested = false;
     }
     std::lock_guard routing(workspace->routing);
-    auto agent_loads = loads(workspace_id, *workspace);
+    {
+        // Taken only now, with the routing lock: changes from here on ask for one more pass,
+        // and requests made while this pass waited for the lock are served by it (at most
+        // one pass runs and one waits, per workspace).
+        std::lock_guard lock(mutex_);
+        workspace->pass_requested = false;
+    }
+    auto agent_loads = loads(workspace_id, workspace->last_assigned);
     const auto waiting = hand_out(workspace_id, *workspace, agent_loads);
     announce(*workspace, places(waiting, agent_loads, average_handle(workspace_id)));
 }
 
-std::vector<core::AgentLoad> Router::loads(core::Id workspace_id, const WorkspaceState& state) {
+std::vector<core::Conversation> Router::whole_queue(core::Id workspace_id) {
+    std::vector<core::Conversation> queue;
+    while (queue.size() < max_queue) {
+        const auto* last = queue.empty() ? nullptr : &queue.back();
+        auto page = store_.list_queue(workspace_id, queue_page, last ? last->created_at : 0,
+                                      last ? last->id : 0);
+        const bool more = page.size() == static_cast<std::size_t>(queue_page);
+        std::move(page.begin(), page.end(), std::back_inserter(queue));
+        if (!more) break;
+    }
+    return queue;
+}
+
+std::vector<core::AgentLoad> Router::loads(core::Id workspace_id,
+                                           const std::map<core::Id, core::TimeMs>& last_assigned) {
     const auto open_chats = store_.count_open_chats(workspace_id);
     std::vector<core::AgentLoad> loads;
     for (const auto& agent : store_.list_agents(workspace_id)) {
@@ -108,8 +129,8 @@ std::vector<core::AgentLoad> Router::loads(core::Id workspace_id, const Workspac
         const auto count = open_chats.find(agent.id);
         load.open_chats = count == open_chats.end() ? 0 : count->second;
         load.capacity = agent.capacity;
-        const auto last = state.last_assigned.find(agent.id);
-        load.last_assigned_at = last == state.last_assigned.end() ? 0 : last->second;
+        const auto last = last_assigned.find(agent.id);
+        load.last_assigned_at = last == last_assigned.end() ? 0 : last->second;
         load.team_ids = agent.team_ids;
         load.languages = agent.languages;
         loads.push_back(std::move(load));
@@ -119,7 +140,7 @@ std::vector<core::AgentLoad> Router::loads(core::Id workspace_id, const Workspac
 
 std::vector<core::Conversation> Router::hand_out(core::Id workspace_id, WorkspaceState& state,
                                                  std::vector<core::AgentLoad>& loads) {
-    auto queue = store_.list_queue(workspace_id, max_queue);
+    auto queue = whole_queue(workspace_id);
     if (queue.empty()) return queue;
     std::set<core::Id> manual_sites;
     for (const auto& site : store_.list_sites(workspace_id)) {
@@ -142,9 +163,17 @@ std::vector<core::Conversation> Router::hand_out(core::Id workspace_id, Workspac
             continue;
         }
         const auto now = clock_.now_ms();
-        // Conditional: an agent may have taken it by hand since the queue was read.
-        auto claimed = store_.claim_conversation(workspace_id, conversation.id, *chosen, now);
-        if (!claimed) continue;
+        // Conditional on the conversation still waiting and on the agent's load at the moment
+        // of the write: an agent may have taken chats by hand since the loads were read.
+        auto claimed = store_.claim_conversation(workspace_id, conversation.id, *chosen, now, true);
+        if (!claimed) {
+            loads = this->loads(workspace_id, state.last_assigned);
+            auto now_conversation = store_.find_conversation(workspace_id, conversation.id);
+            if (now_conversation && waits(*now_conversation)) {
+                waiting.push_back(std::move(*now_conversation));
+            }
+            continue;
+        }
         for (auto& load : loads) {
             if (load.agent_id == *chosen) ++load.open_chats;
         }
@@ -211,18 +240,10 @@ void Router::announce(WorkspaceState& state, const std::vector<QueueEntry>& entr
 // --- Reading the queue ---
 
 std::vector<QueueEntry> Router::queue(core::Id workspace_id) {
-    WorkspaceState* workspace = nullptr;
-    {
-        std::lock_guard lock(mutex_);
-        workspace = &state(workspace_id);
-    }
-    std::vector<core::AgentLoad> agent_loads;
-    {
-        std::lock_guard routing(workspace->routing);
-        agent_loads = loads(workspace_id, *workspace);
-    }
-    return places(store_.list_queue(workspace_id, max_queue), agent_loads,
-                  average_handle(workspace_id));
+    // Without the routing lock: a reader never waits for a pass. Places only need who is
+    // online, not when each agent was last given a chat.
+    const auto agent_loads = loads(workspace_id, {});
+    return places(whole_queue(workspace_id), agent_loads, average_handle(workspace_id));
 }
 
 std::optional<QueuePlace> Router::place(const core::Conversation& conversation) {

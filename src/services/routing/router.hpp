@@ -57,6 +57,7 @@ public:
                               core::Availability availability) override;
     void agent_changed(const core::Agent& agent) override;
     void site_changed(const core::Site& site) override;
+    void routing_changed(core::Id workspace_id) override;
 
     // A routing pass now, on this thread.
     void route(core::Id workspace_id);
@@ -68,7 +69,8 @@ public:
     core::Result<core::Conversation> transfer(const core::Agent& by, core::Id conversation_id,
                                               TransferTarget target, const std::string& note);
 
-    static constexpr int max_queue = 1000;
+    static constexpr std::size_t max_queue = 100'000;  // read in pages of queue_page
+    static constexpr int queue_page = 1000;
 
 private:
     struct WorkspaceState {
@@ -83,7 +85,9 @@ private:
 
     WorkspaceState& state(core::Id workspace_id);
     void request(core::Id workspace_id);
-    std::vector<core::AgentLoad> loads(core::Id workspace_id, const WorkspaceState& state);
+    std::vector<core::AgentLoad> loads(core::Id workspace_id,
+                                       const std::map<core::Id, core::TimeMs>& last_assigned);
+    std::vector<core::Conversation> whole_queue(core::Id workspace_id);
     // Hands out what it can; returns the conversations still waiting.
     std::vector<core::Conversation> hand_out(core::Id workspace_id, WorkspaceState& state,
                                              std::vector<core::AgentLoad>& loads);

@@ -36,10 +36,21 @@ SiteAvailability SiteStatus::evaluate(const core::Site& site) {
 }
 
 SiteAvailability SiteStatus::availability(const core::Site& site) {
-    auto result = evaluate(site);
+    std::lock_guard telling(telling_);
+    const auto now_state = evaluate(site);
+    // A change this visitor is first to see (an opening between ticks) is told to the
+    // site's other visitors too.
+    if (remember(site, now_state)) events_.site_availability_changed(site, now_state);
+    return now_state;
+}
+
+bool SiteStatus::remember(const core::Site& site, const SiteAvailability& now_state) {
     std::lock_guard lock(mutex_);
-    known_[site.workspace_id][site.id] = result;
-    return result;
+    auto& sites = known_[site.workspace_id];
+    const auto [told, first] = sites.try_emplace(site.id, now_state);
+    if (first || told->second == now_state) return false;
+    told->second = now_state;
+    return true;
 }
 
 void SiteStatus::availability_changed(core::Id workspace_id, core::Id, core::Availability) {
@@ -62,16 +73,10 @@ void SiteStatus::refresh(core::Id workspace_id) {
         std::lock_guard lock(mutex_);
         if (known_.count(workspace_id) == 0) return;  // no visitor asked yet
     }
+    std::lock_guard telling(telling_);
     for (const auto& site : store_.list_sites(workspace_id)) {
         const auto now_state = evaluate(site);
-        bool changed = false;
-        {
-            std::lock_guard lock(mutex_);
-            auto& told = known_[workspace_id][site.id];
-            changed = !(told == now_state);
-            told = now_state;
-        }
-        if (changed) events_.site_availability_changed(site, now_state);
+        if (remember(site, now_state)) events_.site_availability_changed(site, now_state);
     }
 }
 

@@ -23,7 +23,8 @@ public:
     SiteStatus(store::Store& store, Presence& presence, EventSink& events,
                const core::Clock& clock);
 
-    // Also remembers the site, so that its later changes are announced.
+    // Also remembers the site, so that its later changes are announced (and announces a
+    // change no one was told of yet).
     SiteAvailability availability(const core::Site& site);
 
     void availability_changed(core::Id workspace_id, core::Id agent_id,
@@ -36,11 +37,16 @@ private:
     SiteAvailability evaluate(const core::Site& site);
     const core::TimeZone& zone(const std::string& name);
     void refresh(core::Id workspace_id);
+    // Stores what visitors are told now; true when it differs from what they were told.
+    bool remember(const core::Site& site, const SiteAvailability& now_state);
 
     store::Store& store_;
     Presence& presence_;
     EventSink& events_;
     const core::Clock& clock_;
+    // Held while evaluating and announcing, so that two threads never tell visitors two
+    // states out of order. Taken before mutex_, never while holding it.
+    std::mutex telling_;
     std::mutex mutex_;
     std::map<std::string, core::TimeZone> zones_;                     // guarded by mutex_
     std::map<core::Id, std::map<core::Id, SiteAvailability>> known_;  // workspace -> site ->

@@ -224,6 +224,16 @@ ALTER TABLE conversations ADD COLUMN first_response_at INTEGER;
 -- The queue: open chats nobody has, oldest first.
 CREATE INDEX conversations_queue ON conversations(workspace_id, created_at, id)
     WHERE assignee_id IS NULL AND status = 'open' AND channel = 'chat';
+-- Each agent's load, read by every routing pass.
+CREATE INDEX conversations_load ON conversations(workspace_id, assignee_id)
+    WHERE assignee_id IS NOT NULL AND status IN ('open', 'pending');
+CREATE INDEX conversations_team ON conversations(team_id) WHERE team_id IS NOT NULL;
+-- Conversations from before: their first answer and assignment, so that answered chats
+-- are never taken for missed ones.
+UPDATE conversations SET first_response_at = (
+    SELECT MIN(m.created_at) FROM messages m
+    WHERE m.conversation_id = conversations.id AND m.author_kind = 'agent');
+UPDATE conversations SET first_assigned_at = created_at WHERE assignee_id IS NOT NULL;
 
 ALTER TABLE canned_responses ADD COLUMN team_id INTEGER REFERENCES teams(id) ON DELETE SET NULL;
 
@@ -237,6 +247,7 @@ CREATE TABLE notes (
     created_at      INTEGER NOT NULL
 );
 CREATE INDEX notes_conversation ON notes(conversation_id, id);
+CREATE INDEX notes_agent ON notes(agent_id) WHERE agent_id IS NOT NULL;
 
 -- Replies to be e-mailed, written in the transaction of the message itself.
 CREATE TABLE email_outbox (
@@ -251,6 +262,7 @@ CREATE TABLE email_outbox (
     sent_at         INTEGER
 );
 CREATE INDEX email_outbox_due ON email_outbox(next_attempt_at) WHERE state = 'pending';
+CREATE INDEX email_outbox_message ON email_outbox(message_id);
 )sql";
 
 constexpr std::array<Migration, 5> all_migrations{{

@@ -8,30 +8,34 @@ namespace juttu::store::sqlite {
 
 // --- Routing ---
 
-std::vector<core::Conversation> SqliteStore::list_queue(Id workspace_id, int limit) {
+std::vector<core::Conversation> SqliteStore::list_queue(Id workspace_id, int limit,
+                                                        TimeMs after_created_at, Id after_id) {
     if (limit <= 0) return {};
     static const std::string sql =
         "SELECT " + conversation_columns +
         " FROM conversations c INDEXED BY conversations_queue WHERE c.workspace_id = ? AND "
-        "c.assignee_id IS NULL AND c.status = 'open' AND c.channel = 'chat' "
-        "ORDER BY c.created_at, c.id LIMIT ?";
+        "c.assignee_id IS NULL AND c.status = 'open' AND c.channel = 'chat' AND "
+        "(c.created_at, c.id) > (?, ?) ORDER BY c.created_at, c.id LIMIT ?";
     auto db = read();
     Statement query = db->prepare(sql);
-    query.bind_all(workspace_id, std::int64_t{limit});
+    query.bind_all(workspace_id, after_created_at, after_id, std::int64_t{limit});
     std::vector<core::Conversation> queue;
     while (query.step()) queue.push_back(read_conversation(query));
     return queue;
 }
 
 std::optional<core::Conversation> SqliteStore::claim_conversation(Id workspace_id, Id id,
-                                                                  Id agent_id, TimeMs now) {
+                                                                  Id agent_id, TimeMs now,
+                                                                  bool within_capacity) {
     return writer_.run([&](Database& db) -> std::optional<core::Conversation> {
         db.prepare(
               "UPDATE conversations SET assignee_id = ?3, updated_at = MAX(updated_at, ?4), "
               "first_assigned_at = COALESCE(first_assigned_at, ?4) WHERE id = ?1 AND "
               "workspace_id = ?2 AND assignee_id IS NULL AND status = 'open' AND "
-              "EXISTS (SELECT 1 FROM agents WHERE id = ?3 AND workspace_id = ?2)")
-            .bind_all(id, workspace_id, agent_id, now)
+              "EXISTS (SELECT 1 FROM agents a WHERE a.id = ?3 AND a.workspace_id = ?2 AND "
+              "(NOT ?5 OR a.capacity > (SELECT COUNT(*) FROM conversations l WHERE "
+              "l.workspace_id = ?2 AND l.assignee_id = ?3 AND l.status IN ('open', 'pending'))))")
+            .bind_all(id, workspace_id, agent_id, now, std::int64_t{within_capacity})
             .run();
         if (db.changes() == 0) return std::nullopt;
         return load_conversation(db, workspace_id, id);
@@ -58,7 +62,7 @@ std::optional<core::Conversation> SqliteStore::set_conversation_team(Id workspac
         db.prepare(
               "UPDATE conversations SET assignee_id = NULL, updated_at = MAX(updated_at, ?3), "
               "team_id = (SELECT id FROM teams WHERE id = ?4 AND workspace_id = ?2) "
-              "WHERE id = ?1 AND workspace_id = ?2")
+              "WHERE id = ?1 AND workspace_id = ?2 AND status != 'closed'")
             .bind_all(id, workspace_id, now, team_id)
             .run();
         return load_conversation(db, workspace_id, id);

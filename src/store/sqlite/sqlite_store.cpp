@@ -207,6 +207,13 @@ AppendResult append_in(Database& db, const NewMessage& input) {
             created.updated_at = input.at;
             conversation = std::move(created);
             result.conversation_created = true;
+        } else if (input.channel == core::Channel::offline &&
+                   conversation->channel != core::Channel::offline) {
+            // A message left with the offline form: the replies go by e-mail from now on.
+            conversation->channel = core::Channel::offline;
+            db.prepare("UPDATE conversations SET channel = 'offline' WHERE id = ?")
+                .bind(1, conversation->id)
+                .run();
         }
     } else {
         // Agents and the system must name the conversation.

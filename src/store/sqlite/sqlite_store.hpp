@@ -77,9 +77,10 @@ public:
     bool update_team(const core::Team& team) override;
     bool delete_team(Id workspace_id, Id team_id) override;
 
-    std::vector<core::Conversation> list_queue(Id workspace_id, int limit) override;
+    std::vector<core::Conversation> list_queue(Id workspace_id, int limit, TimeMs after_created_at,
+                                               Id after_id) override;
     std::optional<core::Conversation> claim_conversation(Id workspace_id, Id id, Id agent_id,
-                                                         TimeMs now) override;
+                                                         TimeMs now, bool within_capacity) override;
     std::map<Id, int> count_open_chats(Id workspace_id) override;
     std::optional<core::Conversation> set_conversation_team(Id workspace_id, Id id,
                                                             std::optional<Id> team_id,
