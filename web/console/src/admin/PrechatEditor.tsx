@@ -55,7 +55,7 @@ export function PrechatEditor({ value, onChange }: { value: Prechat; onChange: (
         <label for="prechat-question">{t('question')}</label>
         <input
           id="prechat-question"
-          maxLength={200}
+          maxLength={64}
           disabled={!value.enabled}
           aria-describedby="prechat-question-hint"
           value={value.question.label}
