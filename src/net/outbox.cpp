@@ -37,7 +37,10 @@ void Outbox::drain() {
         draining_.swap(pending_);
         drain_scheduled_ = false;
     }
-    for (auto& [session, frame] : draining_) session->enqueue(std::move(frame));
+    // Queue the whole burst first, then start writing: a connection with several frames
+    // in it (an ack and the sender's own copy) sends them in one write.
+    for (auto& [session, frame] : draining_) session->enqueue(std::move(frame), false);
+    for (auto& entry : draining_) entry.first->start_writing();
     draining_.clear();
     // A burst may have grown the buffer far beyond what the loop usually needs.
     if (draining_.capacity() > 4096) std::vector<Entry>().swap(draining_);

@@ -22,6 +22,7 @@ WsSession::~WsSession() {
 
 void WsSession::run(Request upgrade, WsHandlerFactory& factory) {
     registry_id_ = registry_.add(weak_from_this(), true);
+    ws_.next_layer().set_owner(weak_from_this());
     websocket::stream_base::timeout timeout{};
     timeout.handshake_timeout = std::chrono::seconds(10);
     timeout.idle_timeout = options_.ws_idle_timeout;
@@ -70,7 +71,7 @@ void WsSession::send(Frame frame) {
     outbox_.push(ws_.get_executor(), shared_from_this(), std::move(frame));
 }
 
-void WsSession::enqueue(Frame frame) {
+void WsSession::enqueue(Frame frame, bool write) {
     if (closing_ || finished_) return;
     if (queue_.size() >= options_.ws_queue_limit) {
         // A slow consumer: drop it rather than grow without bound; it resumes with sync.
@@ -80,11 +81,17 @@ void WsSession::enqueue(Frame frame) {
         return;
     }
     queue_.push(std::move(frame));
-    if (!writing_) write_next();
+    if (write) start_writing();
+}
+
+void WsSession::start_writing() {
+    if (!writing_ && !close_sent_ && !finished_ && !queue_.empty()) write_next();
 }
 
 void WsSession::write_next() {
     writing_ = true;
+    // More frames wait behind this one: send them together, after the last.
+    if (queue_.size() > 1) ws_.next_layer().cork();
     ws_.async_write(
         boost::asio::buffer(*queue_.front()),
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
@@ -95,6 +102,7 @@ void WsSession::on_write(beast::error_code ec) {
     if (ec) return finish();
     queue_.pop();
     if (!queue_.empty()) return write_next();
+    ws_.next_layer().uncork();
     if (pending_close_) {
         auto reason = *pending_close_;
         pending_close_.reset();
@@ -135,7 +143,7 @@ void WsSession::finish() {
         handler_.reset();
     }
     beast::error_code ignored;
-    ws_.next_layer().close(ignored);
+    ws_.next_layer().next_layer().close(ignored);
 }
 
 }  // namespace juttu::net

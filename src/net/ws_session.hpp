@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "net/corked_socket.hpp"
 #include "net/frame_queue.hpp"
 #include "net/outbox.hpp"
 #include "net/server.hpp"
@@ -35,15 +36,19 @@ private:
     void on_accept(boost::beast::error_code ec, WsHandlerFactory& factory);
     void read_next();
     void on_read(boost::beast::error_code ec);
-    void enqueue(Frame frame);
+    // Queues a frame; starts writing at once unless `write` is false (the outbox starts
+    // writing after its whole burst is queued, so that the frames leave together).
+    void enqueue(Frame frame, bool write = true);
+    void start_writing();
     void write_next();
     void on_write(boost::beast::error_code ec);
     void begin_close(std::uint16_t code, std::string reason);
     void finish();
 
-    // A plain socket underneath: the WebSocket's own timeout option covers the handshake
-    // and idle timeouts, and beast::tcp_stream would add a timer to every connection.
-    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+    // A plain socket underneath (the WebSocket's own timeout option covers the handshake
+    // and idle timeouts; beast::tcp_stream would add a timer to every connection), with a
+    // write buffer so that the frames queued at one moment leave in one send.
+    boost::beast::websocket::stream<CorkedSocket> ws_;
     boost::beast::flat_buffer buffer_;
     FrameQueue queue_;
     Outbox& outbox_;  // of this connection's loop
