@@ -188,17 +188,17 @@ AppendResult append_in(Database& db, const NewMessage& input) {
             if (!owned.step() || owned.column_int64(0) == 0) {
                 return status_only(Status::no_conversation);
             }
+            const auto team_id = team_of(db, input.workspace_id, input.team_id);
             db.prepare(
                   "INSERT INTO conversations(workspace_id, site_id, contact_id, status, "
-                  "created_at, updated_at, channel, team_id) VALUES (?1, ?2, ?3, 'open', ?4, ?4, "
-                  "?5, (SELECT id FROM teams WHERE id = ?6 AND workspace_id = ?1))")
-                .bind_all(input.workspace_id, input.site_id, input.contact_id, input.at,
-                          core::to_string(input.channel), input.team_id)
+                  "created_at, updated_at, channel, team_id) VALUES (?, ?, ?, 'open', ?, ?, ?, ?)")
+                .bind_all(input.workspace_id, input.site_id, input.contact_id, input.at, input.at,
+                          core::to_string(input.channel), team_id)
                 .run();
             core::Conversation created;
             created.id = db.last_insert_rowid();
             created.channel = input.channel;
-            created.team_id = team_of(db, input.workspace_id, input.team_id);
+            created.team_id = team_id;
             created.workspace_id = input.workspace_id;
             created.site_id = input.site_id;
             created.contact_id = input.contact_id;
