@@ -5,6 +5,7 @@
 
 #include "api/json_codec.hpp"
 #include "api/rest_api.hpp"
+#include "api/rest_replies.hpp"
 #include "api/site_codec.hpp"
 #include "core/validation.hpp"
 
@@ -12,21 +13,9 @@ namespace juttu::api {
 
 namespace http = boost::beast::http;
 
+using namespace replies;
+
 namespace {
-
-Reply ok(json::value body) { return Reply{http::status::ok, std::move(body)}; }
-Reply created(json::value body) { return Reply{http::status::created, std::move(body)}; }
-Reply no_content() { return Reply{http::status::no_content, nullptr}; }
-
-Reply invalid(std::string_view message) {
-    return error_reply(http::status::bad_request, "validation_failed", message);
-}
-
-template <class T, class F>
-Reply reply_with(core::Result<T> result, F&& serialise) {
-    if (!result.ok()) return error_reply(result.error());
-    return ok(serialise(result.value()));
-}
 
 std::optional<std::string> query_value(const boost::urls::params_view& query,
                                        std::string_view key) {

@@ -2,16 +2,15 @@
 #include "api/event_publisher.hpp"
 #include "api/json_codec.hpp"
 #include "api/rest_api.hpp"
+#include "api/rest_replies.hpp"
 
 namespace juttu::api {
 
 namespace http = boost::beast::http;
 
-namespace {
+using namespace replies;
 
-Reply invalid(std::string_view message) {
-    return error_reply(http::status::bad_request, "validation_failed", message);
-}
+namespace {
 
 std::optional<services::TeamFields> team_fields(const json::object& body, bool creating,
                                                 std::string& error) {
@@ -26,43 +25,40 @@ std::optional<services::TeamFields> team_fields(const json::object& body, bool c
     return fields;
 }
 
-template <class T>
-Reply reply_json(const core::Result<T>& result, http::status status = http::status::ok) {
-    if (!result.ok()) return error_reply(result.error());
-    return Reply{status, to_json(result.value())};
-}
+// The value as the API shows it.
+constexpr auto as_json = [](const auto& value) { return to_json(value); };
 
 }  // namespace
 
 // --- teams ---
 
 Reply RestApi::list_teams(Call& call) {
-    return Reply{http::status::ok,
-                 json::object{{"items", to_json_array(deps_.teams.list(call.workspace()))}}};
+    return ok(json::object{{"items", to_json_array(deps_.teams.list(call.workspace()))}});
 }
 
 Reply RestApi::create_team(Call& call) {
     std::string error;
     auto fields = team_fields(call.body, true, error);
     if (!fields) return invalid(error);
-    return reply_json(deps_.teams.create(call.workspace(), *fields), http::status::created);
+    return reply_with(deps_.teams.create(call.workspace(), *fields), as_json,
+                      http::status::created);
 }
 
 Reply RestApi::get_team(Call& call) {
-    return reply_json(deps_.teams.get(call.workspace(), call.ids[0]));
+    return reply_with(deps_.teams.get(call.workspace(), call.ids[0]), as_json);
 }
 
 Reply RestApi::update_team(Call& call) {
     std::string error;
     auto fields = team_fields(call.body, false, error);
     if (!fields) return invalid(error);
-    return reply_json(deps_.teams.update(call.workspace(), call.ids[0], *fields));
+    return reply_with(deps_.teams.update(call.workspace(), call.ids[0], *fields), as_json);
 }
 
 Reply RestApi::delete_team(Call& call) {
     auto removed = deps_.teams.remove(call.workspace(), call.ids[0]);
     if (!removed.ok()) return error_reply(removed.error());
-    return Reply{http::status::no_content, nullptr};
+    return no_content();
 }
 
 // --- notes and transfers ---
@@ -70,14 +66,14 @@ Reply RestApi::delete_team(Call& call) {
 Reply RestApi::list_notes(Call& call) {
     auto notes = deps_.notes.list(call.workspace(), call.ids[0]);
     if (!notes.ok()) return error_reply(notes.error());
-    return Reply{http::status::ok, json::object{{"items", to_json_array(notes.value())}}};
+    return ok(json::object{{"items", to_json_array(notes.value())}});
 }
 
 Reply RestApi::add_note(Call& call) {
     FieldReader in(call.body);
     auto body = in.text("body", true, 100'000);
     if (!in.ok()) return invalid(in.error());
-    return reply_json(deps_.notes.add(call.agent(), call.ids[0], std::move(*body)),
+    return reply_with(deps_.notes.add(call.agent(), call.ids[0], std::move(*body)), as_json,
                       http::status::created);
 }
 
@@ -91,7 +87,7 @@ Reply RestApi::transfer_conversation(Call& call) {
     auto moved =
         deps_.router.transfer(call.agent(), call.ids[0], target, note.value_or(std::string()));
     if (!moved.ok()) return error_reply(moved.error());
-    return Reply{http::status::ok, json::object{{"conversation", to_json(moved.value())}}};
+    return ok(json::object{{"conversation", to_json(moved.value())}});
 }
 
 // --- the queue ---
@@ -108,7 +104,7 @@ Reply RestApi::list_queue(Call& call) {
         row["estimated_wait_s"] = place.at("estimated_wait_s");
         items.emplace_back(std::move(row));
     }
-    return Reply{http::status::ok, json::object{{"items", std::move(items)}}};
+    return ok(json::object{{"items", std::move(items)}});
 }
 
 }  // namespace juttu::api
