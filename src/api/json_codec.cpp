@@ -1,7 +1,6 @@
 #include "api/json_codec.hpp"
 
 #include <boost/json/parse.hpp>
-#include <cstdio>
 
 #include "core/business_hours_text.hpp"
 
@@ -56,11 +55,8 @@ json::object to_json(const core::BusinessHours& hours) {
     for (const auto& day : hours.weekly) weekly.emplace_back(intervals_json(day));
     json::array exceptions;
     for (const auto& exception : hours.exceptions) {
-        char date[48];
-        std::snprintf(date, sizeof date, "%04d-%02d-%02d", exception.year, exception.month,
-                      exception.day);
-        exceptions.emplace_back(
-            json::object{{"date", date}, {"intervals", intervals_json(exception.intervals)}});
+        exceptions.emplace_back(json::object{{"date", core::format_date(exception)},
+                                             {"intervals", intervals_json(exception.intervals)}});
     }
     return {{"time_zone", hours.time_zone},
             {"always_open", hours.always_open},

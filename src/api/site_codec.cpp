@@ -1,7 +1,5 @@
 #include "api/site_codec.hpp"
 
-#include <charconv>
-
 #include "api/json_codec.hpp"
 #include "core/business_hours_text.hpp"
 
@@ -35,18 +33,6 @@ std::optional<std::vector<core::OpeningInterval>> read_intervals(const json::val
     return intervals;
 }
 
-// "2026-12-24"
-bool read_date(std::string_view text, core::DateException& exception) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-    auto number = [&](std::size_t at, std::size_t length, int& out) {
-        const auto* first = text.data() + at;
-        auto [end, ec] = std::from_chars(first, first + length, out);
-        return ec == std::errc() && end == first + length;
-    };
-    return number(0, 4, exception.year) && number(5, 2, exception.month) &&
-           number(8, 2, exception.day);
-}
-
 bool read_weekly(const json::value* weekly, core::BusinessHours& hours, std::string& error) {
     if (weekly == nullptr) return true;
     if (!weekly->is_array() || weekly->get_array().size() != 7) {
@@ -75,7 +61,8 @@ bool read_exceptions(const json::value* exceptions, core::BusinessHours& hours,
         const auto* date = exception ? exception->if_contains("date") : nullptr;
         const auto* intervals = exception ? exception->if_contains("intervals") : nullptr;
         core::DateException out;
-        if (!date || !date->is_string() || !read_date(date->get_string(), out) || !intervals) {
+        if (!date || !date->is_string() || !core::parse_date(date->get_string(), out) ||
+            !intervals) {
             error = "hours.exceptions: each is {\"date\":\"YYYY-MM-DD\",\"intervals\":[...]}";
             return false;
         }

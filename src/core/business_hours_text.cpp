@@ -52,13 +52,14 @@ std::optional<std::vector<OpeningInterval>> decode_intervals(std::string_view te
 
 std::optional<DateException> decode_exception(std::string_view text) {
     const auto equals = text.find('=');
-    if (equals != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-    auto year = parse_int(text.substr(0, 4));
-    auto month = parse_int(text.substr(5, 2));
-    auto day = parse_int(text.substr(8, 2));
+    DateException exception;
+    if (equals == std::string_view::npos || !parse_date(text.substr(0, equals), exception)) {
+        return std::nullopt;
+    }
     auto intervals = decode_intervals(text.substr(equals + 1));
-    if (!year || !month || !day || !intervals) return std::nullopt;
-    return DateException{*year, *month, *day, std::move(*intervals)};
+    if (!intervals) return std::nullopt;
+    exception.intervals = std::move(*intervals);
+    return exception;
 }
 
 }  // namespace
@@ -70,12 +71,7 @@ std::string encode_schedule(const BusinessHours& hours) {
         out += encode_intervals(hours.weekly[day]);
     }
     for (const auto& exception : hours.exceptions) {
-        char date[48];
-        std::snprintf(date, sizeof date, "%04d-%02d-%02d", exception.year, exception.month,
-                      exception.day);
-        out += ';';
-        out += date;
-        out += '=' + encode_intervals(exception.intervals);
+        out += ';' + format_date(exception) + '=' + encode_intervals(exception.intervals);
     }
     return out;
 }
@@ -97,6 +93,25 @@ std::optional<BusinessHours> decode_schedule(std::string_view text) {
         hours.exceptions.push_back(std::move(*exception));
     }
     return hours;
+}
+
+std::string format_date(const DateException& exception) {
+    char out[48];
+    std::snprintf(out, sizeof out, "%04d-%02d-%02d", exception.year, exception.month,
+                  exception.day);
+    return out;
+}
+
+bool parse_date(std::string_view text, DateException& exception) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    auto year = parse_int(text.substr(0, 4));
+    auto month = parse_int(text.substr(5, 2));
+    auto day = parse_int(text.substr(8, 2));
+    if (!year || !month || !day) return false;
+    exception.year = *year;
+    exception.month = *month;
+    exception.day = *day;
+    return true;
 }
 
 std::optional<int> parse_clock(std::string_view text) {
