@@ -10,22 +10,8 @@ namespace {
 
 constexpr std::size_t preview_max_chars = 140;
 
-std::vector<std::string> split(std::string_view text, char separator) {
-    std::vector<std::string> parts;
-    while (!text.empty()) {
-        const std::size_t end = text.find(separator);
-        const std::string_view part = text.substr(0, end);
-        if (!part.empty()) parts.emplace_back(part);
-        if (end == std::string_view::npos) break;
-        text.remove_prefix(end + 1);
-    }
-    return parts;
-}
-
-core::FieldRule field_rule(const std::vector<std::string>& fields, std::size_t index) {
-    return index < fields.size()
-               ? core::parse_field_rule(fields[index]).value_or(core::FieldRule::off)
-               : core::FieldRule::off;
+core::FieldRule field_rule(const std::string& text) {
+    return core::parse_field_rule(text).value_or(core::FieldRule::off);
 }
 
 }  // namespace
@@ -47,33 +33,25 @@ std::string preview_of(std::string_view body) {
     return std::string(body);
 }
 
-std::string join_lines(const std::vector<std::string>& lines) {
+std::string join(const std::vector<std::string>& parts, char separator) {
     std::string joined;
-    for (const std::string& line : lines) {
-        if (!joined.empty()) joined += '\n';
-        joined += line;
+    for (const std::string& part : parts) {
+        if (!joined.empty()) joined += separator;
+        joined += part;
     }
     return joined;
 }
 
-std::vector<std::string> split_lines(std::string_view text) { return split(text, '\n'); }
-
-std::string join_ids(const std::vector<Id>& ids) {
-    std::string joined;
-    for (const Id id : ids) {
-        if (!joined.empty()) joined += ',';
-        joined += std::to_string(id);
+std::vector<std::string> split(std::string_view text, char separator) {
+    std::vector<std::string> parts;
+    while (!text.empty()) {
+        const std::size_t end = text.find(separator);
+        const std::string_view part = text.substr(0, end);
+        if (!part.empty()) parts.emplace_back(part);
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
     }
-    return joined;
-}
-
-std::string join_tags(const std::vector<std::string>& tags) {
-    std::string joined;
-    for (const std::string& tag : tags) {
-        if (!joined.empty()) joined += ',';
-        joined += tag;
-    }
-    return joined;
+    return parts;
 }
 
 // The question comes last: it may contain ';'.
@@ -97,9 +75,9 @@ core::PrechatForm decode_prechat(std::string_view text) {
     }
     if (fields.size() < 5) return form;
     form.enabled = fields[0] == "1";
-    form.name = field_rule(fields, 1);
-    form.email = field_rule(fields, 2);
-    form.team = field_rule(fields, 3);
+    form.name = field_rule(fields[1]);
+    form.email = field_rule(fields[2]);
+    form.team = field_rule(fields[3]);
     form.question_required = fields[4] == "1";
     form.question = std::string(text);
     return form;
@@ -123,7 +101,7 @@ core::Site read_site(const Statement& row) {
     site.workspace_id = row.column_int64(1);
     site.key = row.column_text(2);
     site.name = row.column_text(3);
-    site.allowed_origins = split_lines(row.column_text(4));
+    site.allowed_origins = split(row.column_text(4), '\n');
     site.greeting = row.column_text(5);
     site.color = row.column_text(6);
     site.created_at = row.column_int64(7);

@@ -22,11 +22,10 @@ T require(std::optional<T> value, std::string_view what) {
 bool is_unique_violation(const SqliteError& error);
 // The first 140 characters, never splitting a UTF-8 sequence.
 std::string preview_of(std::string_view body);
-std::string join_lines(const std::vector<std::string>& lines);
-std::vector<std::string> split_lines(std::string_view text);
-std::string join_ids(const std::vector<Id>& ids);
-// Comma-joined tags (language tags contain no commas).
-std::string join_tags(const std::vector<std::string>& tags);
+// Lists kept in one column: origins one per line, language tags comma-separated (neither
+// contains its separator). split leaves out empty parts.
+std::string join(const std::vector<std::string>& parts, char separator);
+std::vector<std::string> split(std::string_view text, char separator);
 
 // The pre-chat form as stored in sites.prechat: "1;required;optional;off;0;Order number".
 std::string encode_prechat(const core::PrechatForm& form);

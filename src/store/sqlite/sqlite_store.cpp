@@ -346,7 +346,7 @@ core::Site SqliteStore::create_site(const core::Site& site) {
               "INSERT INTO sites(workspace_id, key, name, allowed_origins, greeting, color, "
               "created_at, routing, time_zone, always_open, schedule, prechat) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind_all(site.workspace_id, site.key, site.name, join_lines(site.allowed_origins),
+            .bind_all(site.workspace_id, site.key, site.name, join(site.allowed_origins, '\n'),
                       site.greeting, site.color, site.created_at, core::to_string(site.routing),
                       site.hours.time_zone, std::int64_t{site.hours.always_open},
                       core::encode_schedule(site.hours), encode_prechat(site.prechat))
@@ -393,7 +393,7 @@ bool SqliteStore::update_site(const core::Site& site) {
               "UPDATE sites SET name = ?, allowed_origins = ?, greeting = ?, color = ?, "
               "routing = ?, time_zone = ?, always_open = ?, schedule = ?, prechat = ? "
               "WHERE id = ? AND workspace_id = ?")
-            .bind_all(site.name, join_lines(site.allowed_origins), site.greeting, site.color,
+            .bind_all(site.name, join(site.allowed_origins, '\n'), site.greeting, site.color,
                       core::to_string(site.routing), site.hours.time_zone,
                       std::int64_t{site.hours.always_open}, core::encode_schedule(site.hours),
                       encode_prechat(site.prechat), site.id, site.workspace_id)
@@ -495,7 +495,7 @@ std::optional<core::Agent> SqliteStore::create_agent(const core::Agent& agent,
                 .bind_all(agent.workspace_id, agent.email, agent.name, password_hash,
                           core::to_string(agent.role), std::int64_t{agent.disabled},
                           agent.created_at, std::int64_t{agent.capacity},
-                          join_tags(agent.languages))
+                          join(agent.languages, ','))
                 .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return std::nullopt;
@@ -556,7 +556,7 @@ bool SqliteStore::update_agent(const core::Agent& agent) {
                       "UPDATE agents SET name = ?, role = ?, disabled = ?, capacity = ?, "
                       "languages = ? WHERE id = ? AND workspace_id = ?")
                     .bind_all(agent.name, core::to_string(agent.role), std::int64_t{agent.disabled},
-                              std::int64_t{agent.capacity}, join_tags(agent.languages), agent.id,
+                              std::int64_t{agent.capacity}, join(agent.languages, ','), agent.id,
                               agent.workspace_id)
                     .run();
             } else {
@@ -565,7 +565,7 @@ bool SqliteStore::update_agent(const core::Agent& agent) {
                       "capacity = ?, languages = ? WHERE id = ? AND workspace_id = ?")
                     .bind_all(agent.email, agent.name, core::to_string(agent.role),
                               std::int64_t{agent.disabled}, std::int64_t{agent.capacity},
-                              join_tags(agent.languages), agent.id, agent.workspace_id)
+                              join(agent.languages, ','), agent.id, agent.workspace_id)
                     .run();
             }
         } catch (const SqliteError& error) {
