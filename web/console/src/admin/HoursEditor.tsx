@@ -98,24 +98,18 @@ function IntervalList({ label, intervals, onChange, canAdd = true }: {
       {intervals.length === 0 && <span class="muted closed-label">{t('closedDay')}</span>}
       {intervals.map((interval, index) => (
         <span class="interval" key={index}>
-          <input
-            class="time-input"
-            inputMode="numeric"
+          <TimeInput
+            label={t('hoursOpens', { day: label, n: index + 1 })}
             placeholder="09:00"
-            maxLength={5}
-            aria-label={t('hoursOpens', { day: label, n: index + 1 })}
             value={interval.open}
-            onInput={(e) => set(index, { open: e.currentTarget.value.trim() })}
+            onInput={(open) => set(index, { open })}
           />
           <span aria-hidden="true">–</span>
-          <input
-            class="time-input"
-            inputMode="numeric"
+          <TimeInput
+            label={t('hoursCloses', { day: label, n: index + 1 })}
             placeholder="17:00"
-            maxLength={5}
-            aria-label={t('hoursCloses', { day: label, n: index + 1 })}
             value={interval.close}
-            onInput={(e) => set(index, { close: e.currentTarget.value.trim() })}
+            onInput={(close) => set(index, { close })}
           />
           <button
             type="button"
@@ -250,5 +244,22 @@ export function HoursEditor({ value, onChange }: { value: Hours; onChange: (hour
         </>
       )}
     </fieldset>
+  );
+}
+
+/** One "HH:MM" field of an opening interval. */
+function TimeInput({ label, placeholder, value, onInput }: {
+  label: string; placeholder: string; value: string; onInput: (value: string) => void;
+}) {
+  return (
+    <input
+      class="time-input"
+      inputMode="numeric"
+      placeholder={placeholder}
+      maxLength={5}
+      aria-label={label}
+      value={value}
+      onInput={(e) => onInput(e.currentTarget.value.trim())}
+    />
   );
 }
