@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -1449,6 +1450,41 @@ TEST_F(WriterTest, AFailingJobRollsBackAloneInsideTheBatch) {
     EXPECT_EQ(after.commits, 3u);
     EXPECT_EQ(after.writes, 6u);
     EXPECT_EQ(after.queue_depth, 0u);
+}
+
+TEST_F(WriterTest, JobsRunOnceUnlessOneOfTheirBatchFails) {
+    // A batch runs without savepoints first; only a failure makes it run again, one
+    // savepoint per job. Either way each job's writes land once, each completion runs once.
+    auto run_batch = [this](bool with_failure) {
+        auto runs = std::make_shared<std::atomic<int>>(0);
+        auto completions = std::make_shared<std::atomic<int>>(0);
+        block();
+        for (const char* name : {"one", "two", "three"}) {
+            writer_->submit(
+                [runs,
+                 name = std::string(name) + (with_failure ? "-again" : "")](sqlite::Database& db) {
+                    ++*runs;
+                    insert(name)(db);
+                },
+                [completions](std::exception_ptr error) {
+                    if (!error) ++*completions;
+                });
+        }
+        std::future<std::exception_ptr> failing;
+        if (with_failure) failing = submit(insert("one"));  // UNIQUE violation
+        release();
+        if (with_failure) {
+            EXPECT_NE(failing.get(), nullptr);
+        }
+        names();  // a later job: the batch above has completed
+        gate_ = std::promise<void>();
+        return std::pair{runs->load(), completions->load()};
+    };
+
+    EXPECT_EQ(run_batch(false), std::pair(3, 3));
+    EXPECT_EQ(run_batch(true), std::pair(6, 3));
+    EXPECT_EQ(names(), (std::vector<std::string>{"one", "two", "three", "one-again", "two-again",
+                                                 "three-again"}));
 }
 
 TEST_F(WriterTest, AFailedCommitFailsEveryJobInTheBatch) {

@@ -64,73 +64,107 @@ void Writer::run_batch(std::vector<Entry>& batch) {
 
 std::size_t Writer::run_transaction(std::vector<Entry>& entries, std::size_t first) {
     auto started = std::chrono::steady_clock::now();
-    std::vector<std::exception_ptr> errors;
-    errors.reserve(entries.size() - first);
-    // A failure that ends the whole transaction: every job run in it is lost.
-    std::exception_ptr fatal;
-    std::size_t end = first;
-
-    try {
-        db_->exec("BEGIN IMMEDIATE");
-    } catch (...) {
-        fatal = std::current_exception();
-    }
-    if (fatal) {
-        // Nothing can be written now; fail the whole batch rather than spin.
-        end = entries.size();
-        errors.assign(end - first, nullptr);
-    } else {
-        for (; end < entries.size();) {
-            std::exception_ptr error;
-            try {
-                // Prepared once and cached: exec() would parse them for every job.
-                db_->prepare("SAVEPOINT job").run();
-                entries[end].job(*db_);
-                db_->prepare("RELEASE job").run();
-            } catch (...) {
-                error = std::current_exception();
-                try {
-                    // Some errors (disk full, I/O) make sqlite roll back the whole
-                    // transaction itself; then there is no savepoint left to undo.
-                    if (!db_->autocommit()) db_->exec("ROLLBACK TO job; RELEASE job");
-                    if (db_->autocommit()) fatal = error;
-                } catch (...) {
-                    fatal = std::current_exception();
-                }
-            }
-            errors.push_back(error);
-            ++end;
-            if (fatal) break;
-        }
-        if (!fatal) {
-            try {
-                db_->exec("COMMIT");
-            } catch (...) {
-                fatal = std::current_exception();
-            }
-        }
-        if (fatal && !db_->autocommit()) {
-            try {
-                db_->exec("ROLLBACK");
-            } catch (...) {
-                // Reported through `fatal`; the next BEGIN fails if the connection is broken.
-            }
-        }
-    }
+    std::optional<Outcome> outcome = run_unguarded(entries, first);
+    if (!outcome) outcome = run_guarded(entries, first);
 
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
-    record(seconds.count(), end - first, !fatal);
+    record(seconds.count(), outcome->end - first, !outcome->fatal);
 
-    for (std::size_t i = first; i < end; ++i) {
-        std::exception_ptr outcome = errors[i - first] ? errors[i - first] : fatal;
+    for (std::size_t i = first; i < outcome->end; ++i) {
+        const std::exception_ptr& error = outcome->errors[i - first];
         try {
-            entries[i].done(outcome);
+            entries[i].done(error ? error : outcome->fatal);
         } catch (...) {
             // Completions must not throw; one that does cannot undo the commit and
             // must not stop the others from running.
         }
     }
-    return end;
+    return outcome->end;
+}
+
+std::optional<Writer::Outcome> Writer::run_unguarded(std::vector<Entry>& entries,
+                                                     std::size_t first) {
+    Outcome outcome;
+    outcome.end = entries.size();
+    outcome.errors.assign(outcome.end - first, nullptr);
+    outcome.fatal = begin();
+    // Nothing can be written now; fail the whole batch rather than spin.
+    if (outcome.fatal) return outcome;
+    for (std::size_t i = first; i < entries.size(); ++i) {
+        try {
+            entries[i].job(*db_);
+        } catch (...) {
+            rollback();
+            return std::nullopt;
+        }
+    }
+    outcome.fatal = finish(nullptr);
+    return outcome;
+}
+
+Writer::Outcome Writer::run_guarded(std::vector<Entry>& entries, std::size_t first) {
+    Outcome outcome;
+    outcome.end = first;
+    outcome.fatal = begin();
+    if (outcome.fatal) {
+        outcome.end = entries.size();
+        outcome.errors.assign(outcome.end - first, nullptr);
+        return outcome;
+    }
+    while (outcome.end < entries.size() && !outcome.fatal) {
+        std::exception_ptr error;
+        try {
+            // Prepared once and cached: exec() would parse them for every job.
+            db_->prepare("SAVEPOINT job").run();
+            entries[outcome.end].job(*db_);
+            db_->prepare("RELEASE job").run();
+        } catch (...) {
+            error = std::current_exception();
+            try {
+                // Some errors (disk full, I/O) make sqlite roll back the whole
+                // transaction itself; then there is no savepoint left to undo.
+                if (!db_->autocommit()) db_->exec("ROLLBACK TO job; RELEASE job");
+                if (db_->autocommit()) outcome.fatal = error;
+            } catch (...) {
+                outcome.fatal = std::current_exception();
+            }
+        }
+        outcome.errors.push_back(error);
+        ++outcome.end;
+    }
+    outcome.fatal = finish(outcome.fatal);
+    return outcome;
+}
+
+std::exception_ptr Writer::begin() {
+    try {
+        db_->exec("BEGIN IMMEDIATE");
+    } catch (...) {
+        return std::current_exception();
+    }
+    return nullptr;
+}
+
+std::exception_ptr Writer::finish(std::exception_ptr fatal) {
+    if (!fatal) {
+        try {
+            db_->exec("COMMIT");
+        } catch (...) {
+            fatal = std::current_exception();
+        }
+    }
+    if (fatal) rollback();
+    return fatal;
+}
+
+void Writer::rollback() {
+    if (db_->autocommit()) return;
+    try {
+        db_->exec("ROLLBACK");
+    } catch (...) {
+        // The caller reports the error that led here; the next BEGIN fails if the
+        // connection is broken.
+    }
 }
 
 void Writer::record(double seconds, std::size_t jobs, bool committed) {

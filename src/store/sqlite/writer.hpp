@@ -1,7 +1,11 @@
 // The group-committing writer: one thread owns the write connection and runs every
 // write. It drains whatever is queued (up to max_batch jobs) into one transaction,
-// runs each job inside its own SAVEPOINT so a failing job rolls back alone, commits
-// once, and only then runs the jobs' completions. One fsync thus covers a whole batch.
+// commits once, and only then runs the jobs' completions. One fsync thus covers a
+// whole batch. A failing job rolls back alone: the batch first runs without
+// savepoints (each costs a copy of every page the job touches), and only when a job
+// throws is the transaction rolled back and the batch run again with a SAVEPOINT
+// per job. Jobs must therefore be safe to run twice: they write only to the
+// database and to their own result.
 #pragma once
 
 #include <condition_variable>
@@ -25,8 +29,8 @@ namespace juttu::store::sqlite {
 
 class Writer {
 public:
-    // Runs on the writer thread inside the batch transaction. Throwing rolls back
-    // this job's changes only.
+    // Runs on the writer thread inside the batch transaction, possibly twice (see
+    // above). Throwing rolls back this job's changes only.
     using Job = std::function<void(Database&)>;
     // Runs on the writer thread after the batch committed (or failed): nullptr when
     // the job's changes are durable, otherwise why they are not. Must not block.
@@ -88,11 +92,28 @@ private:
         Completion done;
     };
 
+    // What one transaction did to entries[first, end): each job's own error (nullptr
+    // when it ran), and a failure of the whole transaction, which fails every job.
+    struct Outcome {
+        std::size_t end = 0;
+        std::vector<std::exception_ptr> errors;
+        std::exception_ptr fatal;
+    };
+
     void loop();
     void run_batch(std::vector<Entry>& batch);
     // Runs entries[first..] in one transaction; returns the index of the first entry
     // that was not run (entries.size() when all were).
     std::size_t run_transaction(std::vector<Entry>& entries, std::size_t first);
+    // Every job without savepoints; nullopt (and nothing written) when one threw.
+    std::optional<Outcome> run_unguarded(std::vector<Entry>& entries, std::size_t first);
+    // Each job inside its own savepoint, up to the end or the first fatal error.
+    Outcome run_guarded(std::vector<Entry>& entries, std::size_t first);
+    // BEGIN IMMEDIATE; the error when even that failed.
+    std::exception_ptr begin();
+    // COMMIT, or ROLLBACK after `fatal`; returns the transaction's fatal error.
+    std::exception_ptr finish(std::exception_ptr fatal);
+    void rollback();
     void record(double seconds, std::size_t jobs, bool committed);
 
     std::unique_ptr<Database> db_;
