@@ -1367,14 +1367,19 @@ TEST(SqliteMigrations, ConnectionPragmas) {
 
 class WriterTest : public ::testing::Test {
 protected:
-    void SetUp() override {
+    void SetUp() override { restart(sqlite::Writer::Options{}); }
+
+    // A new writer on the same file.
+    void restart(sqlite::Writer::Options options) {
+        writer_.reset();
         std::unique_ptr<sqlite::Database> db = sqlite::Database::open(
             dir_.path() / "writer.db", sqlite::Database::Mode::read_write_create);
         db->exec(
-            "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
-            "CREATE TABLE refs (item_id INTEGER NOT NULL REFERENCES items(id) "
+            "CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT NOT NULL "
+            "UNIQUE);"
+            "CREATE TABLE IF NOT EXISTS refs (item_id INTEGER NOT NULL REFERENCES items(id) "
             "DEFERRABLE INITIALLY DEFERRED);");
-        writer_ = std::make_unique<sqlite::Writer>(std::move(db));
+        writer_ = std::make_unique<sqlite::Writer>(std::move(db), options);
     }
 
     // Holds the writer thread inside a job until release() so the next submissions
@@ -1487,6 +1492,57 @@ TEST_F(WriterTest, JobsRunOnceUnlessOneOfTheirBatchFails) {
                                                  "three-again"}));
 }
 
+TEST_F(WriterTest, AQuietWriterCommitsAtOnce) {
+    sqlite::Writer::Options options;
+    options.gather_delay = std::chrono::seconds(30);
+    restart(options);
+    for (int i = 0; i < 5; ++i) {
+        auto started = std::chrono::steady_clock::now();
+        ASSERT_EQ(submit(insert("quiet" + std::to_string(i))).get(), nullptr);
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    }
+}
+
+TEST_F(WriterTest, UnderLoadJobsWaitToShareATransaction) {
+    sqlite::Writer::Options options;
+    options.gather_delay = std::chrono::seconds(30);
+    options.gather_target = 8;
+    options.gather_worth = 1;
+    restart(options);
+    // Jobs arriving while a transaction runs tell the writer that more are coming.
+    block();
+    std::vector<std::future<std::exception_ptr>> gathered;
+    for (int i = 0; i < 3; ++i) gathered.push_back(submit(insert("early" + std::to_string(i))));
+    const StoreStats before = writer_->stats();
+    release();
+    // They wait for company instead of committing on their own...
+    EXPECT_EQ(gathered.front().wait_for(std::chrono::milliseconds(200)),
+              std::future_status::timeout);
+    // ...until the batch is full: all eight commit together.
+    for (int i = 0; i < 5; ++i) gathered.push_back(submit(insert("late" + std::to_string(i))));
+    for (auto& future : gathered) ASSERT_EQ(future.get(), nullptr);
+    const StoreStats after = writer_->stats();
+    EXPECT_EQ(after.commits - before.commits, 2u);  // the blocking job's, then the eight's
+    EXPECT_EQ(after.writes - before.writes, 9u);
+}
+
+TEST_F(WriterTest, StopEndsAGatheringWait) {
+    sqlite::Writer::Options options;
+    options.gather_delay = std::chrono::seconds(30);
+    options.gather_worth = 1;
+    restart(options);
+    block();
+    std::vector<std::future<std::exception_ptr>> waiting;
+    for (int i = 0; i < 3; ++i) waiting.push_back(submit(insert("waiting" + std::to_string(i))));
+    release();
+    EXPECT_EQ(waiting.front().wait_for(std::chrono::milliseconds(100)),
+              std::future_status::timeout);
+    auto started = std::chrono::steady_clock::now();
+    writer_->stop();
+    for (auto& future : waiting) EXPECT_EQ(future.get(), nullptr);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
 TEST_F(WriterTest, AFailedCommitFailsEveryJobInTheBatch) {
     block();
     std::future<std::exception_ptr> a = submit(insert("a"));
@@ -1543,10 +1599,9 @@ TEST_F(WriterTest, StopFinishesQueuedJobsThenRefusesNewOnes) {
 }
 
 TEST_F(WriterTest, BatchesAreBounded) {
-    writer_->stop();
-    std::unique_ptr<sqlite::Database> db = sqlite::Database::open(
-        dir_.path() / "writer.db", sqlite::Database::Mode::read_write_create);
-    writer_ = std::make_unique<sqlite::Writer>(std::move(db), 10);
+    sqlite::Writer::Options options;
+    options.max_batch = 10;
+    restart(options);
     block();
     std::vector<std::future<std::exception_ptr>> pending;
     for (int i = 0; i < 35; ++i) pending.push_back(submit(insert("n" + std::to_string(i))));

@@ -6,21 +6,26 @@
 
 namespace juttu::store::sqlite {
 
-Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch)
-    : db_(std::move(db)), max_batch_(std::max<std::size_t>(max_batch, 1)) {
+Writer::Writer(std::unique_ptr<Database> db, Options options)
+    : db_(std::move(db)), options_(options) {
+    options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
+    options_.gather_target = std::clamp<std::size_t>(options_.gather_target, 1, options_.max_batch);
     thread_ = std::thread([this] { loop(); });
 }
 
 Writer::~Writer() { stop(); }
 
 void Writer::submit(Job job, Completion done) {
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) throw StoreError("sqlite: the store is closed");
         queue_.push_back(Entry{std::move(job), std::move(done)});
         ++stats_.queue_depth;
+        // Only an idle writer, or one gathering a batch that is now full, needs waking.
+        wake = gathering_ ? queue_.size() == options_.gather_target : queue_.size() == 1;
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
 }
 
 void Writer::stop() {
@@ -40,14 +45,15 @@ StoreStats Writer::stats() const {
 
 void Writer::loop() {
     std::vector<Entry> batch;
-    batch.reserve(max_batch_);
+    batch.reserve(options_.max_batch);
     for (;;) {
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             // Stopping only ends the loop once everything queued has run.
             if (queue_.empty()) return;
-            auto count = static_cast<std::ptrdiff_t>(std::min(max_batch_, queue_.size()));
+            gather(lock);
+            auto count = static_cast<std::ptrdiff_t>(std::min(options_.max_batch, queue_.size()));
             batch.assign(std::make_move_iterator(queue_.begin()),
                          std::make_move_iterator(queue_.begin() + count));
             queue_.erase(queue_.begin(), queue_.begin() + count);
@@ -55,6 +61,18 @@ void Writer::loop() {
         run_batch(batch);
         batch.clear();
     }
+}
+
+void Writer::gather(std::unique_lock<std::mutex>& lock) {
+    const std::size_t target = options_.gather_target;
+    if (stopping_ || queue_.size() >= target ||
+        expected_ < static_cast<double>(options_.gather_worth)) {
+        return;
+    }
+    gathering_ = true;
+    wake_.wait_for(lock, options_.gather_delay,
+                   [this, target] { return stopping_ || queue_.size() >= target; });
+    gathering_ = false;
 }
 
 void Writer::run_batch(std::vector<Entry>& batch) {
@@ -169,6 +187,10 @@ void Writer::rollback() {
 
 void Writer::record(double seconds, std::size_t jobs, bool committed) {
     std::lock_guard lock(mutex_);
+    // Measured before the completions run: a job submitted only once its predecessor
+    // committed (one client writing in turn) must not count as arriving meanwhile.
+    const double delay = std::chrono::duration<double>(options_.gather_delay).count();
+    expected_ = seconds > 0 ? static_cast<double>(queue_.size()) / seconds * delay : 0;
     stats_.writes += jobs;
     stats_.queue_depth -= std::min<std::uint64_t>(stats_.queue_depth, jobs);
     if (!committed) return;
