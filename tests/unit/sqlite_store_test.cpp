@@ -723,6 +723,38 @@ TEST_P(StoreContract, DuplicateClientIdIsStoredOnce) {
     EXPECT_EQ(store().append_message(visitor_message(acme, second, "same", "x", 3'100)).status,
               Status::stored);
 
+    // An agent's retry, in the open conversation and after it was closed: nothing changes.
+    AppendResult agent_retry = store().append_message(
+        agent_message(acme, original.conversation.id, "same", "agent text", 3'050));
+    EXPECT_EQ(agent_retry.status, Status::duplicate);
+    EXPECT_EQ(agent_retry.message.id, by_agent.message.id);
+    EXPECT_EQ(agent_retry.conversation.last_seq, by_agent.conversation.last_seq);
+
+    // A visitor's retry while a newer conversation is active returns the first one's
+    // message and leaves the newer conversation as it was.
+    store().set_conversation_status(acme.workspace.id, original.conversation.id,
+                                    ConversationStatus::closed, 3'060);
+    EXPECT_EQ(store()
+                  .append_message(agent_message(acme, original.conversation.id, "same", "x", 3'065))
+                  .status,
+              Status::duplicate);
+    AppendResult newer =
+        store().append_message(visitor_message(acme, acme.contact, "later", "new chat", 3'070));
+    ASSERT_TRUE(newer.conversation_created);
+    AppendResult late_retry =
+        store().append_message(visitor_message(acme, acme.contact, "same", "hello", 3'080));
+    EXPECT_EQ(late_retry.status, Status::duplicate);
+    EXPECT_EQ(late_retry.message.id, original.message.id);
+    EXPECT_EQ(late_retry.conversation.id, original.conversation.id);
+    auto newer_now = store().find_conversation(acme.workspace.id, newer.conversation.id);
+    ASSERT_TRUE(newer_now);
+    EXPECT_EQ(newer_now->last_seq, 1);
+    EXPECT_EQ(newer_now->updated_at, 3'070);
+    store().set_conversation_status(acme.workspace.id, newer.conversation.id,
+                                    ConversationStatus::closed, 3'090);
+    store().set_conversation_status(acme.workspace.id, original.conversation.id,
+                                    ConversationStatus::open, 3'095);
+
     // Messages without a client id are never duplicates.
     EXPECT_EQ(store()
                   .append_message(agent_message(acme, original.conversation.id, "", "a", 3'200))

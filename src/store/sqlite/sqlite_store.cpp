@@ -145,26 +145,39 @@ void queue_email(Database& db, Id workspace_id, Id message_id, TimeMs now) {
         .run();
 }
 
+// The message an author already sent with this client id, as a duplicate's result.
+std::optional<AppendResult> find_sent(Database& db, const NewMessage& input) {
+    static const std::string sql = "SELECT " + message_columns + ", " + conversation_columns +
+                                   " FROM messages m JOIN conversations c ON "
+                                   "c.id = m.conversation_id WHERE m.author_kind = ? AND "
+                                   "m.author_id IS ? AND m.client_id = ? AND "
+                                   "c.workspace_id = ?";
+    Statement query = db.prepare(sql);
+    query.bind_all(core::to_string(input.author_kind), input.author_id, input.client_id,
+                   input.workspace_id);
+    if (!query.step()) return std::nullopt;
+    AppendResult result = status_only(AppendResult::Status::duplicate);
+    result.message = read_message(query);
+    result.conversation = read_conversation(query, message_column_count);
+    return result;
+}
+
 // The whole append, as one writer job.
 AppendResult append_in(Database& db, const NewMessage& input) {
     using Status = AppendResult::Status;
     std::string_view author_kind = core::to_string(input.author_kind);
 
     // A retried send returns what the first one stored, wherever that conversation is now.
-    if (!input.client_id.empty()) {
-        static const std::string sql = "SELECT " + message_columns + ", " + conversation_columns +
-                                       " FROM messages m JOIN conversations c ON "
-                                       "c.id = m.conversation_id WHERE m.author_kind = ? AND "
-                                       "m.author_id IS ? AND m.client_id = ? AND "
-                                       "c.workspace_id = ?";
-        Statement query = db.prepare(sql);
-        query.bind_all(author_kind, input.author_id, input.client_id, input.workspace_id);
-        if (query.step()) {
-            AppendResult result = status_only(Status::duplicate);
-            result.message = read_message(query);
-            result.conversation = read_conversation(query, message_column_count);
-            return result;
-        }
+    // Most sends are not retries: the messages table's UNIQUE (author_kind, author_id,
+    // client_id) finds those when the message is inserted, at no extra cost. Looked up
+    // beforehand only where that cannot (without an author) and before the append would
+    // change or refuse a conversation.
+    const auto retried = [&]() -> std::optional<AppendResult> {
+        if (input.client_id.empty()) return std::nullopt;
+        return find_sent(db, input);
+    };
+    if (!input.author_id) {
+        if (auto sent = retried()) return std::move(*sent);
     }
 
     AppendResult result = status_only(Status::stored);
@@ -173,6 +186,7 @@ AppendResult append_in(Database& db, const NewMessage& input) {
         conversation = load_conversation(db, input.workspace_id, *input.conversation_id);
         if (!conversation) return status_only(Status::no_conversation);
         if (conversation->status == ConversationStatus::closed) {
+            if (auto sent = retried()) return std::move(*sent);
             AppendResult closed = status_only(Status::closed);
             closed.conversation = *conversation;
             return closed;
@@ -181,6 +195,7 @@ AppendResult append_in(Database& db, const NewMessage& input) {
         conversation =
             load_active_conversation(db, input.workspace_id, input.site_id, input.contact_id);
         if (!conversation) {
+            if (auto sent = retried()) return std::move(*sent);
             Statement owned = db.prepare(
                 "SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1 AND workspace_id = ?3) AND "
                 "EXISTS (SELECT 1 FROM contacts WHERE id = ?2 AND workspace_id = ?3)");
@@ -210,6 +225,7 @@ AppendResult append_in(Database& db, const NewMessage& input) {
         } else if (input.channel == core::Channel::offline &&
                    conversation->channel != core::Channel::offline) {
             // A message left with the offline form: the replies go by e-mail from now on.
+            if (auto sent = retried()) return std::move(*sent);
             conversation->channel = core::Channel::offline;
             db.prepare("UPDATE conversations SET channel = 'offline' WHERE id = ?")
                 .bind(1, conversation->id)
@@ -231,10 +247,16 @@ AppendResult append_in(Database& db, const NewMessage& input) {
     message.created_at = input.at;
     db.prepare(
           "INSERT INTO messages(conversation_id, seq, client_id, author_kind, author_id, "
-          "author_name, body, created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?)")
+          "author_name, body, created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?) "
+          "ON CONFLICT (author_kind, author_id, client_id) DO NOTHING")
         .bind_all(message.conversation_id, message.seq, message.client_id, author_kind,
                   message.author_id, message.author_name, message.body, message.created_at)
         .run();
+    if (db.changes() == 0) {
+        // A retry (nothing else was written yet: the conversation was loaded, not created).
+        if (auto sent = retried()) return std::move(*sent);
+        throw StoreError("sqlite: a message with this client id is in another workspace");
+    }
     message.id = db.last_insert_rowid();
 
     // Callers stamp messages before they queue, so stamps can arrive out of order:
