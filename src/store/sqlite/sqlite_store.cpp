@@ -998,7 +998,8 @@ bool SqliteStore::probe_writable() {
                       "ON CONFLICT(id) DO UPDATE SET writes = writes + 1")
                     .run();
             },
-            [promise](std::exception_ptr error) { promise->set_value(error == nullptr); });
+            [promise](std::exception_ptr error) { promise->set_value(error == nullptr); },
+            Writer::Caller::waits);
     } catch (const StoreError&) {
         return false;
     }

@@ -15,15 +15,18 @@ Writer::Writer(std::unique_ptr<Database> db, Options options)
 
 Writer::~Writer() { stop(); }
 
-void Writer::submit(Job job, Completion done) {
+void Writer::submit(Job job, Completion done, Caller caller) {
     bool wake = false;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) throw StoreError("sqlite: the store is closed");
         queue_.push_back(Entry{std::move(job), std::move(done)});
         ++stats_.queue_depth;
-        // Only an idle writer, or one gathering a batch that is now full, needs waking.
-        wake = gathering_ ? queue_.size() == options_.gather_target : queue_.size() == 1;
+        someone_waits_ = someone_waits_ || caller == Caller::waits;
+        // Only an idle writer, or one gathering a batch that is now full or waited
+        // for, needs waking.
+        wake = gathering_ ? queue_.size() == options_.gather_target || caller == Caller::waits
+                          : queue_.size() == 1;
     }
     if (wake) wake_.notify_one();
 }
@@ -57,6 +60,9 @@ void Writer::loop() {
             batch.assign(std::make_move_iterator(queue_.begin()),
                          std::make_move_iterator(queue_.begin() + count));
             queue_.erase(queue_.begin(), queue_.begin() + count);
+            // Conservative: a waited-for job left behind (max_batch) ends the next
+            // gathering too, since nobody tracks which job it was.
+            someone_waits_ = !queue_.empty() && someone_waits_;
         }
         run_batch(batch);
         batch.clear();
@@ -70,8 +76,18 @@ void Writer::gather(std::unique_lock<std::mutex>& lock) {
         return;
     }
     gathering_ = true;
-    wake_.wait_for(lock, options_.gather_delay,
-                   [this, target] { return stopping_ || queue_.size() >= target; });
+    const auto deadline = std::chrono::steady_clock::now() + options_.gather_delay;
+    const auto full = [this, target] {
+        return stopping_ || someone_waits_ || queue_.size() >= target;
+    };
+    for (std::size_t seen = queue_.size();; seen = queue_.size()) {
+        const auto pause_end =
+            std::min(deadline, std::chrono::steady_clock::now() + options_.gather_pause);
+        if (wake_.wait_until(lock, pause_end, full) || pause_end == deadline ||
+            queue_.size() == seen) {
+            break;
+        }
+    }
     gathering_ = false;
 }
 

@@ -10,10 +10,12 @@
 // Under load the writer waits a little for a batch to fill before it begins: each
 // transaction writes every page its jobs touched, and a message touches pages spread
 // over the file (its conversation's row and index entries), so ten messages to a
-// commit write ~15 KB each to the WAL and a hundred ~2 KB. It waits (at most
-// `gather_delay`, until `gather_target` jobs are queued) only when jobs arrived
-// during the last transaction fast enough that at least `gather_worth` more are
-// expected in that time, so a quiet server commits each job at once.
+// commit write ~15 KB each to the WAL and a hundred ~2 KB. It waits only when jobs
+// arrived during the last transaction fast enough that at least `gather_worth` more
+// are expected within `gather_delay`, so a quiet server commits each job at once; and
+// only while they keep coming and nobody is blocked on them: until `gather_target`
+// jobs are queued, `gather_delay` has passed, `gather_pause` went by without a new
+// one, or a job arrives that a thread is waiting for (run(), a request in progress).
 #pragma once
 
 #include <chrono>
@@ -51,6 +53,7 @@ public:
         std::chrono::microseconds gather_delay{2000};
         std::size_t gather_target = 64;
         std::size_t gather_worth = 8;
+        std::chrono::microseconds gather_pause{250};
     };
 
     explicit Writer(std::unique_ptr<Database> db, Options options);
@@ -60,8 +63,12 @@ public:
     // Stops as stop() does.
     ~Writer();
 
+    // Whether a thread blocks until the job's completion: such a job never waits for
+    // others to share its transaction.
+    enum class Caller { continues, waits };
+
     // Queues a job. Throws StoreError when the writer is stopped.
-    void submit(Job job, Completion done);
+    void submit(Job job, Completion done, Caller caller = Caller::continues);
 
     // Runs fn(Database&) as a job and blocks until its batch committed; returns its
     // result or rethrows its (or the commit's) exception. Never call it from a job.
@@ -91,7 +98,8 @@ public:
                 } else {
                     state->promise.set_value(std::move(*state->value));
                 }
-            });
+            },
+            Caller::waits);
         return future.get();
     }
 
@@ -143,6 +151,7 @@ private:
     std::deque<Entry> queue_;
     bool stopping_ = false;
     bool gathering_ = false;
+    bool someone_waits_ = false;  // a queued job's caller is blocked on it
     // Jobs expected within gather_delay, judged by those that arrived while the last
     // transaction ran.
     double expected_ = 0;
