@@ -1538,7 +1538,6 @@ TEST_F(WriterTest, AQuietWriterCommitsAtOnce) {
 TEST_F(WriterTest, UnderLoadJobsWaitToShareATransaction) {
     sqlite::Writer::Options options;
     options.gather_delay = std::chrono::seconds(30);
-    options.gather_pause = std::chrono::seconds(30);
     options.gather_target = 8;
     options.gather_worth = 1;
     restart(options);
@@ -1559,32 +1558,9 @@ TEST_F(WriterTest, UnderLoadJobsWaitToShareATransaction) {
     EXPECT_EQ(after.writes - before.writes, 9u);
 }
 
-TEST_F(WriterTest, AGatheringWaitEndsWhenJobsStopComing) {
-    sqlite::Writer::Options options;
-    options.gather_delay = std::chrono::seconds(30);
-    options.gather_pause = std::chrono::seconds(1);
-    options.gather_worth = 1;
-    restart(options);
-    block();
-    std::vector<std::future<std::exception_ptr>> waiting;
-    for (int i = 0; i < 3; ++i) waiting.push_back(submit(insert("early" + std::to_string(i))));
-    release();
-    // Each new job within the pause keeps the batch open...
-    for (int i = 0; i < 3; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        waiting.push_back(submit(insert("more" + std::to_string(i))));
-    }
-    EXPECT_EQ(waiting.front().wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
-    // ...and a pause without one ends it, long before the delay.
-    auto started = std::chrono::steady_clock::now();
-    for (auto& future : waiting) EXPECT_EQ(future.get(), nullptr);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
-}
-
 TEST_F(WriterTest, AJobSomebodyWaitsForEndsAGatheringWait) {
     sqlite::Writer::Options options;
     options.gather_delay = std::chrono::seconds(30);
-    options.gather_pause = std::chrono::seconds(30);
     options.gather_worth = 1;
     restart(options);
     block();
@@ -1603,7 +1579,6 @@ TEST_F(WriterTest, AJobSomebodyWaitsForEndsAGatheringWait) {
 TEST_F(WriterTest, StopEndsAGatheringWait) {
     sqlite::Writer::Options options;
     options.gather_delay = std::chrono::seconds(30);
-    options.gather_pause = std::chrono::seconds(30);
     options.gather_worth = 1;
     restart(options);
     block();

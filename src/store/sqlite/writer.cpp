@@ -76,18 +76,9 @@ void Writer::gather(std::unique_lock<std::mutex>& lock) {
         return;
     }
     gathering_ = true;
-    const auto deadline = std::chrono::steady_clock::now() + options_.gather_delay;
-    const auto full = [this, target] {
+    wake_.wait_for(lock, options_.gather_delay, [this, target] {
         return stopping_ || someone_waits_ || queue_.size() >= target;
-    };
-    for (std::size_t seen = queue_.size();; seen = queue_.size()) {
-        const auto pause_end =
-            std::min(deadline, std::chrono::steady_clock::now() + options_.gather_pause);
-        if (wake_.wait_until(lock, pause_end, full) || pause_end == deadline ||
-            queue_.size() == seen) {
-            break;
-        }
-    }
+    });
     gathering_ = false;
 }
 

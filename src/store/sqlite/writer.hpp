@@ -13,9 +13,9 @@
 // commit write ~15 KB each to the WAL and a hundred ~2 KB. It waits only when jobs
 // arrived during the last transaction fast enough that at least `gather_worth` more
 // are expected within `gather_delay`, so a quiet server commits each job at once; and
-// only while they keep coming and nobody is blocked on them: until `gather_target`
-// jobs are queued, `gather_delay` has passed, `gather_pause` went by without a new
-// one, or a job arrives that a thread is waiting for (run(), a request in progress).
+// only while nobody is blocked on them: until `gather_target` jobs are queued,
+// `gather_delay` has passed, or a job arrives that a thread is waiting for (run(): a
+// request in progress, whose thread would otherwise be held that much longer).
 #pragma once
 
 #include <chrono>
@@ -53,7 +53,6 @@ public:
         std::chrono::microseconds gather_delay{2000};
         std::size_t gather_target = 64;
         std::size_t gather_worth = 8;
-        std::chrono::microseconds gather_pause{250};
     };
 
     explicit Writer(std::unique_ptr<Database> db, Options options);
