@@ -94,6 +94,8 @@ const std::vector<ConfigKey>& config_keys() {
          "seconds without a connection before an agent is offline (default 60)"},
         {"visitor-leave-grace", "JUTTU_VISITOR_LEAVE_GRACE", "routing.visitor_leave_grace",
          "seconds a visitor may be gone before an unanswered chat is missed (default 120)"},
+        {"commit-delay", "JUTTU_COMMIT_DELAY", "store.commit_delay",
+         "milliseconds a busy store waits to commit more writes together, 0-50 (default 2)"},
         {"smtp-host", "JUTTU_SMTP_HOST", "smtp.host",
          "SMTP relay for outgoing e-mail (default: none, no e-mail)"},
         {"smtp-port", "JUTTU_SMTP_PORT", "smtp.port",
@@ -184,6 +186,9 @@ Config resolve_config(const FlagValues& flags, const std::optional<std::string>&
     if (auto v = take("visitor-leave-grace")) {
         config.visitor_leave_grace =
             std::chrono::seconds(parse_count("visitor-leave-grace", *v, 86400));
+    }
+    if (auto v = take("commit-delay")) {
+        config.commit_delay = std::chrono::milliseconds(parse_count("commit-delay", *v, 50));
     }
     config.smtp = resolve_smtp(values);
     if (auto v = take("log-level")) config.log_level = *v;

@@ -38,6 +38,8 @@ struct Config {
     std::chrono::seconds agent_offline_grace{60};
     // A visitor gone this long before any answer makes a missed chat.
     std::chrono::seconds visitor_leave_grace{120};
+    // How long a busy store waits to commit more writes in one transaction.
+    std::chrono::milliseconds commit_delay{2};
     SmtpConfig smtp;
     std::string log_level = "info";
 };

@@ -117,7 +117,9 @@ int serve(const Config& config) {
     spdlog::set_level(spdlog::level::from_str(config.log_level));
     auto [host, port] = split_listen(config.listen);
     std::filesystem::create_directories(config.data_dir);
-    auto store = store::sqlite::SqliteStore::open(config.data_dir / "juttu.db");
+    store::sqlite::Writer::Options writer;
+    writer.gather_delay = config.commit_delay;
+    auto store = store::sqlite::SqliteStore::open(config.data_dir / "juttu.db", writer);
 
     core::SystemClock clock;
     bus::LocalBus bus;

@@ -460,6 +460,8 @@ describe('command line', () => {
       ['admin', 'agent', 'create', '--data-dir', dir, '--workspace', 'Demo', '--name', 'Cli', '--role', 'admin'],
       ['admin', 'snippet', '--data-dir', dir],
       ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--no-such-flag'],
+      ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--commit-delay', '51'],
+      ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--commit-delay', '1.5'],
     ];
     const problems = [];
     for (const args of cases) {

@@ -286,20 +286,21 @@ AppendResult append_in(Database& db, const NewMessage& input) {
 
 // --- Lifetime and connections ---
 
-std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file) {
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file,
+                                               Writer::Options writer) {
     std::unique_ptr<Database> db = Database::open(file, Database::Mode::read_write_create);
     apply_migrations(*db);
     auto checkpointer = std::make_unique<Checkpointer>(file);
     checkpointer->watch(*db);
     return std::unique_ptr<SqliteStore>(
-        new SqliteStore(file, std::move(db), std::move(checkpointer)));
+        new SqliteStore(file, std::move(db), std::move(checkpointer), writer));
 }
 
 SqliteStore::SqliteStore(std::filesystem::path file, std::unique_ptr<Database> write_db,
-                         std::unique_ptr<Checkpointer> checkpointer)
+                         std::unique_ptr<Checkpointer> checkpointer, Writer::Options writer)
     : file_(std::move(file)),
       checkpointer_(std::move(checkpointer)),
-      writer_(std::move(write_db)) {}
+      writer_(std::move(write_db), writer) {}
 
 SqliteStore::~SqliteStore() { writer_.stop(); }
 

@@ -35,7 +35,8 @@ class SqliteStore final : public Store {
 public:
     // Opens (creating if needed) the database file and applies pending migrations.
     // The directory must exist.
-    static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file);
+    static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file,
+                                             Writer::Options writer = {});
 
     SqliteStore(const SqliteStore&) = delete;
     SqliteStore& operator=(const SqliteStore&) = delete;
@@ -152,7 +153,7 @@ private:
     };
 
     SqliteStore(std::filesystem::path file, std::unique_ptr<Database> write_db,
-                std::unique_ptr<Checkpointer> checkpointer);
+                std::unique_ptr<Checkpointer> checkpointer, Writer::Options writer);
 
     ReadLease read();
     void release(std::unique_ptr<Database> db) noexcept;
