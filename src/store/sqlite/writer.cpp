@@ -122,6 +122,9 @@ std::optional<Writer::Outcome> Writer::run_unguarded(std::vector<Entry>& entries
             rollback();
             return std::nullopt;
         }
+        // A job that caught an error sqlite answered by rolling the whole transaction
+        // back (disk full, I/O): the batch must not go on outside a transaction.
+        if (db_->autocommit()) return std::nullopt;
     }
     outcome.fatal = finish(nullptr);
     return outcome;
