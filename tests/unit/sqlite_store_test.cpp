@@ -1524,6 +1524,24 @@ TEST_F(WriterTest, JobsRunOnceUnlessOneOfTheirBatchFails) {
                                                  "three-again"}));
 }
 
+TEST_F(WriterTest, AJobWhoseTransactionVanishedFailsWithoutCommittingOthersOutsideIt) {
+    // What sqlite does on disk full or an I/O error, caught inside a job: the whole
+    // transaction is rolled back under the batch's feet.
+    block();
+    std::future<std::exception_ptr> a = submit(insert("a"));
+    std::future<std::exception_ptr> vanished = submit([](sqlite::Database& db) {
+        insert("b")(db);
+        db.exec("ROLLBACK");
+    });
+    std::future<std::exception_ptr> c = submit(insert("c"));
+    release();
+    // "a" was rolled back with the transaction and must say so; "c" runs in a new one.
+    EXPECT_NE(a.get(), nullptr);
+    EXPECT_NE(vanished.get(), nullptr);
+    EXPECT_EQ(c.get(), nullptr);
+    EXPECT_EQ(names(), std::vector<std::string>{"c"});
+}
+
 TEST_F(WriterTest, AQuietWriterCommitsAtOnce) {
     sqlite::Writer::Options options;
     options.gather_delay = std::chrono::seconds(30);
