@@ -94,8 +94,10 @@ void RealtimeConnection::on_text(std::string frame) {
         auto parsed = parse_object(frame);
         if (parsed) {
             const auto* type = parsed->if_contains("type");
-            if (type != nullptr && type->is_string() && type->get_string() == "send") {
-                return on_send(*parsed);
+            // The two frames that never wait for the store on their own thread.
+            if (type != nullptr && type->is_string()) {
+                if (type->get_string() == "send") return on_send(*parsed);
+                if (type->get_string() == "page_view") return on_page_view(*parsed);
             }
             return on_strand([parsed = std::move(*parsed)](RealtimeConnection& self) {
                 self.handle_frame(parsed);
@@ -394,9 +396,10 @@ void RealtimeConnection::on_page_view(const json::object& frame) {
     auto title = in.text("title", false, core::limits::title_bytes);
     auto referrer = in.text("referrer", false, core::limits::url_bytes);
     if (!in.ok()) return send_error("bad_frame", in.error(), "page_view");
-    auto viewed = deps_.chat.page_view(*participant_, std::move(*url), title.value_or(""),
-                                       referrer.value_or(""));
-    if (!viewed.ok()) send_error(viewed.error(), "page_view");
+    deps_.chat.page_view(*participant_, std::move(*url), title.value_or(""), referrer.value_or(""),
+                         [self = shared_from_this()](core::Result<core::PageView> viewed) {
+                             if (!viewed.ok()) self->send_error(viewed.error(), "page_view");
+                         });
 }
 
 void RealtimeConnection::subscribe(const std::string& topic) {

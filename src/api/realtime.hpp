@@ -2,12 +2,12 @@
 //
 // Each connection gets a RealtimeConnection. Frames are handled one at a time, in
 // arrival order. Most run on the connection's strand of the blocking pool (they may read
-// or write the store and block). A `send` never blocks (it validates and queues the
-// message for the store's writer), so once the connection is ready it is handled right
-// on the connection's event loop, saving a thread hop per message — but only when the
-// strand has no earlier frame of this connection still waiting or running, so a send
-// never overtakes a frame that arrived before it. Message appends complete on the
-// store's writer, which answers the ack.
+// or write the store and block). A `send` or a `page_view` never blocks (it validates
+// and queues the write for the store's writer), so once the connection is ready it is
+// handled right on the connection's event loop, saving a thread hop — but only when the
+// strand has no earlier frame of this connection still waiting or running, so it never
+// overtakes a frame that arrived before it. Such writes complete on the store's writer,
+// which answers the ack (or the error).
 //
 // Threads: on_text and on_closed are called on the connection's loop; every handler
 // runs either on the strand or, for the fast path, on the loop while the strand holds

@@ -181,7 +181,12 @@ public:
     // Updates name, email and attributes; false when not found.
     virtual bool update_contact(const core::Contact& contact) = 0;
 
+    // The view as stored (id 0 when the contact is not the workspace's).
     virtual core::PageView add_page_view(const core::PageView& view) = 0;
+    // The same without blocking: `done` runs on the writer thread after the commit with
+    // the view as stored, or nullopt when it could not be stored; it must not block.
+    virtual void add_page_view_async(core::PageView view,
+                                     std::function<void(std::optional<core::PageView>)> done) = 0;
     // Newest first.
     virtual std::vector<core::PageView> list_page_views(Id workspace_id, Id contact_id,
                                                         int limit) = 0;

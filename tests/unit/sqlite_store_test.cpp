@@ -590,6 +590,35 @@ TEST_P(StoreContract, PageViews) {
     EXPECT_EQ(store().list_page_views(acme.workspace.id, acme.contact.id, 10).size(), 5u);
 }
 
+TEST_P(StoreContract, PageViewsWithoutBlocking) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+    auto add = [&](core::PageView view) {
+        std::promise<std::optional<core::PageView>> stored;
+        auto future = stored.get_future();
+        store().add_page_view_async(std::move(view), [&](std::optional<core::PageView> result) {
+            stored.set_value(std::move(result));
+        });
+        return future.get();
+    };
+    auto stored = add({0, acme.workspace.id, acme.contact.id, "https://acme.example/cart",
+                       "Cart", "", 3'000});
+    ASSERT_TRUE(stored);
+    EXPECT_GT(stored->id, 0);
+    EXPECT_EQ(stored->title, "Cart");
+    std::vector<core::PageView> views =
+        store().list_page_views(acme.workspace.id, acme.contact.id, 10);
+    ASSERT_EQ(views.size(), 1u);
+    EXPECT_EQ(views[0].id, stored->id);
+    EXPECT_EQ(views[0].url, "https://acme.example/cart");
+
+    // Another workspace's contact: answered, not stored.
+    auto foreign = add({0, other.workspace.id, acme.contact.id, "https://x", "", "", 3'100});
+    ASSERT_TRUE(foreign);
+    EXPECT_EQ(foreign->id, 0);
+    EXPECT_EQ(store().list_page_views(acme.workspace.id, acme.contact.id, 10).size(), 1u);
+}
+
 // --- Appending messages ---
 
 TEST_P(StoreContract, VisitorAppendCreatesThenReusesConversation) {

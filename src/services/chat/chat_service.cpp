@@ -271,16 +271,16 @@ core::Result<core::Done> ChatService::typing(const Participant& author,
     return core::Done{};
 }
 
-core::Result<core::PageView> ChatService::page_view(const Participant& visitor, std::string url,
-                                                    std::string title, std::string referrer) {
+void ChatService::page_view(const Participant& visitor, std::string url, std::string title,
+                            std::string referrer, PageViewDone done) {
     if (!core::is_valid_http_url(url)) {
-        return fail(ErrorCode::validation_failed, "url must be an absolute http(s) URL");
+        return done(fail(ErrorCode::validation_failed, "url must be an absolute http(s) URL"));
     }
     if (title.size() > core::limits::title_bytes || !core::is_valid_utf8(title)) {
-        return fail(ErrorCode::validation_failed, "title must be at most 512 bytes of text");
+        return done(fail(ErrorCode::validation_failed, "title must be at most 512 bytes of text"));
     }
     if (!referrer.empty() && !core::is_valid_http_url(referrer)) {
-        return fail(ErrorCode::validation_failed, "referrer must be empty or an http(s) URL");
+        return done(fail(ErrorCode::validation_failed, "referrer must be empty or an http(s) URL"));
     }
     core::PageView view{0,
                         visitor.workspace_id,
@@ -289,9 +289,12 @@ core::Result<core::PageView> ChatService::page_view(const Participant& visitor, 
                         std::move(title),
                         std::move(referrer),
                         clock_.now_ms()};
-    view = store_.add_page_view(view);
-    events_.page_viewed(view);
-    return view;
+    store_.add_page_view_async(
+        std::move(view), [this, done = std::move(done)](std::optional<core::PageView> stored) {
+            if (!stored) return done(fail(ErrorCode::unavailable, "the page view was not stored"));
+            events_.page_viewed(*stored);
+            done(std::move(*stored));
+        });
 }
 
 core::Result<ConversationPage> ChatService::list_conversations(store::ConversationFilter filter,

@@ -122,8 +122,11 @@ public:
     // A visitor may leave out the conversation: their active one is meant.
     core::Result<core::Done> typing(const Participant& author,
                                     std::optional<core::Id> conversation_id, bool active);
-    core::Result<core::PageView> page_view(const Participant& visitor, std::string url,
-                                           std::string title, std::string referrer);
+    // Never blocks: `done` runs at once for bad input, else on the store's writer thread
+    // once the view is stored.
+    using PageViewDone = std::function<void(core::Result<core::PageView>)>;
+    void page_view(const Participant& visitor, std::string url, std::string title,
+                   std::string referrer, PageViewDone done);
 
     core::Result<ConversationPage> list_conversations(store::ConversationFilter filter,
                                                       core::Id reader_agent_id);

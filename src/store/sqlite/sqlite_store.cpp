@@ -282,6 +282,20 @@ AppendResult append_in(Database& db, const NewMessage& input) {
     return result;
 }
 
+// Stores a page view of the workspace's contact; the view with its id (0 when the contact
+// is not the workspace's). Running it again after a rollback stores it once.
+core::PageView add_page_view_in(Database& db, const core::PageView& view) {
+    db.prepare(
+          "INSERT INTO page_views(workspace_id, contact_id, url, title, referrer, at) "
+          "SELECT ct.workspace_id, ct.id, ?, ?, ?, ? FROM contacts ct "
+          "WHERE ct.id = ? AND ct.workspace_id = ?")
+        .bind_all(view.url, view.title, view.referrer, view.at, view.contact_id, view.workspace_id)
+        .run();
+    core::PageView stored = view;
+    stored.id = db.changes() > 0 ? db.last_insert_rowid() : 0;
+    return stored;
+}
+
 }  // namespace
 
 // --- Lifetime and connections ---
@@ -736,18 +750,24 @@ bool SqliteStore::update_contact(const core::Contact& contact) {
 }
 
 core::PageView SqliteStore::add_page_view(const core::PageView& view) {
-    return writer_.run([&](Database& db) {
-        db.prepare(
-              "INSERT INTO page_views(workspace_id, contact_id, url, title, referrer, at) "
-              "SELECT ct.workspace_id, ct.id, ?, ?, ?, ? FROM contacts ct "
-              "WHERE ct.id = ? AND ct.workspace_id = ?")
-            .bind_all(view.url, view.title, view.referrer, view.at, view.contact_id,
-                      view.workspace_id)
-            .run();
-        core::PageView stored = view;
-        stored.id = db.changes() > 0 ? db.last_insert_rowid() : 0;
-        return stored;
-    });
+    return writer_.run([&](Database& db) { return add_page_view_in(db, view); });
+}
+
+void SqliteStore::add_page_view_async(core::PageView view,
+                                      std::function<void(std::optional<core::PageView>)> done) {
+    // Shared so that `done` is still ours to call if submit() refuses the job.
+    auto callback =
+        std::make_shared<std::function<void(std::optional<core::PageView>)>>(std::move(done));
+    auto stored = std::make_shared<core::PageView>(std::move(view));
+    try {
+        writer_.submit([stored](Database& db) { *stored = add_page_view_in(db, *stored); },
+                       [callback, stored](std::exception_ptr error) {
+                           if (error) return (*callback)(std::nullopt);
+                           (*callback)(std::move(*stored));
+                       });
+    } catch (const StoreError&) {
+        (*callback)(std::nullopt);
+    }
 }
 
 std::vector<core::PageView> SqliteStore::list_page_views(Id workspace_id, Id contact_id,

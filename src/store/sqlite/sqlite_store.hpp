@@ -111,6 +111,8 @@ public:
     bool update_contact(const core::Contact& contact) override;
 
     core::PageView add_page_view(const core::PageView& view) override;
+    void add_page_view_async(core::PageView view,
+                             std::function<void(std::optional<core::PageView>)> done) override;
     std::vector<core::PageView> list_page_views(Id workspace_id, Id contact_id, int limit) override;
 
     std::optional<core::Conversation> find_conversation(Id workspace_id, Id id) override;
