@@ -335,8 +335,10 @@ void RealtimeConnection::on_read(const json::object& frame) {
     auto conversation_id = in.integer("conversation_id", true, 1);
     auto seq = in.integer("seq", true, 0);
     if (!in.ok()) return send_error("bad_frame", in.error(), "read");
-    auto marked = deps_.chat.mark_read(*participant_, *conversation_id, *seq);
-    if (!marked.ok()) send_error(marked.error(), "read");
+    deps_.chat.mark_read(*participant_, *conversation_id, *seq,
+                         [self = shared_from_this()](core::Result<core::Seq> marked) {
+                             if (!marked.ok()) self->send_error(marked.error(), "read");
+                         });
 }
 
 void RealtimeConnection::on_status(const json::object& frame) {

@@ -253,6 +253,11 @@ public:
 
     // Raises the reader's mark to min(seq, last_seq) if higher; returns the mark now stored.
     virtual Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) = 0;
+    // The same without waiting for a commit: `done` gets the mark now stored, or nullopt
+    // when it could not be stored; it runs at once when the mark is already as high, else
+    // on the writer thread after the commit, and must not block.
+    virtual void set_read_mark_async(Id workspace_id, core::ReadMark mark,
+                                     std::function<void(std::optional<Seq>)> done) = 0;
     virtual std::vector<core::ReadMark> list_read_marks(Id workspace_id, Id conversation_id) = 0;
 
     // Canned responses. nullopt / false when the shortcut is taken in the workspace.

@@ -601,8 +601,8 @@ TEST_P(StoreContract, PageViewsWithoutBlocking) {
         });
         return future.get();
     };
-    auto stored = add({0, acme.workspace.id, acme.contact.id, "https://acme.example/cart",
-                       "Cart", "", 3'000});
+    auto stored = add(
+        {0, acme.workspace.id, acme.contact.id, "https://acme.example/cart", "Cart", "", 3'000});
     ASSERT_TRUE(stored);
     EXPECT_GT(stored->id, 0);
     EXPECT_EQ(stored->title, "Cart");
@@ -1086,6 +1086,27 @@ TEST_P(StoreContract, ReadMarksClampAndOnlyRise) {
     EXPECT_EQ(find(AuthorKind::visitor).conversation_id, conversation.id);
 
     EXPECT_EQ(store().set_read_mark(ws, core::ReadMark{999'999, AuthorKind::agent, 1, 1}), 0);
+}
+
+TEST_P(StoreContract, ReadMarksWithoutWaiting) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+    core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
+    store().append_message(agent_message(acme, conversation.id, "a1", "x", 2'100));
+    auto mark = [&](Id workspace_id, Seq seq) {
+        std::promise<std::optional<Seq>> stored;
+        auto future = stored.get_future();
+        store().set_read_mark_async(
+            workspace_id, core::ReadMark{conversation.id, AuthorKind::agent, acme.agent.id, seq},
+            [&](std::optional<Seq> result) { stored.set_value(result); });
+        return future.get();
+    };
+    EXPECT_EQ(mark(acme.workspace.id, 10), std::optional<Seq>(2));  // clamped, written
+    EXPECT_EQ(mark(acme.workspace.id, 1), std::optional<Seq>(2));   // already higher
+    EXPECT_EQ(mark(other.workspace.id, 2), std::optional<Seq>(0));  // not that workspace's
+    std::vector<core::ReadMark> marks = store().list_read_marks(acme.workspace.id, conversation.id);
+    ASSERT_EQ(marks.size(), 1u);
+    EXPECT_EQ(marks[0].seq, 2);
 }
 
 // --- Concurrency and batching ---

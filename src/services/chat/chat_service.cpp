@@ -242,15 +242,21 @@ core::Result<History> ChatService::history(const Participant& reader, core::Id c
     return history;
 }
 
-core::Result<core::Seq> ChatService::mark_read(const Participant& reader, core::Id conversation_id,
-                                               core::Seq seq) {
-    if (seq < 0) return fail(ErrorCode::validation_failed, "seq must not be negative");
+void ChatService::mark_read(const Participant& reader, core::Id conversation_id, core::Seq seq,
+                            MarkDone done) {
+    if (seq < 0) return done(fail(ErrorCode::validation_failed, "seq must not be negative"));
     auto conversation = accessible(reader, conversation_id);
-    if (!conversation.ok()) return conversation.error();
+    if (!conversation.ok()) return done(conversation.error());
     core::ReadMark mark{conversation_id, reader.kind, reader.id, seq};
-    mark.seq = store_.set_read_mark(reader.workspace_id, mark);
-    events_.read_marked(conversation.value(), mark);
-    return mark.seq;
+    store_.set_read_mark_async(
+        reader.workspace_id, mark,
+        [this, mark, conversation = std::move(conversation.value()),
+         done = std::move(done)](std::optional<core::Seq> stored) mutable {
+            if (!stored) return done(fail(ErrorCode::unavailable, "the read mark was not stored"));
+            mark.seq = *stored;
+            events_.read_marked(conversation, mark);
+            done(*stored);
+        });
 }
 
 core::Result<core::Done> ChatService::typing(const Participant& author,

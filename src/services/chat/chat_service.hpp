@@ -117,8 +117,11 @@ public:
 
     core::Result<History> history(const Participant& reader, core::Id conversation_id,
                                   core::Seq after_seq, core::Seq before_seq, int limit);
-    core::Result<core::Seq> mark_read(const Participant& reader, core::Id conversation_id,
-                                      core::Seq seq);
+    // `done` runs at once when nothing is to be written, else on the store's writer
+    // thread once the mark is stored.
+    using MarkDone = std::function<void(core::Result<core::Seq>)>;
+    void mark_read(const Participant& reader, core::Id conversation_id, core::Seq seq,
+                   MarkDone done);
     // A visitor may leave out the conversation: their active one is meant.
     core::Result<core::Done> typing(const Participant& author,
                                     std::optional<core::Id> conversation_id, bool active);

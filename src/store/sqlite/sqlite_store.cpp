@@ -296,6 +296,22 @@ core::PageView add_page_view_in(Database& db, const core::PageView& view) {
     return stored;
 }
 
+// Raises the reader's mark; the mark now stored (0 when the conversation is not the
+// workspace's). Reads again on the writer: the conversation may have moved on since.
+Seq set_read_mark_in(Database& db, Id workspace_id, const core::ReadMark& mark) {
+    std::optional<MarkState> state = load_mark_state(db, workspace_id, mark);
+    if (!state) return 0;
+    Seq target = std::clamp<Seq>(mark.seq, 0, state->last_seq);
+    if (state->mark.value_or(0) >= target) return state->mark.value_or(0);
+    db.prepare(
+          "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
+          "VALUES (?, ?, ?, ?) ON CONFLICT(conversation_id, reader_kind, reader_id) "
+          "DO UPDATE SET seq = MAX(seq, excluded.seq)")
+        .bind_all(mark.conversation_id, core::to_string(mark.reader_kind), mark.reader_id, target)
+        .run();
+    return target;
+}
+
 }  // namespace
 
 // --- Lifetime and connections ---
@@ -962,30 +978,35 @@ std::vector<core::Message> SqliteStore::list_messages(Id workspace_id, Id conver
 
 // --- Read marks ---
 
+std::optional<Seq> SqliteStore::stored_read_mark(Id workspace_id, const core::ReadMark& mark) {
+    auto db = read();
+    std::optional<MarkState> state = load_mark_state(*db, workspace_id, mark);
+    if (!state) return 0;
+    Seq target = std::clamp<Seq>(mark.seq, 0, state->last_seq);
+    if (state->mark.value_or(0) >= target) return state->mark.value_or(0);
+    return std::nullopt;
+}
+
 Seq SqliteStore::set_read_mark(Id workspace_id, const core::ReadMark& mark) {
-    // Most calls repeat a mark already stored: answer those without a write.
-    {
-        auto db = read();
-        std::optional<MarkState> state = load_mark_state(*db, workspace_id, mark);
-        if (!state) return 0;
-        Seq target = std::clamp<Seq>(mark.seq, 0, state->last_seq);
-        if (state->mark.value_or(0) >= target) return state->mark.value_or(0);
+    if (auto stored = stored_read_mark(workspace_id, mark)) return *stored;
+    return writer_.run([&](Database& db) { return set_read_mark_in(db, workspace_id, mark); });
+}
+
+void SqliteStore::set_read_mark_async(Id workspace_id, core::ReadMark mark,
+                                      std::function<void(std::optional<Seq>)> done) {
+    if (auto stored = stored_read_mark(workspace_id, mark)) return done(*stored);
+    // Shared so that `done` is still ours to call if submit() refuses the job.
+    auto callback = std::make_shared<std::function<void(std::optional<Seq>)>>(std::move(done));
+    auto seq = std::make_shared<Seq>(0);
+    try {
+        writer_.submit([seq, workspace_id,
+                        mark](Database& db) { *seq = set_read_mark_in(db, workspace_id, mark); },
+                       [callback, seq](std::exception_ptr error) {
+                           (*callback)(error ? std::nullopt : std::optional<Seq>(*seq));
+                       });
+    } catch (const StoreError&) {
+        (*callback)(std::nullopt);
     }
-    return writer_.run([&](Database& db) -> Seq {
-        // Read again on the writer: the conversation may have moved on since.
-        std::optional<MarkState> state = load_mark_state(db, workspace_id, mark);
-        if (!state) return 0;
-        Seq target = std::clamp<Seq>(mark.seq, 0, state->last_seq);
-        if (state->mark.value_or(0) >= target) return state->mark.value_or(0);
-        db.prepare(
-              "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
-              "VALUES (?, ?, ?, ?) ON CONFLICT(conversation_id, reader_kind, reader_id) "
-              "DO UPDATE SET seq = MAX(seq, excluded.seq)")
-            .bind_all(mark.conversation_id, core::to_string(mark.reader_kind), mark.reader_id,
-                      target)
-            .run();
-        return target;
-    });
 }
 
 std::vector<core::ReadMark> SqliteStore::list_read_marks(Id workspace_id, Id conversation_id) {

@@ -132,6 +132,8 @@ public:
                                              Seq before_seq, int limit) override;
 
     Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) override;
+    void set_read_mark_async(Id workspace_id, core::ReadMark mark,
+                             std::function<void(std::optional<Seq>)> done) override;
     std::vector<core::ReadMark> list_read_marks(Id workspace_id, Id conversation_id) override;
 
     bool probe_writable() override;
@@ -161,6 +163,9 @@ private:
     void release(std::unique_ptr<Database> db) noexcept;
     // Fills team_ids of agents of one workspace.
     void load_team_ids(Database& db, Id workspace_id, std::vector<core::Agent>& agents);
+    // The reader's mark when it is already as high as `mark` asks (0 when the
+    // conversation is not the workspace's): nothing to write.
+    std::optional<Seq> stored_read_mark(Id workspace_id, const core::ReadMark& mark);
 
     std::filesystem::path file_;
     std::mutex pool_mutex_;
