@@ -217,6 +217,10 @@ void Peer::on_message(const json::object& frame, std::int64_t now) {
     if (side_ == agent_side && conversation->agent != this) return;  // a colleague's chat
     ++stats.delivered;
     if (shard_.window().contains(now)) ++stats.delivered_in_window;
+    if (shard_.options().read_receipts) {
+        client_->send(R"({"type":"read","conversation_id":)" + std::to_string(conversation_id) +
+                      R"(,"seq":)" + std::to_string(seq) + "}");
+    }
     const auto body = text(message, "body");
     const auto sent_ns =
         static_cast<std::int64_t>(leading_number(body.substr(body.empty() ? 0 : 1)));

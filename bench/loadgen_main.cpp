@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
         command->add_option("--in-flight", chat_options.in_flight,
                             "handshakes in flight per thread");
         command->add_option("--body-bytes", chat_options.body_bytes);
+        command->add_flag("--read-receipts", chat_options.read_receipts,
+                          "answer each message from the other side with a read receipt");
         command->add_option("--drain", chat_options.drain_seconds);
         command
             ->add_option("--inject-fault", chat_options.inject_fault,

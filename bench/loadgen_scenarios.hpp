@@ -35,6 +35,9 @@ struct ChatOptions {
     unsigned threads = 1;
     std::size_t in_flight = 256;  // handshakes in progress per thread
     std::size_t body_bytes = 64;
+    // Answer each message from the other side with a `read` frame, as an open widget or
+    // console does.
+    bool read_receipts = false;
     // Self-test of the checks: every n-th message event received is dropped
     // (fault "drop") or handled twice ("duplicate"); the run must then fail.
     std::string inject_fault;
