@@ -718,6 +718,43 @@ TEST_P(StoreContract, PreviewIsCutOnACharacterBoundary) {
     EXPECT_EQ(result.conversation.last_message_preview, std::string(139, 'a') + "\xe2\x82\xac");
 }
 
+TEST_P(StoreContract, RetriesAroundAnOfflineMessageChangeNothing) {
+    Tenant acme = make_tenant("acme");
+    const Id ws = acme.workspace.id;
+    NewMessage left = visitor_message(acme, acme.contact, "left-1", "Call me back", 2'000);
+    left.channel = core::Channel::offline;
+    AppendResult original = store().append_message(left);
+    ASSERT_EQ(original.status, Status::stored);
+    EXPECT_EQ(original.conversation.channel, core::Channel::offline);
+
+    // The agent's reply is queued for e-mail once, however often it is retried.
+    AppendResult reply = store().append_message(
+        agent_message(acme, original.conversation.id, "reply-1", "We will call", 2'050));
+    ASSERT_EQ(reply.status, Status::stored);
+    EXPECT_EQ(store()
+                  .append_message(agent_message(acme, original.conversation.id, "reply-1",
+                                                "We will call", 2'060))
+                  .status,
+              Status::duplicate);
+    EXPECT_EQ(store().due_emails(10'000, 10).size(), 1u);
+
+    // A live chat later; the offline form's message retried then is the old one, and the
+    // live chat stays a live chat.
+    store().set_conversation_status(ws, original.conversation.id, ConversationStatus::closed,
+                                    2'100);
+    AppendResult live =
+        store().append_message(visitor_message(acme, acme.contact, "live-1", "Hello", 2'200));
+    ASSERT_TRUE(live.conversation_created);
+    left.at = 2'300;
+    AppendResult retry = store().append_message(left);
+    EXPECT_EQ(retry.status, Status::duplicate);
+    EXPECT_EQ(retry.message.id, original.message.id);
+    auto live_now = store().find_conversation(ws, live.conversation.id);
+    ASSERT_TRUE(live_now);
+    EXPECT_EQ(live_now->channel, core::Channel::chat);
+    EXPECT_EQ(live_now->last_seq, 1);
+}
+
 TEST_P(StoreContract, DuplicateClientIdIsStoredOnce) {
     Tenant acme = make_tenant("acme");
     AppendResult original =
@@ -1582,6 +1619,11 @@ TEST_F(WriterTest, AJobWhoseTransactionVanishedFailsWithoutCommittingOthersOutsi
     std::future<std::exception_ptr> vanished = submit([](sqlite::Database& db) {
         insert("b")(db);
         db.exec("ROLLBACK");
+        // Carrying on regardless: this must not commit on its own.
+        try {
+            insert("after")(db);
+        } catch (const StoreError&) {
+        }
     });
     std::future<std::exception_ptr> c = submit(insert("c"));
     release();

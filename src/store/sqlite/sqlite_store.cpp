@@ -774,9 +774,10 @@ void SqliteStore::add_page_view_async(core::PageView view,
     // Shared so that `done` is still ours to call if submit() refuses the job.
     auto callback =
         std::make_shared<std::function<void(std::optional<core::PageView>)>>(std::move(done));
-    auto stored = std::make_shared<core::PageView>(std::move(view));
+    auto input = std::make_shared<const core::PageView>(std::move(view));
+    auto stored = std::make_shared<core::PageView>();
     try {
-        writer_.submit([stored](Database& db) { *stored = add_page_view_in(db, *stored); },
+        writer_.submit([input, stored](Database& db) { *stored = add_page_view_in(db, *input); },
                        [callback, stored](std::exception_ptr error) {
                            if (error) return (*callback)(std::nullopt);
                            (*callback)(std::move(*stored));
@@ -920,11 +921,12 @@ std::optional<core::Conversation> SqliteStore::assign_conversation(Id workspace_
 // --- Messages ---
 
 AppendResult SqliteStore::append_message(const NewMessage& message) {
-    auto promise = std::make_shared<std::promise<AppendResult>>();
-    std::future<AppendResult> future = promise->get_future();
-    append_message_async(message,
-                         [promise](AppendResult result) { promise->set_value(std::move(result)); });
-    return future.get();
+    // run(), not submit(): its caller blocks, so the writer must not wait for company.
+    try {
+        return writer_.run([&](Database& db) { return append_in(db, message); });
+    } catch (...) {
+        return failed_result(std::current_exception());
+    }
 }
 
 void SqliteStore::append_message_async(NewMessage message, std::function<void(AppendResult)> done) {

@@ -1,5 +1,7 @@
 #include "store/sqlite/writer.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iterator>
@@ -8,6 +10,14 @@ namespace juttu::store::sqlite {
 
 Writer::Writer(std::unique_ptr<Database> db, Options options)
     : db_(std::move(db)), options_(options) {
+    // Statement and savepoint journals in memory: in a file they cost a write() per page
+    // a savepoint touches (−19 % writer throughput). Only this connection needs it.
+    db_->exec("PRAGMA temp_store=MEMORY");
+    // Only the writer's own COMMIT may commit: a statement a job runs after sqlite
+    // rolled its transaction back (disk full, I/O) would otherwise commit on its own.
+    sqlite3_commit_hook(
+        db_->handle(), [](void* self) { return static_cast<Writer*>(self)->committing_ ? 0 : 1; },
+        this);
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
     options_.gather_target = std::clamp<std::size_t>(options_.gather_target, 1, options_.max_batch);
     thread_ = std::thread([this] { loop(); });
@@ -175,11 +185,13 @@ std::exception_ptr Writer::begin() {
 
 std::exception_ptr Writer::finish(std::exception_ptr fatal) {
     if (!fatal) {
+        committing_ = true;
         try {
             db_->exec("COMMIT");
         } catch (...) {
             fatal = std::current_exception();
         }
+        committing_ = false;
     }
     if (fatal) rollback();
     return fatal;
@@ -199,8 +211,11 @@ void Writer::record(double seconds, std::size_t jobs, bool committed) {
     std::lock_guard lock(mutex_);
     // Measured before the completions run: a job submitted only once its predecessor
     // committed (one client writing in turn) must not count as arriving meanwhile.
+    // Smoothed over transactions, so that two jobs meeting by chance do not start the
+    // waiting on their own.
     const double delay = std::chrono::duration<double>(options_.gather_delay).count();
-    expected_ = seconds > 0 ? static_cast<double>(queue_.size()) / seconds * delay : 0;
+    const double expected = seconds > 0 ? static_cast<double>(queue_.size()) / seconds * delay : 0;
+    expected_ = 0.75 * expected_ + 0.25 * expected;
     stats_.writes += jobs;
     stats_.queue_depth -= std::min<std::uint64_t>(stats_.queue_depth, jobs);
     if (!committed) return;

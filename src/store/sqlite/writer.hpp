@@ -11,7 +11,7 @@
 // transaction writes every page its jobs touched, and a message touches pages spread
 // over the file (its conversation's row and index entries), so ten messages to a
 // commit write ~15 KB each to the WAL and a hundred ~2 KB. It waits only when jobs
-// arrived during the last transaction fast enough that at least `gather_worth` more
+// arrived during the last transactions fast enough that at least `gather_worth` more
 // are expected within `gather_delay`, so a quiet server commits each job at once; and
 // only while nobody is blocked on them: until `gather_target` jobs are queued,
 // `gather_delay` has passed, or a job arrives that a thread is waiting for (run(): a
@@ -150,9 +150,10 @@ private:
     std::deque<Entry> queue_;
     bool stopping_ = false;
     bool gathering_ = false;
+    bool committing_ = false;     // the writer thread's own COMMIT runs (see the commit hook)
     bool someone_waits_ = false;  // a queued job's caller is blocked on it
     // Jobs expected within gather_delay, judged by those that arrived while the last
-    // transaction ran.
+    // transactions ran.
     double expected_ = 0;
     StoreStats stats_;  // guarded by mutex_
 
