@@ -1541,6 +1541,23 @@ protected:
         });
     }
 
+    // A writer that waits up to 30 s for `target` jobs, holding three jobs that arrived
+    // during a transaction (so it expects more); returns their futures.
+    std::vector<std::future<std::exception_ptr>> gathering(std::size_t target) {
+        sqlite::Writer::Options options;
+        options.gather_delay = std::chrono::seconds(30);
+        options.gather_target = target;
+        options.gather_worth = 1;
+        restart(options);
+        block();
+        std::vector<std::future<std::exception_ptr>> waiting;
+        for (int i = 0; i < 3; ++i) waiting.push_back(submit(insert("early" + std::to_string(i))));
+        release();
+        EXPECT_EQ(waiting.front().wait_for(std::chrono::milliseconds(100)),
+                  std::future_status::timeout);
+        return waiting;
+    }
+
     TempDir dir_;
     std::promise<void> gate_;
     std::unique_ptr<sqlite::Writer> writer_;
@@ -1646,39 +1663,19 @@ TEST_F(WriterTest, AQuietWriterCommitsAtOnce) {
 }
 
 TEST_F(WriterTest, UnderLoadJobsWaitToShareATransaction) {
-    sqlite::Writer::Options options;
-    options.gather_delay = std::chrono::seconds(30);
-    options.gather_target = 8;
-    options.gather_worth = 1;
-    restart(options);
-    // Jobs arriving while a transaction runs tell the writer that more are coming.
-    block();
-    std::vector<std::future<std::exception_ptr>> gathered;
-    for (int i = 0; i < 3; ++i) gathered.push_back(submit(insert("early" + std::to_string(i))));
-    const StoreStats before = writer_->stats();
-    release();
-    // They wait for company instead of committing on their own...
-    EXPECT_EQ(gathered.front().wait_for(std::chrono::milliseconds(200)),
-              std::future_status::timeout);
+    // Jobs arriving while a transaction runs tell the writer that more are coming: they
+    // wait for company instead of committing on their own...
+    std::vector<std::future<std::exception_ptr>> gathered = gathering(8);
     // ...until the batch is full: all eight commit together.
     for (int i = 0; i < 5; ++i) gathered.push_back(submit(insert("late" + std::to_string(i))));
     for (auto& future : gathered) ASSERT_EQ(future.get(), nullptr);
-    const StoreStats after = writer_->stats();
-    EXPECT_EQ(after.commits - before.commits, 2u);  // the blocking job's, then the eight's
-    EXPECT_EQ(after.writes - before.writes, 9u);
+    const StoreStats stats = writer_->stats();  // this writer's: the blocking job, then the eight
+    EXPECT_EQ(stats.commits, 2u);
+    EXPECT_EQ(stats.writes, 9u);
 }
 
 TEST_F(WriterTest, AJobSomebodyWaitsForEndsAGatheringWait) {
-    sqlite::Writer::Options options;
-    options.gather_delay = std::chrono::seconds(30);
-    options.gather_worth = 1;
-    restart(options);
-    block();
-    std::vector<std::future<std::exception_ptr>> waiting;
-    for (int i = 0; i < 3; ++i) waiting.push_back(submit(insert("early" + std::to_string(i))));
-    release();
-    EXPECT_EQ(waiting.front().wait_for(std::chrono::milliseconds(100)),
-              std::future_status::timeout);
+    std::vector<std::future<std::exception_ptr>> waiting = gathering(64);
     // run() blocks its caller: the batch commits now, with it.
     auto started = std::chrono::steady_clock::now();
     EXPECT_EQ(names().size(), 3u);
@@ -1687,16 +1684,7 @@ TEST_F(WriterTest, AJobSomebodyWaitsForEndsAGatheringWait) {
 }
 
 TEST_F(WriterTest, StopEndsAGatheringWait) {
-    sqlite::Writer::Options options;
-    options.gather_delay = std::chrono::seconds(30);
-    options.gather_worth = 1;
-    restart(options);
-    block();
-    std::vector<std::future<std::exception_ptr>> waiting;
-    for (int i = 0; i < 3; ++i) waiting.push_back(submit(insert("waiting" + std::to_string(i))));
-    release();
-    EXPECT_EQ(waiting.front().wait_for(std::chrono::milliseconds(100)),
-              std::future_status::timeout);
+    std::vector<std::future<std::exception_ptr>> waiting = gathering(64);
     auto started = std::chrono::steady_clock::now();
     writer_->stop();
     for (auto& future : waiting) EXPECT_EQ(future.get(), nullptr);
