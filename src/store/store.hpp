@@ -65,6 +65,11 @@ struct OutboxEmail {
     core::Conversation conversation;
 };
 
+struct VisitorArrival {
+    core::Contact contact;
+    bool created = false;  // a new contact, with the new token
+};
+
 struct AppendResult {
     enum class Status {
         stored,           // a new message with the next seq
@@ -176,8 +181,14 @@ public:
     virtual std::optional<core::Contact> find_contact_by_token(Id workspace_id,
                                                                const std::string& token_hash) = 0;
     virtual std::optional<core::Contact> find_contact(Id workspace_id, Id contact_id) = 0;
-    // Sets last_seen = now and counts one more visit.
-    virtual void record_visit(Id workspace_id, Id contact_id, TimeMs now) = 0;
+    // A visitor's hello, in one write: the contact whose token hashes to `token_hash` (if
+    // not empty) has one more visit; otherwise a contact is created with `new_token_hash`
+    // on the site (contact id 0 if the site is not the workspace's). `context` is merged
+    // into its attributes. Returns the contact as it now is.
+    virtual VisitorArrival arrive_visitor(Id workspace_id, Id site_id,
+                                          const std::string& token_hash,
+                                          const std::string& new_token_hash, TimeMs now,
+                                          const std::map<std::string, std::string>& context) = 0;
     // Updates name, email and attributes; false when not found.
     virtual bool update_contact(const core::Contact& contact) = 0;
 

@@ -526,8 +526,11 @@ TEST_P(StoreContract, ContactsAreScopedByWorkspace) {
     // Creating an existing token again returns the existing contact.
     EXPECT_EQ(make_contact(acme, "acme-token", 9'000).id, acme.contact.id);
 
-    store().record_visit(acme.workspace.id, acme.contact.id, 5'000);
-    store().record_visit(other.workspace.id, acme.contact.id, 6'000);  // no effect
+    // A returning visitor's hello counts a visit.
+    VisitorArrival again =
+        store().arrive_visitor(acme.workspace.id, acme.site.id, "acme-token", "unused", 5'000, {});
+    EXPECT_FALSE(again.created);
+    EXPECT_EQ(again.contact.id, acme.contact.id);
     core::Contact visited = store().find_contact(acme.workspace.id, acme.contact.id).value();
     EXPECT_EQ(visited.last_seen, 5'000);
     EXPECT_EQ(visited.visits, 2);
@@ -558,6 +561,49 @@ TEST_P(StoreContract, ContactsAreScopedByWorkspace) {
     // A contact cannot be created on another workspace's site.
     EXPECT_EQ(store().create_contact(acme.workspace.id, other.site.id, "cross", 1'000).id, 0);
     EXPECT_FALSE(store().find_contact_by_token(acme.workspace.id, "cross"));
+}
+
+TEST_P(StoreContract, VisitorArrivals) {
+    Tenant acme = make_tenant("acme", 1'000);
+    Tenant other = make_tenant("other", 1'000);
+    const Id ws = acme.workspace.id;
+
+    // A first hello: a new contact with the new token and the page's context.
+    VisitorArrival first = store().arrive_visitor(ws, acme.site.id, "", "new-token", 2'000,
+                                                  {{"language", "fi"}, {"screen", "390x844"}});
+    ASSERT_TRUE(first.created);
+    EXPECT_GT(first.contact.id, 0);
+    EXPECT_EQ(first.contact.visits, 1);
+    EXPECT_EQ(first.contact.first_seen, 2'000);
+    EXPECT_EQ(store().find_contact_by_token(ws, "new-token")->id, first.contact.id);
+    EXPECT_EQ(first.contact.attributes.at("language"), "fi");
+
+    // Returning: one more visit, the context merged into what the contact had.
+    core::Contact known = first.contact;
+    known.attributes["plan"] = "pro";
+    ASSERT_TRUE(store().update_contact(known));
+    VisitorArrival back =
+        store().arrive_visitor(ws, acme.site.id, "new-token", "spare", 3'000, {{"language", "sv"}});
+    EXPECT_FALSE(back.created);
+    EXPECT_EQ(back.contact.id, first.contact.id);
+    EXPECT_EQ(back.contact.visits, 2);
+    EXPECT_EQ(back.contact.last_seen, 3'000);
+    const std::map<std::string, std::string> merged{
+        {"language", "sv"}, {"plan", "pro"}, {"screen", "390x844"}};
+    EXPECT_EQ(back.contact.attributes, merged);
+    EXPECT_EQ(store().find_contact(ws, first.contact.id)->attributes, merged);
+    EXPECT_FALSE(store().find_contact_by_token(ws, "spare"));
+
+    // A token unknown here (another workspace's) makes a new contact; nothing of the other
+    // workspace changes. Another workspace's site makes none.
+    VisitorArrival stranger =
+        store().arrive_visitor(ws, acme.site.id, "other-token", "fresh", 4'000, {});
+    EXPECT_TRUE(stranger.created);
+    EXPECT_NE(stranger.contact.id, other.contact.id);
+    EXPECT_EQ(store().find_contact(other.workspace.id, other.contact.id)->visits, 1);
+    VisitorArrival cross = store().arrive_visitor(ws, other.site.id, "", "cross", 4'000, {});
+    EXPECT_EQ(cross.contact.id, 0);
+    EXPECT_FALSE(store().find_contact_by_token(ws, "cross"));
 }
 
 TEST_P(StoreContract, PageViews) {

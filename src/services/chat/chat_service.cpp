@@ -64,29 +64,19 @@ core::Result<VisitorWelcome> ChatService::connect_visitor(
         return fail(ErrorCode::origin_not_allowed,
                     "this page's origin is not allowed for the site");
     }
-    const auto now = clock_.now_ms();
-    VisitorWelcome welcome{*site, {}, std::string(contact_token), std::nullopt};
-    std::optional<core::Contact> contact;
+    // One write whether the visitor is new or returning: a hello waits for one commit.
+    std::string token_hash;
     if (!contact_token.empty() && contact_token.size() <= 200) {
-        contact = store_.find_contact_by_token(site->workspace_id, sha256_hex(contact_token));
+        token_hash = sha256_hex(contact_token);
     }
-    if (contact) {
-        store_.record_visit(site->workspace_id, contact->id, now);
-    } else {
-        welcome.contact_token = random_token("ct_", 24);
-        contact = store_.create_contact(site->workspace_id, site->id,
-                                        sha256_hex(welcome.contact_token), now);
-    }
-    bool context_changed = false;
-    for (const auto& [key, value] : context) {
-        auto& slot = contact->attributes[key];
-        context_changed = context_changed || slot != value;
-        slot = value;
-    }
-    if (context_changed) store_.update_contact(*contact);
-    welcome.contact = *contact;
+    std::string new_token = random_token("ct_", 24);
+    auto arrival = store_.arrive_visitor(site->workspace_id, site->id, token_hash,
+                                         sha256_hex(new_token), clock_.now_ms(), context);
+    VisitorWelcome welcome{*site, std::move(arrival.contact),
+                           arrival.created ? std::move(new_token) : std::string(contact_token),
+                           std::nullopt};
     welcome.conversation =
-        store_.find_active_conversation(site->workspace_id, site->id, contact->id);
+        store_.find_active_conversation(site->workspace_id, site->id, welcome.contact.id);
     return welcome;
 }
 

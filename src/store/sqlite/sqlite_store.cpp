@@ -312,6 +312,23 @@ Seq set_read_mark_in(Database& db, Id workspace_id, const core::ReadMark& mark) 
     return target;
 }
 
+// A first visit's contact on the workspace's site. Selecting from sites keeps the insert
+// inside the workspace; a token that already exists (two first visits racing) keeps its
+// contact.
+void insert_contact(Database& db, Id workspace_id, Id site_id, const std::string& token_hash,
+                    TimeMs now) {
+    db.prepare(
+          "INSERT INTO contacts(workspace_id, site_id, token_hash, first_seen, last_seen, "
+          "visits) SELECT ?1, s.id, ?3, ?4, ?4, 1 FROM sites s "
+          "WHERE s.id = ?2 AND s.workspace_id = ?1 "
+          "ON CONFLICT(workspace_id, token_hash) DO NOTHING")
+        .bind(1, workspace_id)
+        .bind(2, site_id)
+        .bind_blob(3, token_hash)
+        .bind(4, now)
+        .run();
+}
+
 }  // namespace
 
 // --- Lifetime and connections ---
@@ -701,18 +718,7 @@ std::vector<Id> SqliteStore::delete_agent_sessions(Id agent_id, std::optional<Id
 core::Contact SqliteStore::create_contact(Id workspace_id, Id site_id,
                                           const std::string& token_hash, TimeMs now) {
     return writer_.run([&](Database& db) {
-        // Selecting from sites keeps the insert inside the workspace; a token that
-        // already exists (two first visits racing) keeps its contact.
-        db.prepare(
-              "INSERT INTO contacts(workspace_id, site_id, token_hash, first_seen, last_seen, "
-              "visits) SELECT ?1, s.id, ?3, ?4, ?4, 1 FROM sites s "
-              "WHERE s.id = ?2 AND s.workspace_id = ?1 "
-              "ON CONFLICT(workspace_id, token_hash) DO NOTHING")
-            .bind(1, workspace_id)
-            .bind(2, site_id)
-            .bind_blob(3, token_hash)
-            .bind(4, now)
-            .run();
+        insert_contact(db, workspace_id, site_id, token_hash, now);
         return load_contact_by_token(db, workspace_id, token_hash).value_or(core::Contact{});
     });
 }
@@ -739,13 +745,37 @@ std::optional<core::Contact> SqliteStore::find_contact(Id workspace_id, Id conta
     return contact;
 }
 
-void SqliteStore::record_visit(Id workspace_id, Id contact_id, TimeMs now) {
-    writer_.run([&](Database& db) {
-        db.prepare(
-              "UPDATE contacts SET last_seen = MAX(last_seen, ?), visits = visits + 1 "
-              "WHERE id = ? AND workspace_id = ?")
-            .bind_all(now, contact_id, workspace_id)
-            .run();
+VisitorArrival SqliteStore::arrive_visitor(Id workspace_id, Id site_id,
+                                           const std::string& token_hash,
+                                           const std::string& new_token_hash, TimeMs now,
+                                           const std::map<std::string, std::string>& context) {
+    return writer_.run([&](Database& db) {
+        VisitorArrival arrival;
+        bool returning = false;
+        if (!token_hash.empty()) {
+            Statement visit = db.prepare(
+                "UPDATE contacts SET last_seen = MAX(last_seen, ?), visits = visits + 1 "
+                "WHERE workspace_id = ? AND token_hash = ? RETURNING id");
+            visit.bind(1, now).bind(2, workspace_id).bind_blob(3, token_hash);
+            returning = visit.step();
+        }
+        if (!returning) insert_contact(db, workspace_id, site_id, new_token_hash, now);
+        auto contact =
+            load_contact_by_token(db, workspace_id, returning ? token_hash : new_token_hash);
+        if (!contact) return arrival;
+        for (const auto& [key, value] : context) {
+            auto [slot, added] = contact->attributes.try_emplace(key, value);
+            if (!added && slot->second == value) continue;
+            slot->second = value;
+            db.prepare(
+                  "INSERT INTO contact_attributes(contact_id, key, value) VALUES (?, ?, ?) "
+                  "ON CONFLICT(contact_id, key) DO UPDATE SET value = excluded.value")
+                .bind_all(contact->id, key, value)
+                .run();
+        }
+        arrival.contact = std::move(*contact);
+        arrival.created = !returning;
+        return arrival;
     });
 }
 

@@ -107,7 +107,9 @@ public:
     std::optional<core::Contact> find_contact_by_token(Id workspace_id,
                                                        const std::string& token_hash) override;
     std::optional<core::Contact> find_contact(Id workspace_id, Id contact_id) override;
-    void record_visit(Id workspace_id, Id contact_id, TimeMs now) override;
+    VisitorArrival arrive_visitor(Id workspace_id, Id site_id, const std::string& token_hash,
+                                  const std::string& new_token_hash, TimeMs now,
+                                  const std::map<std::string, std::string>& context) override;
     bool update_contact(const core::Contact& contact) override;
 
     core::PageView add_page_view(const core::PageView& view) override;
