@@ -86,8 +86,10 @@ private:
         Visitor(IdleChild& child, std::size_t number) : owner(child), index(number) {}
 
         void on_open(WsClient& ws) override {
+            // With the context the widget sends (web/widget/src/chat.ts).
             ws.send(R"({"type":"hello","role":"visitor","site_key":")" + owner.options_.site_key +
-                    R"("})");
+                    R"(","context":{"language":"fi-FI","timezone":"Europe/Helsinki",)"
+                    R"("screen":"1920x1080"}})");
         }
 
         void on_frame(WsClient& ws, std::string_view text) override {
