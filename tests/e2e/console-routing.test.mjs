@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, demo, api, expectStatus, visitor, createAgent, eventually, uid, ADMIN_EMAIL, ADMIN_PASSWORD,
 } from '../integration/lib/harness.mjs';
-import { launchBrowser, screenshot, storySteps } from './lib/browser.mjs';
+import { launchBrowser, screenshot, storySteps, recordNotifications } from './lib/browser.mjs';
 
 const WAIT = 5000;
 
@@ -445,16 +445,7 @@ describe('console: routing, queue, teams, notes and offline', () => {
   step("the other agent's console: the transferred chat with its notes, and news of a chat transferred live", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     context.setDefaultTimeout(WAIT);
-    // A stand-in for the browser's Notification that records what the console shows.
-    await context.addInitScript(() => {
-      window.shownNotifications = [];
-      window.Notification = class {
-        static permission = 'granted';
-        static requestPermission() { return Promise.resolve('granted'); }
-        constructor(title, options = {}) { window.shownNotifications.push({ title, body: options.body }); }
-        close() {}
-      };
-    });
+    await recordNotifications(context);
     const p = await context.newPage();
     p.on('pageerror', (error) => pageErrors.push(error.message));
     await p.goto(consoleUrl());

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, demo, api, expectStatus, visitor, connectWs, eventually, login, ADMIN_EMAIL, ADMIN_PASSWORD,
 } from '../integration/lib/harness.mjs';
-import { launchBrowser, screenshot, storySteps } from './lib/browser.mjs';
+import { launchBrowser, screenshot, storySteps, recordNotifications } from './lib/browser.mjs';
 
 const WAIT = 5000;
 const TOKEN_KEY = 'juttu.console.token';
@@ -402,16 +402,7 @@ describe('agent console', () => {
 
   step('notifies about new visitor messages, unless turned off; speaks Finnish when asked', async () => {
     const agentPage = await newAgentPage();
-    // A stand-in for the browser's Notification that records what the console shows.
-    await agentPage.context.addInitScript(() => {
-      window.shownNotifications = [];
-      window.Notification = class {
-        static permission = 'granted';
-        static requestPermission() { return Promise.resolve('granted'); }
-        constructor(title, options = {}) { window.shownNotifications.push({ title, body: options.body }); }
-        close() {}
-      };
-    });
+    await recordNotifications(agentPage.context);
     const p = agentPage.page;
     await p.goto(consoleUrl());
     await logIn(p);

@@ -9,7 +9,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, demo, api, expectStatus, eventually } from '../integration/lib/harness.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
-import { dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy } from './lib/widget.mjs';
+import {
+  dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy, loseFirstAck,
+} from './lib/widget.mjs';
 import { onlineAgent, closeAllConversations, waitAvailability } from './lib/agent.mjs';
 
 const WAIT = 8000;
@@ -165,27 +167,7 @@ describe('widget: offline form, pre-chat form and queue', () => {
 
   it('the ack of a left message is lost with the connection: resent with the same client_id, stored once', async () => {
     const { context, page } = await newVisitor();
-    // A proxy that loses the first ack and closes the connection, as a server going down
-    // just after storing the message would.
-    let dropped = false;
-    const leaves = [];
-    await page.routeWebSocket(/\/ws$/, (ws) => {
-      const upstream = ws.connectToServer();
-      ws.onMessage((message) => {
-        const frame = JSON.parse(message);
-        if (frame.type === 'leave_message') leaves.push(frame);
-        upstream.send(message);
-      });
-      upstream.onMessage((message) => {
-        if (!dropped && JSON.parse(message).type === 'ack') {
-          dropped = true;
-          ws.close({ code: 1001, reason: 'going away' });
-          upstream.close();
-          return;
-        }
-        ws.send(message);
-      });
-    });
+    const proxy = await loseFirstAck(page);
     await page.goto(demoUrl());
     await openChat(page);
     const form = offlineForm(page);
@@ -195,7 +177,8 @@ describe('widget: offline form, pre-chat form and queue', () => {
     await form.getByRole('button', { name: 'Send message' }).click();
     await dialog(page).getByText("Thanks! We'll reply to you at lost.ack@example.com.", { exact: true }).waitFor();
     await messageItem(page, body).getByText('Sent').waitFor();
-    assert.ok(dropped, 'the first ack was lost');
+    assert.ok(proxy.ackLost, 'the first ack was lost');
+    const leaves = proxy.sent.filter((f) => f.type === 'leave_message');
     assert.ok(leaves.length >= 2, `resent after reconnecting: ${JSON.stringify(leaves)}`);
     assert.ok(leaves.every((f) => f.client_id === leaves[0].client_id), 'the retry keeps its client_id');
     const list = expectStatus(await api(server.url, ctx.token, 'GET', '/conversations?channel=offline'), 200);

@@ -10,6 +10,7 @@ import { onlineAgent } from './lib/agent.mjs';
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from './lib/browser.mjs';
 import {
   launcher, dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy,
+  loseFirstAck,
 } from './lib/widget.mjs';
 
 const WAIT = 8000;
@@ -100,38 +101,14 @@ describe('widget resilience', () => {
 
   it('the server closes the socket after storing a message but before its ack arrives: resent once, same client_id', async () => {
     const { context, page } = await newVisitor();
-    // A proxy between the page and the server that loses the first ack and closes the
-    // connection, as a server going down at that moment would (close code 1001).
-    let connections = 0;
-    let dropNextAck = true;
-    const sends = []; // {connection, client_id, body}
-    await page.routeWebSocket(/\/ws$/, (ws) => {
-      connections += 1;
-      const connection = connections;
-      const upstream = ws.connectToServer();
-      ws.onMessage((message) => {
-        const frame = JSON.parse(message);
-        if (frame.type === 'send') sends.push({ connection, client_id: frame.client_id, body: frame.body });
-        upstream.send(message);
-      });
-      upstream.onMessage((message) => {
-        const frame = JSON.parse(message);
-        if (dropNextAck && frame.type === 'ack') {
-          dropNextAck = false;
-          ws.close({ code: 1001, reason: 'going away' });
-          upstream.close();
-          return;
-        }
-        ws.send(message);
-      });
-    });
+    const proxy = await loseFirstAck(page);
     await page.goto(demoUrl());
     await openChat(page);
     await sendFromWidget(page, 'My ack gets lost');
     const stored = await agentReceives('My ack gets lost');
     await messageItem(page, 'My ack gets lost').getByText('Sent').waitFor();
-    assert.ok(connections >= 2, 'the widget reconnected');
-    const attempts = sends.filter((s) => s.body === 'My ack gets lost');
+    assert.ok(proxy.connections >= 2, 'the widget reconnected');
+    const attempts = proxy.sent.filter((f) => f.type === 'send' && f.body === 'My ack gets lost');
     assert.ok(attempts.length >= 2, `resent after reconnecting: ${JSON.stringify(attempts)}`);
     assert.ok(attempts.every((s) => s.client_id === attempts[0].client_id), 'the retry keeps its client_id');
     assert.equal(stored.client_id, attempts[0].client_id);

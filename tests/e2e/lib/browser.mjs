@@ -59,3 +59,19 @@ export function storySteps() {
     });
   };
 }
+
+/**
+ * A stand-in for the browser's Notification, permission granted, that records what the
+ * pages of this context show in window.shownNotifications.
+ */
+export function recordNotifications(context) {
+  return context.addInitScript(() => {
+    window.shownNotifications = [];
+    window.Notification = class {
+      static permission = 'granted';
+      static requestPermission() { return Promise.resolve('granted'); }
+      constructor(title, options = {}) { window.shownNotifications.push({ title, body: options.body }); }
+      close() {}
+    };
+  });
+}

@@ -24,3 +24,30 @@ export async function receivedBy(agentClient, body, timeoutMs) {
     (f) => f.type === 'message' && f.message && f.message.body === body, timeoutMs);
   return frame.message;
 }
+
+/**
+ * A proxy between the page and the server that loses the first ack and closes the
+ * connection (1001), as a server going down just after storing a message would.
+ * Returns { connections, ackLost, sent }: sent holds every frame the page sent.
+ */
+export async function loseFirstAck(page) {
+  const proxy = { connections: 0, ackLost: false, sent: [] };
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    proxy.connections += 1;
+    const upstream = ws.connectToServer();
+    ws.onMessage((message) => {
+      proxy.sent.push(JSON.parse(message));
+      upstream.send(message);
+    });
+    upstream.onMessage((message) => {
+      if (!proxy.ackLost && JSON.parse(message).type === 'ack') {
+        proxy.ackLost = true;
+        ws.close({ code: 1001, reason: 'going away' });
+        upstream.close();
+        return;
+      }
+      ws.send(message);
+    });
+  });
+  return proxy;
+}
