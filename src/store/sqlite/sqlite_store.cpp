@@ -296,13 +296,27 @@ core::PageView add_page_view_in(Database& db, const core::PageView& view) {
     return stored;
 }
 
-// Raises the reader's mark; the mark now stored (0 when the conversation is not the
-// workspace's). Reads again on the writer: the conversation may have moved on since.
-Seq set_read_mark_in(Database& db, Id workspace_id, const core::ReadMark& mark) {
+// What a read mark comes to: the mark to store, or the answer when there is nothing to
+// write (0 when the conversation is not the workspace's, else the mark already as high).
+struct MarkPlan {
+    Seq target = 0;
+    std::optional<Seq> answer;
+};
+
+MarkPlan plan_read_mark(Database& db, Id workspace_id, const core::ReadMark& mark) {
     std::optional<MarkState> state = load_mark_state(db, workspace_id, mark);
-    if (!state) return 0;
+    if (!state) return MarkPlan{0, 0};
     Seq target = std::clamp<Seq>(mark.seq, 0, state->last_seq);
-    if (state->mark.value_or(0) >= target) return state->mark.value_or(0);
+    if (state->mark.value_or(0) >= target) return MarkPlan{target, state->mark.value_or(0)};
+    return MarkPlan{target, std::nullopt};
+}
+
+// Raises the reader's mark; the mark now stored (0 when the conversation is not the
+// workspace's). Plans again on the writer: the conversation may have moved on since.
+Seq set_read_mark_in(Database& db, Id workspace_id, const core::ReadMark& mark) {
+    const MarkPlan plan = plan_read_mark(db, workspace_id, mark);
+    if (plan.answer) return *plan.answer;
+    const Seq target = plan.target;
     db.prepare(
           "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
           "VALUES (?, ?, ?, ?) ON CONFLICT(conversation_id, reader_kind, reader_id) "
@@ -327,6 +341,28 @@ void insert_contact(Database& db, Id workspace_id, Id site_id, const std::string
         .bind_blob(3, token_hash)
         .bind(4, now)
         .run();
+}
+
+// Runs compute(db) as a writer job without blocking the caller: done(its result) after
+// the commit, done(failed(error)) when the job, its commit or the submission failed.
+template <class Result, class Compute, class Failed>
+void write_async(Writer& writer, Compute compute, std::function<void(Result)> done, Failed failed) {
+    // Shared so that `done` is still ours to call if submit() refuses the job.
+    auto callback = std::make_shared<std::function<void(Result)>>(std::move(done));
+    auto result = std::make_shared<Result>();
+    try {
+        writer.submit(
+            [compute = std::move(compute), result](Database& db) { *result = compute(db); },
+            [callback, result, failed](std::exception_ptr error) {
+                (*callback)(error ? failed(error) : std::move(*result));
+            });
+    } catch (...) {
+        try {
+            (*callback)(failed(std::current_exception()));
+        } catch (...) {
+            // `done` must not throw; the caller must not see it either.
+        }
+    }
 }
 
 }  // namespace
@@ -801,20 +837,9 @@ core::PageView SqliteStore::add_page_view(const core::PageView& view) {
 
 void SqliteStore::add_page_view_async(core::PageView view,
                                       std::function<void(std::optional<core::PageView>)> done) {
-    // Shared so that `done` is still ours to call if submit() refuses the job.
-    auto callback =
-        std::make_shared<std::function<void(std::optional<core::PageView>)>>(std::move(done));
-    auto input = std::make_shared<const core::PageView>(std::move(view));
-    auto stored = std::make_shared<core::PageView>();
-    try {
-        writer_.submit([input, stored](Database& db) { *stored = add_page_view_in(db, *input); },
-                       [callback, stored](std::exception_ptr error) {
-                           if (error) return (*callback)(std::nullopt);
-                           (*callback)(std::move(*stored));
-                       });
-    } catch (const StoreError&) {
-        (*callback)(std::nullopt);
-    }
+    write_async(
+        writer_, [view = std::move(view)](Database& db) { return add_page_view_in(db, view); },
+        std::move(done), [](const std::exception_ptr&) { return std::optional<core::PageView>(); });
 }
 
 std::vector<core::PageView> SqliteStore::list_page_views(Id workspace_id, Id contact_id,
@@ -960,22 +985,9 @@ AppendResult SqliteStore::append_message(const NewMessage& message) {
 }
 
 void SqliteStore::append_message_async(NewMessage message, std::function<void(AppendResult)> done) {
-    // Shared so that `done` is still ours to call if submit() refuses the job.
-    auto callback = std::make_shared<std::function<void(AppendResult)>>(std::move(done));
-    auto result = std::make_shared<AppendResult>();
-    try {
-        auto input = std::make_shared<const NewMessage>(std::move(message));
-        writer_.submit([input, result](Database& db) { *result = append_in(db, *input); },
-                       [callback, result](std::exception_ptr error) {
-                           (*callback)(error ? failed_result(error) : std::move(*result));
-                       });
-    } catch (...) {
-        try {
-            (*callback)(failed_result(std::current_exception()));
-        } catch (...) {
-            // `done` must not throw; this method must not either.
-        }
-    }
+    write_async(
+        writer_, [message = std::move(message)](Database& db) { return append_in(db, message); },
+        std::move(done), failed_result);
 }
 
 std::vector<core::Message> SqliteStore::list_messages(Id workspace_id, Id conversation_id,
@@ -1012,11 +1024,7 @@ std::vector<core::Message> SqliteStore::list_messages(Id workspace_id, Id conver
 
 std::optional<Seq> SqliteStore::stored_read_mark(Id workspace_id, const core::ReadMark& mark) {
     auto db = read();
-    std::optional<MarkState> state = load_mark_state(*db, workspace_id, mark);
-    if (!state) return 0;
-    Seq target = std::clamp<Seq>(mark.seq, 0, state->last_seq);
-    if (state->mark.value_or(0) >= target) return state->mark.value_or(0);
-    return std::nullopt;
+    return plan_read_mark(*db, workspace_id, mark).answer;
 }
 
 Seq SqliteStore::set_read_mark(Id workspace_id, const core::ReadMark& mark) {
@@ -1027,18 +1035,10 @@ Seq SqliteStore::set_read_mark(Id workspace_id, const core::ReadMark& mark) {
 void SqliteStore::set_read_mark_async(Id workspace_id, core::ReadMark mark,
                                       std::function<void(std::optional<Seq>)> done) {
     if (auto stored = stored_read_mark(workspace_id, mark)) return done(*stored);
-    // Shared so that `done` is still ours to call if submit() refuses the job.
-    auto callback = std::make_shared<std::function<void(std::optional<Seq>)>>(std::move(done));
-    auto seq = std::make_shared<Seq>(0);
-    try {
-        writer_.submit([seq, workspace_id,
-                        mark](Database& db) { *seq = set_read_mark_in(db, workspace_id, mark); },
-                       [callback, seq](std::exception_ptr error) {
-                           (*callback)(error ? std::nullopt : std::optional<Seq>(*seq));
-                       });
-    } catch (const StoreError&) {
-        (*callback)(std::nullopt);
-    }
+    write_async(
+        writer_,
+        [workspace_id, mark](Database& db) { return set_read_mark_in(db, workspace_id, mark); },
+        std::move(done), [](const std::exception_ptr&) { return std::optional<Seq>(); });
 }
 
 std::vector<core::ReadMark> SqliteStore::list_read_marks(Id workspace_id, Id conversation_id) {
