@@ -5,6 +5,8 @@
 #include <climits>
 #include <utility>
 
+#include "store/sqlite/wal_write_buffer.hpp"
+
 namespace juttu::store::sqlite {
 
 namespace {
@@ -123,7 +125,8 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& file, Mode
                 (mode == Mode::read_only ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
+    const char* vfs = mode == Mode::writer ? wal_write_buffer_vfs() : nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, flags, vfs);
     if (rc != SQLITE_OK) {
         std::string message = "sqlite: open " + file.string() + ": " +
                               (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));

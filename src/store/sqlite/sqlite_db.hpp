@@ -79,7 +79,9 @@ private:
 
 class Database {
 public:
-    enum class Mode { read_write_create, read_only };
+    // `writer` is read_write_create for the one connection that commits messages: its
+    // log frames reach the file in one write per commit (wal_write_buffer.hpp).
+    enum class Mode { read_write_create, read_only, writer };
 
     // Opens the file and applies the connection PRAGMAs every Juttu connection uses
     // (WAL, synchronous=FULL, foreign keys, busy timeout).

@@ -371,7 +371,7 @@ void write_async(Writer& writer, Compute compute, std::function<void(Result)> do
 
 std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file,
                                                Writer::Options writer) {
-    std::unique_ptr<Database> db = Database::open(file, Database::Mode::read_write_create);
+    std::unique_ptr<Database> db = Database::open(file, Database::Mode::writer);
     apply_migrations(*db);
     auto checkpointer = std::make_unique<Checkpointer>(file);
     checkpointer->watch(*db);
