@@ -745,6 +745,42 @@ TEST_P(StoreContract, VisitorAppendCreatesThenReusesConversation) {
     EXPECT_EQ(fresh.message.seq, 1);
 }
 
+TEST_P(StoreContract, TwoActiveConversationsTheMostRecentlyActiveTakesTheVisitor) {
+    Tenant acme = make_tenant("acme");
+    core::Conversation older = start_conversation(acme, acme.contact, 2'000);
+    ASSERT_TRUE(store().set_conversation_status(acme.workspace.id, older.id,
+                                                ConversationStatus::closed, 2'100));
+    core::Conversation newer =
+        store()
+            .append_message(visitor_message(acme, acme.contact, "v1", "new topic", 2'200))
+            .conversation;
+    ASSERT_NE(newer.id, older.id);
+    const auto active = [&] {
+        return store().find_active_conversation(acme.workspace.id, acme.site.id, acme.contact.id);
+    };
+    EXPECT_EQ(active()->id, newer.id);
+
+    // An agent reopens the older one later: both are active, the reopened one is newer.
+    ASSERT_TRUE(store().set_conversation_status(acme.workspace.id, older.id,
+                                                ConversationStatus::pending, 2'300));
+    EXPECT_EQ(active()->id, older.id);
+    EXPECT_EQ(store()
+                  .append_message(visitor_message(acme, acme.contact, "v2", "about that", 2'400))
+                  .conversation.id,
+              older.id);
+
+    // A reply in the other one makes it the most recent again.
+    ASSERT_EQ(store().append_message(agent_message(acme, newer.id, "a1", "hi", 2'500)).status,
+              Status::stored);
+    EXPECT_EQ(active()->id, newer.id);
+    EXPECT_EQ(store()
+                  .append_message(visitor_message(acme, acme.contact, "v3", "thanks", 2'600))
+                  .conversation.id,
+              newer.id);
+    EXPECT_FALSE(
+        store().find_active_conversation(acme.workspace.id, acme.site.id + 1'000, acme.contact.id));
+}
+
 TEST_P(StoreContract, PreviewIsCutOnACharacterBoundary) {
     Tenant acme = make_tenant("acme");
     std::string body;

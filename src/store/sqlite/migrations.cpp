@@ -265,12 +265,21 @@ CREATE INDEX email_outbox_due ON email_outbox(next_attempt_at) WHERE state = 'pe
 CREATE INDEX email_outbox_message ON email_outbox(message_id);
 )sql";
 
-constexpr std::array<Migration, 5> all_migrations{{
+// A visitor's message goes to their open conversation, looked up for every message:
+// through this index without sorting (no temporary b-trees), and it changes only when
+// a conversation opens or closes, never with a message.
+constexpr const char* active_conversations = R"sql(
+CREATE INDEX conversations_active ON conversations(contact_id, site_id)
+    WHERE status IN ('open', 'pending');
+)sql";
+
+constexpr std::array<Migration, 6> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
     {4, "canned responses", canned_responses},
     {5, "teams, routing and offline", routing_and_offline},
+    {6, "active conversations index", active_conversations},
 }};
 
 void rollback_quietly(Database& db) noexcept {
