@@ -13,6 +13,12 @@ void CorkedSocket::complete(Handler handler, boost::system::error_code ec, std::
     });
 }
 
+char* CorkedSocket::make_room(std::size_t size) {
+    const std::size_t offset = pending_.size();
+    pending_.resize(offset + size);
+    return pending_.data() + offset;
+}
+
 void CorkedSocket::accept(Handler handler, std::size_t size) {
     if (error_) {
         pending_.clear();
@@ -26,8 +32,7 @@ void CorkedSocket::accept(Handler handler, std::size_t size) {
     } else {
         complete(std::move(handler), {}, size);
     }
-    // Past the bound the held write waits for the kernel, cork or not.
-    if (!corked_ || held_) flush();
+    flush();
 }
 
 void CorkedSocket::flush() {
@@ -55,7 +60,13 @@ void CorkedSocket::on_flushed(boost::system::error_code ec) {
         auto handler = std::move(held_);
         complete(std::move(handler), error_, error_ ? 0 : held_size_);
     }
-    if (!corked_ || error_ || teardown_ || held_) flush();
+    if (room_waiter_ && (error_ || has_room())) {
+        // Before the flush, so that what the owner appends now leaves with it.
+        auto waiter = std::move(room_waiter_);
+        room_waiter_ = nullptr;
+        waiter();
+    }
+    flush();
     if (pending_.empty() && !writing_) {
         // An idle connection keeps no write buffers.
         std::string().swap(pending_);

@@ -1,16 +1,17 @@
 // The socket under a WebSocket, with a write buffer that lets several frames leave in
 // one send.
 //
-// Beast's websocket::stream writes one message per async_write and also writes on its
-// own (pings, pongs, the close handshake), so frames cannot be gathered above it. Under
-// it, this layer accepts each write into a byte buffer and completes it at once, while
-// at most one async_write to the kernel is in flight; what arrives meanwhile leaves with
-// the next one. While the owner holds it corked (`cork()`, with more frames queued),
-// nothing is sent until `uncork()`, so a burst of frames costs one sendmsg.
+// The owner appends its data frames to the buffer itself (`make_room`, then `flush`):
+// Beast's websocket::stream would cost a composed write operation per frame. Beast
+// still writes its own frames (pings, pongs, the close handshake) through
+// `async_write_some`, which this layer accepts into the same buffer whole and completes
+// at once, so frames never interleave. At most one async_write to the kernel is in
+// flight; what arrives meanwhile leaves with the next one.
 //
-// Back-pressure is kept: once `max_buffered` bytes wait, a write does not complete
-// until the kernel has taken them, so the owner's own bounded queue fills up as before.
-// Teardown (the end of the close handshake) sends what is buffered first.
+// Back-pressure: once `max_buffered` bytes wait, `has_room()` is false and the owner
+// keeps its frames in its own bounded queue until `when_room` calls back; a write of
+// Beast's does not complete until the kernel has taken them. Teardown (the end of the
+// close handshake) sends what is buffered first.
 //
 // Single-threaded: used only on its socket's loop, like the stream above it.
 #pragma once
@@ -23,6 +24,7 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,9 +60,7 @@ public:
                                            void(boost::system::error_code, std::size_t)>(
             [this](auto handler, const ConstBufferSequence& data) {
                 const std::size_t size = boost::asio::buffer_size(data);
-                const std::size_t offset = pending_.size();
-                pending_.resize(offset + size);
-                boost::asio::buffer_copy(boost::asio::buffer(pending_.data() + offset, size), data);
+                boost::asio::buffer_copy(boost::asio::buffer(make_room(size), size), data);
                 accept(Handler(std::move(handler)), size);
             },
             token, buffers);
@@ -69,12 +69,15 @@ public:
     // Kept alive by every write in flight: the owner of this socket (its session).
     void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
-    // Holds writes back until uncork(); the owner has more to write right away.
-    void cork() { corked_ = true; }
-    void uncork() {
-        corked_ = false;
-        flush();
-    }
+    // Whether the owner may append more now.
+    bool has_room() const { return pending_.size() + flushing_.size() < max_buffered; }
+    // Where the next `size` bytes to send go; they leave with the next flush().
+    char* make_room(std::size_t size);
+    // Hands what is buffered to the kernel unless a send is in flight (then it follows).
+    void flush();
+    // Calls `waiter` once, when there is room again (or the socket failed).
+    void when_room(std::function<void()> waiter) { room_waiter_ = std::move(waiter); }
+    bool failed() const { return static_cast<bool>(error_); }
 
     // For beast::websocket: sends what is buffered, then shuts the socket down.
     friend void teardown(boost::beast::role_type role, CorkedSocket& socket,
@@ -87,14 +90,12 @@ public:
         socket.teardown_role_ = role;
         TeardownHandler erased(std::forward<TeardownToken>(handler));
         socket.teardown_.swap(erased);
-        socket.corked_ = false;
         socket.flush();
     }
 
 private:
     void accept(Handler handler, std::size_t size);
     void complete(Handler handler, boost::system::error_code ec, std::size_t size);
-    void flush();
     void on_flushed(boost::system::error_code ec);
     void finish_teardown();
 
@@ -103,7 +104,7 @@ private:
     std::string pending_;   // accepted, not yet handed to the kernel
     std::string flushing_;  // in the kernel's hands (the one async_write in flight)
     bool writing_ = false;
-    bool corked_ = false;
+    std::function<void()> room_waiter_;
     boost::system::error_code error_;  // the first write error: every later write fails
     Handler held_;                     // a write waiting for room
     std::size_t held_size_ = 0;

@@ -3,11 +3,40 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cstring>
 
 namespace juttu::net {
 
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+
+namespace {
+
+// A final, unmasked text frame (RFC 6455, 5.2): what a server sends.
+void append_text_frame(CorkedSocket& socket, const std::string& text) {
+    const std::uint64_t size = text.size();
+    unsigned char header[10];
+    std::size_t header_size = 2;
+    header[0] = 0x81;  // FIN, text
+    if (size < 126) {
+        header[1] = static_cast<unsigned char>(size);
+    } else if (size <= 0xffff) {
+        header[1] = 126;
+        header_size = 4;
+    } else {
+        header[1] = 127;
+        header_size = 10;
+    }
+    // The length, big-endian, in the bytes after the first two.
+    for (std::size_t i = 2; i < header_size; ++i) {
+        header[i] = static_cast<unsigned char>(size >> (8 * (header_size - 1 - i)));
+    }
+    char* out = socket.make_room(header_size + text.size());
+    std::memcpy(out, header, header_size);
+    std::memcpy(out + header_size, text.data(), text.size());
+}
+
+}  // namespace
 
 WsSession::WsSession(boost::asio::ip::tcp::socket socket, const ServerOptions& options,
                      ConnectionRegistry& registry)
@@ -39,7 +68,6 @@ void WsSession::run(Request upgrade, WsHandlerFactory& factory) {
 
 void WsSession::on_accept(beast::error_code ec, WsHandlerFactory& factory) {
     if (ec) return finish();
-    ws_.text(true);
     handler_ = factory.make(shared_from_this(), upgrade_);
     upgrade_ = {};
     read_next();
@@ -75,8 +103,8 @@ void WsSession::enqueue(Frame frame, bool write) {
     if (closing_ || finished_) return;
     if (queue_.size() >= options_.ws_queue_limit) {
         // A slow consumer: drop it rather than grow without bound; it resumes with sync.
-        // Only the frame being written stays, so the close frame can follow it.
-        queue_.keep_oldest(writing_ ? 1 : 0);
+        // What is already in the socket's buffer leaves first, then the close frame.
+        queue_.clear();
         begin_close(websocket::close_code::try_again_later, "slow consumer");
         return;
     }
@@ -85,30 +113,35 @@ void WsSession::enqueue(Frame frame, bool write) {
 }
 
 void WsSession::start_writing() {
-    if (!writing_ && !close_sent_ && !finished_ && !queue_.empty()) write_next();
+    if (!waiting_for_room_ && !close_sent_ && !finished_ && !queue_.empty()) write_queued();
 }
 
-void WsSession::write_next() {
-    writing_ = true;
-    // More frames wait behind this one: send them together, after the last.
-    if (queue_.size() > 1) ws_.next_layer().cork();
-    ws_.async_write(
-        boost::asio::buffer(*queue_.front()),
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
-}
-
-void WsSession::on_write(beast::error_code ec) {
-    writing_ = false;
-    if (ec) return finish();
-    queue_.pop();
-    if (!queue_.empty()) return write_next();
-    ws_.next_layer().uncork();
+void WsSession::write_queued() {
+    auto& socket = ws_.next_layer();
+    if (socket.failed()) return finish();
+    while (!queue_.empty() && socket.has_room()) {
+        append_text_frame(socket, *queue_.front());
+        queue_.pop();
+    }
+    socket.flush();
+    if (!queue_.empty()) {
+        waiting_for_room_ = true;
+        socket.when_room([weak = weak_from_this()] {
+            if (auto self = weak.lock()) self->on_room();
+        });
+        return;
+    }
     if (pending_close_) {
         auto reason = *pending_close_;
         pending_close_.reset();
         close_sent_ = true;
         ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
     }
+}
+
+void WsSession::on_room() {
+    waiting_for_room_ = false;
+    if (!finished_ && !close_sent_) write_queued();
 }
 
 void WsSession::close(std::uint16_t code, std::string reason) {
@@ -126,7 +159,7 @@ void WsSession::begin_close(std::uint16_t code, std::string reason) {
     websocket::close_reason close_reason;
     close_reason.code = code;
     close_reason.reason = reason;
-    if (writing_) {
+    if (waiting_for_room_) {
         pending_close_ = close_reason;  // after the queued frames
         return;
     }

@@ -40,8 +40,10 @@ private:
     // writing after its whole burst is queued, so that the frames leave together).
     void enqueue(Frame frame, bool write = true);
     void start_writing();
-    void write_next();
-    void on_write(boost::beast::error_code ec);
+    // Frames go from the queue straight into the socket's buffer as WebSocket frames
+    // while it has room (see corked_socket.hpp), and leave in one send.
+    void write_queued();
+    void on_room();
     void begin_close(std::uint16_t code, std::string reason);
     void finish();
 
@@ -57,8 +59,8 @@ private:
     const ServerOptions& options_;
     ConnectionRegistry& registry_;
     std::uint64_t registry_id_ = 0;
-    bool writing_ = false;
-    bool closing_ = false;  // no more frames are queued once a close is requested
+    bool waiting_for_room_ = false;  // frames queued, the socket's buffer full
+    bool closing_ = false;           // no more frames are queued once a close is requested
     bool close_sent_ = false;
     bool finished_ = false;
     std::optional<boost::beast::websocket::close_reason> pending_close_;
