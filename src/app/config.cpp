@@ -85,7 +85,7 @@ const std::vector<ConfigKey>& config_keys() {
          "URL the widget is served from (default http://LISTEN)"},
         {"web-root", "JUTTU_WEB_ROOT", "server.web_root", "directory of the web assets"},
         {"threads", "JUTTU_THREADS", "server.threads",
-         "event-loop threads (default: one per core)"},
+         "event-loop threads (default: one per core but one, at least one)"},
         {"workers", "JUTTU_WORKERS", "server.workers",
          "blocking worker threads (default: 16 per core)"},
         {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout",

@@ -58,7 +58,7 @@ public:
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
-    std::size_t threads = 0;  // 0: hardware threads
+    std::size_t threads = 0;  // 0: default_threads()
     std::chrono::seconds ws_idle_timeout{60};
     std::size_t ws_max_frame_bytes = 64 * 1024;
     std::size_t ws_queue_limit = 1024;
@@ -96,6 +96,8 @@ public:
 
     // Binds and listens; throws on failure. Returns the bound port (for port 0).
     std::uint16_t listen();
+    // Event loops when not configured: one per core but one (at least one).
+    static std::size_t default_threads();
     // Starts the event-loop threads; returns at once.
     void start();
     // Graceful stop (see net/README.md); blocks until the loops have ended.

@@ -139,6 +139,9 @@ export async function startServer({ dataDir, env = {}, origin } = {}) {
       ...process.env,
       JUTTU_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
       JUTTU_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // Two event loops whatever the machine (the default leaves a core to the store):
+      // connections then live on different loops, as they do in production.
+      JUTTU_THREADS: '2',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
