@@ -17,6 +17,7 @@ namespace juttu::store::sqlite {
 namespace {
 
 using Mode = Database::Mode;
+using Rows = std::pair<std::int64_t, std::int64_t>;  // how many, and their total length
 
 class WalWriteBufferTest : public ::testing::Test {
 protected:
@@ -28,8 +29,8 @@ protected:
         return db;
     }
 
-    // Rows and their total length as another connection sees them.
-    std::pair<std::int64_t, std::int64_t> seen() {
+    // The rows as another connection sees them.
+    Rows seen() {
         auto reader = Database::open(file(), Mode::read_only);
         auto query = reader->prepare("SELECT count(*), coalesce(sum(length(body)), 0) FROM t");
         EXPECT_TRUE(query.step());
@@ -44,27 +45,27 @@ protected:
         }
     }
 
+    static void commit(Database& db, int rows, std::size_t bytes) {
+        db.exec("BEGIN");
+        insert(db, rows, bytes);
+        db.exec("COMMIT");
+    }
+
     juttu::testing::TempDir dir_;
 };
 
 TEST_F(WalWriteBufferTest, WhatCommittedIsReadByOtherConnections) {
     auto db = writer();
-    db->exec("BEGIN");
-    insert(*db, 10, 100);
-    db->exec("COMMIT");
-    EXPECT_EQ(seen(), std::make_pair(std::int64_t{10}, std::int64_t{1000}));
-    db->exec("BEGIN");
-    insert(*db, 5, 100);
-    db->exec("COMMIT");
-    EXPECT_EQ(seen(), std::make_pair(std::int64_t{15}, std::int64_t{1500}));
+    commit(*db, 10, 100);
+    EXPECT_EQ(seen(), Rows(10, 1000));
+    commit(*db, 5, 100);
+    EXPECT_EQ(seen(), Rows(15, 1500));
 }
 
 TEST_F(WalWriteBufferTest, ATransactionLargerThanTheBufferIsWrittenInParts) {
     auto db = writer();
-    db->exec("BEGIN");
-    insert(*db, 3000, 2000);  // ~6 MiB of frames
-    db->exec("COMMIT");
-    EXPECT_EQ(seen(), std::make_pair(std::int64_t{3000}, std::int64_t{6'000'000}));
+    commit(*db, 3000, 2000);  // ~6 MiB of frames
+    EXPECT_EQ(seen(), Rows(3000, 6'000'000));
     EXPECT_GT(std::filesystem::file_size(dir_.path() / "wal.db-wal"), 6'000'000U);
 }
 
@@ -77,7 +78,7 @@ TEST_F(WalWriteBufferTest, PagesSpilledAndChangedAgainInOneTransaction) {
     insert(*db, 400, 1000);
     db->exec("UPDATE t SET body = body || 'x'");
     db->exec("COMMIT");
-    EXPECT_EQ(seen(), std::make_pair(std::int64_t{400}, std::int64_t{400'400}));
+    EXPECT_EQ(seen(), Rows(400, 400'400));
     auto reader = Database::open(file(), Mode::read_only);
     auto check = reader->prepare("PRAGMA integrity_check");
     ASSERT_TRUE(check.step());
@@ -90,11 +91,9 @@ TEST_F(WalWriteBufferTest, ARolledBackTransactionLeavesNothing) {
     db->exec("BEGIN");
     insert(*db, 400, 1000);
     db->exec("ROLLBACK");
-    EXPECT_EQ(seen(), std::make_pair(std::int64_t{0}, std::int64_t{0}));
-    db->exec("BEGIN");
-    insert(*db, 3, 10);
-    db->exec("COMMIT");
-    EXPECT_EQ(seen(), std::make_pair(std::int64_t{3}, std::int64_t{30}));
+    EXPECT_EQ(seen(), Rows(0, 0));
+    commit(*db, 3, 10);
+    EXPECT_EQ(seen(), Rows(3, 30));
 }
 
 TEST_F(WalWriteBufferTest, CommitsSurviveAProcessThatDiesWithoutClosing) {
@@ -103,9 +102,7 @@ TEST_F(WalWriteBufferTest, CommitsSurviveAProcessThatDiesWithoutClosing) {
     ASSERT_GE(child, 0);
     if (child == 0) {
         auto db = writer();
-        db->exec("BEGIN");
-        insert(*db, 20, 100);
-        db->exec("COMMIT");
+        commit(*db, 20, 100);
         // Frames written (or still buffered), never committed: they must not count.
         db->exec("PRAGMA cache_size=5");
         db->exec("BEGIN");
@@ -115,7 +112,7 @@ TEST_F(WalWriteBufferTest, CommitsSurviveAProcessThatDiesWithoutClosing) {
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(seen(), std::make_pair(std::int64_t{20}, std::int64_t{2000}));
+    EXPECT_EQ(seen(), Rows(20, 2000));
 }
 
 }  // namespace
