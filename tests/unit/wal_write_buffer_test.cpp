@@ -45,6 +45,14 @@ protected:
         }
     }
 
+    // Begins a transaction of 400 rows (400,000 bytes) larger than a tiny cache: sqlite
+    // writes its changed pages to the log before any commit, and reads them back.
+    static void begin_spilling(Database& db) {
+        db.exec("PRAGMA cache_size=5");
+        db.exec("BEGIN");
+        insert(db, 400, 1000);
+    }
+
     static void commit(Database& db, int rows, std::size_t bytes) {
         db.exec("BEGIN");
         insert(db, rows, bytes);
@@ -71,11 +79,7 @@ TEST_F(WalWriteBufferTest, ATransactionLargerThanTheBufferIsWrittenInParts) {
 
 TEST_F(WalWriteBufferTest, PagesSpilledAndChangedAgainInOneTransaction) {
     auto db = writer();
-    // A tiny cache makes sqlite write changed pages to the log before the commit and
-    // read them back, and write them again as they change.
-    db->exec("PRAGMA cache_size=5");
-    db->exec("BEGIN");
-    insert(*db, 400, 1000);
+    begin_spilling(*db);
     db->exec("UPDATE t SET body = body || 'x'");
     db->exec("COMMIT");
     EXPECT_EQ(seen(), Rows(400, 400'400));
@@ -87,9 +91,7 @@ TEST_F(WalWriteBufferTest, PagesSpilledAndChangedAgainInOneTransaction) {
 
 TEST_F(WalWriteBufferTest, ARolledBackTransactionLeavesNothing) {
     auto db = writer();
-    db->exec("PRAGMA cache_size=5");
-    db->exec("BEGIN");
-    insert(*db, 400, 1000);
+    begin_spilling(*db);
     db->exec("ROLLBACK");
     EXPECT_EQ(seen(), Rows(0, 0));
     commit(*db, 3, 10);
@@ -104,9 +106,7 @@ TEST_F(WalWriteBufferTest, CommitsSurviveAProcessThatDiesWithoutClosing) {
         auto db = writer();
         commit(*db, 20, 100);
         // Frames written (or still buffered), never committed: they must not count.
-        db->exec("PRAGMA cache_size=5");
-        db->exec("BEGIN");
-        insert(*db, 400, 1000);
+        begin_spilling(*db);
         _exit(0);  // no destructors: the connection is never closed
     }
     int status = 0;
