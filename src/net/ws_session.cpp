@@ -119,6 +119,9 @@ void WsSession::start_writing() {
 void WsSession::write_queued() {
     auto& socket = ws_.next_layer();
     if (socket.failed()) return finish();
+    // A close frame was received (Beast answers it) or the stream failed: nothing may
+    // follow the close frame.
+    if (!ws_.is_open()) return queue_.clear();
     while (!queue_.empty() && socket.has_room()) {
         append_text_frame(socket, *queue_.front());
         queue_.pop();
