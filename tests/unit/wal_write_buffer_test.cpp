@@ -4,6 +4,7 @@
 #include "store/sqlite/wal_write_buffer.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,12 @@ protected:
         auto query = reader->prepare("SELECT count(*), coalesce(sum(length(body)), 0) FROM t");
         EXPECT_TRUE(query.step());
         return {query.column_int64(0), query.column_int64(1)};
+    }
+
+    std::string integrity() {
+        auto reader = Database::open(file(), Mode::read_only);
+        auto check = reader->prepare("PRAGMA integrity_check");
+        return check.step() ? check.column_text(0) : "no answer";
     }
 
     static void insert(Database& db, int rows, std::size_t bytes) {
@@ -83,10 +90,7 @@ TEST_F(WalWriteBufferTest, PagesSpilledAndChangedAgainInOneTransaction) {
     db->exec("UPDATE t SET body = body || 'x'");
     db->exec("COMMIT");
     EXPECT_EQ(seen(), Rows(400, 400'400));
-    auto reader = Database::open(file(), Mode::read_only);
-    auto check = reader->prepare("PRAGMA integrity_check");
-    ASSERT_TRUE(check.step());
-    EXPECT_EQ(check.column_text(0), "ok");
+    EXPECT_EQ(integrity(), "ok");
 }
 
 TEST_F(WalWriteBufferTest, ARolledBackTransactionLeavesNothing) {
@@ -96,6 +100,51 @@ TEST_F(WalWriteBufferTest, ARolledBackTransactionLeavesNothing) {
     EXPECT_EQ(seen(), Rows(0, 0));
     commit(*db, 3, 10);
     EXPECT_EQ(seen(), Rows(3, 30));
+}
+
+// Another writer (`juttu admin` while `juttu serve` runs) commits where a rolled-back
+// transaction's frames were: they must never be written over its commits later.
+TEST_F(WalWriteBufferTest, ARolledBackTransactionNeverOverwritesAnotherWritersCommits) {
+    auto db = writer();
+    commit(*db, 1, 10);
+    begin_spilling(*db);
+    db->exec("ROLLBACK");
+    auto other = Database::open(file(), Mode::read_write_create);
+    commit(*other, 50, 500);
+    commit(*db, 1, 10);  // the next transaction writes elsewhere in the log
+    EXPECT_EQ(seen(), Rows(52, 25'020));
+    EXPECT_EQ(integrity(), "ok");
+}
+
+TEST_F(WalWriteBufferTest, ARolledBackTransactionIsNotWrittenWhenTheWriterCloses) {
+    auto db = writer();
+    commit(*db, 1, 10);
+    begin_spilling(*db);
+    db->exec("ROLLBACK");
+    auto other = Database::open(file(), Mode::read_write_create);
+    commit(*other, 50, 500);
+    db.reset();
+    EXPECT_EQ(seen(), Rows(51, 25'010));
+    EXPECT_EQ(integrity(), "ok");
+}
+
+// Without powersafe overwrite sqlite pads a commit and syncs in the middle of it, then
+// publishes frames written after that sync: such storage is written through.
+TEST_F(WalWriteBufferTest, StorageWithoutPowersafeOverwriteIsWrittenThrough) {
+    writer();
+    const std::string uri = "file:" + file().string() + "?psow=0";
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(uri.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI,
+                              wal_write_buffer_vfs()),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN; "
+                           "INSERT INTO t(body) VALUES ('one'); COMMIT;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(seen(), Rows(1, 3));
+    EXPECT_EQ(integrity(), "ok");
+    sqlite3_close(raw);
 }
 
 TEST_F(WalWriteBufferTest, CommitsSurviveAProcessThatDiesWithoutClosing) {

@@ -7,10 +7,15 @@
 // before the fsync() that makes them durable.
 //
 // Only for connections with synchronous=FULL: the buffer is written out on xSync, which
-// sqlite calls at every commit in that mode and then only publishes the frames to other
-// connections. Reads, size queries, truncation and close write the buffer out first, so
-// the connection itself always sees what it wrote. Every other file (the database, its
-// shared-memory index) is the default VFS's own, untouched.
+// sqlite calls at every commit in that mode before it publishes the frames to other
+// connections. Reads of buffered frames, size queries, truncation and file controls
+// write the buffer out first, so the connection itself always sees what it wrote. When
+// the connection gives up the WAL's write lock, whatever is still buffered belongs to a
+// transaction that did not commit (a rollback) and is dropped: written later, it would
+// overwrite frames another process has committed at the same offsets since. Storage
+// that lacks powersafe overwrite (sqlite then syncs in the middle of a commit's padding)
+// is written through unbuffered. Other files are the default VFS's own; the database
+// file is wrapped only to see the write lock.
 #pragma once
 
 namespace juttu::store::sqlite {
