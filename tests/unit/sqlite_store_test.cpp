@@ -145,6 +145,9 @@ protected:
         return message;
     }
 
+    // What appending the message came to (stored, duplicate, refused...).
+    Status status_of(const NewMessage& message) { return store().append_message(message).status; }
+
     // Starts a conversation for `contact` with one visitor message at `at`.
     core::Conversation start_conversation(const Tenant& tenant, const core::Contact& contact,
                                           TimeMs at) {
@@ -770,8 +773,7 @@ TEST_P(StoreContract, TwoActiveConversationsTheMostRecentlyActiveTakesTheVisitor
               older.id);
 
     // A reply in the other one makes it the most recent again.
-    ASSERT_EQ(store().append_message(agent_message(acme, newer.id, "a1", "hi", 2'500)).status,
-              Status::stored);
+    ASSERT_EQ(status_of(agent_message(acme, newer.id, "a1", "hi", 2'500)), Status::stored);
     EXPECT_EQ(active()->id, newer.id);
     EXPECT_EQ(store()
                   .append_message(visitor_message(acme, acme.contact, "v3", "thanks", 2'600))
@@ -813,11 +815,9 @@ TEST_P(StoreContract, RetriesAroundAnOfflineMessageChangeNothing) {
     AppendResult reply = store().append_message(
         agent_message(acme, original.conversation.id, "reply-1", "We will call", 2'050));
     ASSERT_EQ(reply.status, Status::stored);
-    EXPECT_EQ(store()
-                  .append_message(agent_message(acme, original.conversation.id, "reply-1",
-                                                "We will call", 2'060))
-                  .status,
-              Status::duplicate);
+    EXPECT_EQ(
+        status_of(agent_message(acme, original.conversation.id, "reply-1", "We will call", 2'060)),
+        Status::duplicate);
     EXPECT_EQ(store().due_emails(10'000, 10).size(), 1u);
 
     // A live chat later; the offline form's message retried then is the old one, and the
@@ -857,9 +857,8 @@ TEST_P(StoreContract, DuplicateClientIdIsStoredOnce) {
     // Still a duplicate after the conversation was closed.
     store().set_conversation_status(acme.workspace.id, original.conversation.id,
                                     ConversationStatus::closed, 2'600);
-    EXPECT_EQ(
-        store().append_message(visitor_message(acme, acme.contact, "same", "hello", 2'700)).status,
-        Status::duplicate);
+    EXPECT_EQ(status_of(visitor_message(acme, acme.contact, "same", "hello", 2'700)),
+              Status::duplicate);
     store().set_conversation_status(acme.workspace.id, original.conversation.id,
                                     ConversationStatus::open, 2'800);
 
@@ -868,8 +867,7 @@ TEST_P(StoreContract, DuplicateClientIdIsStoredOnce) {
         agent_message(acme, original.conversation.id, "same", "agent text", 3'000));
     EXPECT_EQ(by_agent.status, Status::stored);
     core::Contact second = make_contact(acme, "second-token");
-    EXPECT_EQ(store().append_message(visitor_message(acme, second, "same", "x", 3'100)).status,
-              Status::stored);
+    EXPECT_EQ(status_of(visitor_message(acme, second, "same", "x", 3'100)), Status::stored);
 
     // An agent's retry, in the open conversation and after it was closed: nothing changes.
     AppendResult agent_retry = store().append_message(
@@ -882,9 +880,7 @@ TEST_P(StoreContract, DuplicateClientIdIsStoredOnce) {
     // message and leaves the newer conversation as it was.
     store().set_conversation_status(acme.workspace.id, original.conversation.id,
                                     ConversationStatus::closed, 3'060);
-    EXPECT_EQ(store()
-                  .append_message(agent_message(acme, original.conversation.id, "same", "x", 3'065))
-                  .status,
+    EXPECT_EQ(status_of(agent_message(acme, original.conversation.id, "same", "x", 3'065)),
               Status::duplicate);
     AppendResult newer =
         store().append_message(visitor_message(acme, acme.contact, "later", "new chat", 3'070));
@@ -904,9 +900,7 @@ TEST_P(StoreContract, DuplicateClientIdIsStoredOnce) {
                                     ConversationStatus::open, 3'095);
 
     // Messages without a client id are never duplicates.
-    EXPECT_EQ(store()
-                  .append_message(agent_message(acme, original.conversation.id, "", "a", 3'200))
-                  .status,
+    EXPECT_EQ(status_of(agent_message(acme, original.conversation.id, "", "a", 3'200)),
               Status::stored);
     AppendResult no_id =
         store().append_message(agent_message(acme, original.conversation.id, "", "a", 3'300));
@@ -946,9 +940,8 @@ TEST_P(StoreContract, AgentAppendIntoClosedConversationIsRefused) {
     // Agents must name a conversation; unknown ids are refused.
     NewMessage unnamed = agent_message(acme, 0, "u1", "where?", 2'500);
     unnamed.conversation_id.reset();
-    EXPECT_EQ(store().append_message(unnamed).status, Status::no_conversation);
-    EXPECT_EQ(store().append_message(agent_message(acme, 999'999, "u2", "?", 2'500)).status,
-              Status::no_conversation);
+    EXPECT_EQ(status_of(unnamed), Status::no_conversation);
+    EXPECT_EQ(status_of(agent_message(acme, 999'999, "u2", "?", 2'500)), Status::no_conversation);
 }
 
 TEST_P(StoreContract, ConversationStatusAndAssignment) {
@@ -996,11 +989,11 @@ TEST_P(StoreContract, CrossWorkspaceAccessFindsNothing) {
 
     // The other workspace's agent cannot post into it, nor can a visitor there.
     NewMessage intrusion = agent_message(other, conversation.id, "x1", "hi", 2'100);
-    EXPECT_EQ(store().append_message(intrusion).status, Status::no_conversation);
+    EXPECT_EQ(status_of(intrusion), Status::no_conversation);
     NewMessage wrong_site = visitor_message(other, acme.contact, "x2", "hi", 2'100);
-    EXPECT_EQ(store().append_message(wrong_site).status, Status::no_conversation);
+    EXPECT_EQ(status_of(wrong_site), Status::no_conversation);
     NewMessage wrong_contact = visitor_message(acme, other.contact, "x3", "hi", 2'100);
-    EXPECT_EQ(store().append_message(wrong_contact).status, Status::no_conversation);
+    EXPECT_EQ(status_of(wrong_contact), Status::no_conversation);
 
     EXPECT_EQ(store().set_read_mark(
                   foreign, core::ReadMark{conversation.id, AuthorKind::agent, other.agent.id, 1}),
@@ -1132,10 +1125,8 @@ TEST_P(StoreContract, ListMessagesAfterBeforeAndLimit) {
     Tenant acme = make_tenant("acme");
     core::Conversation conversation = start_conversation(acme, acme.contact, 2'000);
     for (int i = 2; i <= 10; ++i) {
-        ASSERT_EQ(store()
-                      .append_message(agent_message(acme, conversation.id, "m" + std::to_string(i),
-                                                    "message " + std::to_string(i), 2'000 + i))
-                      .status,
+        ASSERT_EQ(status_of(agent_message(acme, conversation.id, "m" + std::to_string(i),
+                                          "message " + std::to_string(i), 2'000 + i)),
                   Status::stored);
     }
     Id ws = acme.workspace.id;

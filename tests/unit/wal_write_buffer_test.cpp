@@ -60,6 +60,18 @@ protected:
         insert(db, 400, 1000);
     }
 
+    // The writer commits one row, rolls a spilling transaction back, and then another
+    // writer (kept open in other_) commits 50 rows of 500 bytes where its frames were.
+    std::unique_ptr<Database> rolled_back_then_another_writer_commits() {
+        auto db = writer();
+        commit(*db, 1, 10);
+        begin_spilling(*db);
+        db->exec("ROLLBACK");
+        other_ = Database::open(file(), Mode::read_write_create);
+        commit(*other_, 50, 500);
+        return db;
+    }
+
     static void commit(Database& db, int rows, std::size_t bytes) {
         db.exec("BEGIN");
         insert(db, rows, bytes);
@@ -67,6 +79,7 @@ protected:
     }
 
     juttu::testing::TempDir dir_;
+    std::unique_ptr<Database> other_;
 };
 
 TEST_F(WalWriteBufferTest, WhatCommittedIsReadByOtherConnections) {
@@ -105,24 +118,14 @@ TEST_F(WalWriteBufferTest, ARolledBackTransactionLeavesNothing) {
 // Another writer (`juttu admin` while `juttu serve` runs) commits where a rolled-back
 // transaction's frames were: they must never be written over its commits later.
 TEST_F(WalWriteBufferTest, ARolledBackTransactionNeverOverwritesAnotherWritersCommits) {
-    auto db = writer();
-    commit(*db, 1, 10);
-    begin_spilling(*db);
-    db->exec("ROLLBACK");
-    auto other = Database::open(file(), Mode::read_write_create);
-    commit(*other, 50, 500);
+    auto db = rolled_back_then_another_writer_commits();
     commit(*db, 1, 10);  // the next transaction writes elsewhere in the log
     EXPECT_EQ(seen(), Rows(52, 25'020));
     EXPECT_EQ(integrity(), "ok");
 }
 
 TEST_F(WalWriteBufferTest, ARolledBackTransactionIsNotWrittenWhenTheWriterCloses) {
-    auto db = writer();
-    commit(*db, 1, 10);
-    begin_spilling(*db);
-    db->exec("ROLLBACK");
-    auto other = Database::open(file(), Mode::read_write_create);
-    commit(*other, 50, 500);
+    auto db = rolled_back_then_another_writer_commits();
     db.reset();
     EXPECT_EQ(seen(), Rows(51, 25'010));
     EXPECT_EQ(integrity(), "ok");
