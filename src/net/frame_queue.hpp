@@ -25,12 +25,6 @@ public:
         if (empty()) clear();
     }
 
-    // Keeps the oldest `count` frames and drops the rest.
-    void keep_oldest(std::size_t count) {
-        if (count < size()) frames_.resize(head_ + count);
-        if (empty()) clear();
-    }
-
     void clear() {
         std::vector<Frame>().swap(frames_);  // give the memory back
         head_ = 0;

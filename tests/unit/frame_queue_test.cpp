@@ -28,17 +28,6 @@ TEST(FrameQueue, FirstInFirstOut) {
     EXPECT_EQ(queue.size(), 0U);
 }
 
-TEST(FrameQueue, KeepOldestDropsTheNewest) {
-    FrameQueue queue;
-    for (const char* text : {"a", "b", "c", "d"}) queue.push(frame(text));
-    queue.pop();
-    queue.keep_oldest(1);
-    EXPECT_EQ(queue.size(), 1U);
-    EXPECT_EQ(*queue.front(), "b");
-    queue.keep_oldest(0);
-    EXPECT_TRUE(queue.empty());
-}
-
 TEST(FrameQueue, ReleasesFramesAsTheyAreSent) {
     FrameQueue queue;
     auto shared = frame("x");
