@@ -1082,10 +1082,16 @@ TEST_P(StoreContract, ListConversationsFilters) {
 
 TEST_P(StoreContract, ListConversationsCursorHasNoOverlapAndNoGap) {
     Tenant acme = make_tenant("acme");
-    // 23 conversations, many sharing an updated_at so the id breaks the ties.
+    // 23 conversations, many sharing an updated_at so the id breaks the ties, and every
+    // third one closed at that same time: open and closed ones interleave and tie.
     for (int i = 0; i < 23; ++i) {
         core::Contact contact = make_contact(acme, "visitor-" + std::to_string(i));
-        start_conversation(acme, contact, 10'000 + (i / 4) * 100);
+        const TimeMs at = 10'000 + (i / 4) * 100;
+        core::Conversation started = start_conversation(acme, contact, at);
+        if (i % 3 == 0) {
+            ASSERT_TRUE(store().set_conversation_status(acme.workspace.id, started.id,
+                                                        ConversationStatus::closed, at));
+        }
     }
     ConversationFilter filter = filter_for(acme, 1'000);
     std::vector<core::Conversation> everything = store().list_conversations(filter);

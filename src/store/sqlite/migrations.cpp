@@ -273,13 +273,34 @@ CREATE INDEX conversations_active ON conversations(contact_id, site_id)
     WHERE status IN ('open', 'pending');
 )sql";
 
-constexpr std::array<Migration, 6> all_migrations{{
+// Every message rewrites its conversation's updated_at. Indexes ordered by it moved the
+// conversation in three b-trees per message; now they hold closed conversations only,
+// which messages seldom reach, and open and pending ones are found by keys no message
+// changes (and sorted when listed: see conversation_listing.cpp). The plain keys also
+// serve the workspace, site and agent foreign keys.
+constexpr const char* activity_indexes_for_closed = R"sql(
+DROP INDEX conversations_recent;
+DROP INDEX conversations_site;
+DROP INDEX conversations_assignee;
+CREATE INDEX conversations_workspace ON conversations(workspace_id, status);
+CREATE INDEX conversations_site ON conversations(site_id, status);
+CREATE INDEX conversations_assignee ON conversations(assignee_id, status);
+CREATE INDEX conversations_closed_recent ON conversations(workspace_id, updated_at DESC, id DESC)
+    WHERE status = 'closed';
+CREATE INDEX conversations_closed_site ON conversations(site_id, updated_at DESC, id DESC)
+    WHERE status = 'closed';
+CREATE INDEX conversations_closed_assignee
+    ON conversations(assignee_id, updated_at DESC, id DESC) WHERE status = 'closed';
+)sql";
+
+constexpr std::array<Migration, 7> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
     {4, "canned responses", canned_responses},
     {5, "teams, routing and offline", routing_and_offline},
     {6, "active conversations index", active_conversations},
+    {7, "activity indexes for closed conversations", activity_indexes_for_closed},
 }};
 
 void rollback_quietly(Database& db) noexcept {

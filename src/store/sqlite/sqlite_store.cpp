@@ -9,9 +9,9 @@
 #include <string_view>
 #include <tuple>
 #include <utility>
-#include <variant>
 
 #include "core/business_hours_text.hpp"
+#include "store/sqlite/conversation_listing.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/rows.hpp"
 
@@ -876,71 +876,8 @@ std::optional<core::Conversation> SqliteStore::find_active_conversation(Id works
 }
 
 std::vector<core::Conversation> SqliteStore::list_conversations(const ConversationFilter& filter) {
-    if (filter.limit <= 0) return {};
-    // Only the filters in use appear in the SQL, so each combination gets a plan
-    // (and a cached statement) of its own.
-    using Value = std::variant<std::int64_t, std::string_view>;
-    std::vector<Value> values;
-    std::string sql =
-        "SELECT " + conversation_columns + " FROM conversations c WHERE c.workspace_id = ?";
-    values.emplace_back(filter.workspace_id);
-    if (filter.status) {
-        sql += " AND c.status = ?";
-        values.emplace_back(core::to_string(*filter.status));
-    }
-    switch (filter.assignee) {
-        case ConversationFilter::Assignee::any:
-            break;
-        case ConversationFilter::Assignee::unassigned:
-            sql += " AND c.assignee_id IS NULL";
-            break;
-        case ConversationFilter::Assignee::agent:
-            sql += " AND c.assignee_id = ?";
-            values.emplace_back(filter.assignee_id);
-            break;
-    }
-    if (filter.site_id) {
-        sql += " AND c.site_id = ?";
-        values.emplace_back(*filter.site_id);
-    }
-    if (filter.contact_id) {
-        sql += " AND c.contact_id = ?";
-        values.emplace_back(*filter.contact_id);
-    }
-    if (filter.team_id) {
-        sql += " AND c.team_id = ?";
-        values.emplace_back(*filter.team_id);
-    }
-    if (filter.channel) {
-        sql += " AND c.channel = ?";
-        values.emplace_back(core::to_string(*filter.channel));
-    }
-    if (filter.missed) {
-        sql += " AND c.missed = ?";
-        values.emplace_back(std::int64_t{*filter.missed});
-    }
-    if (filter.before_updated_at && filter.before_id) {
-        sql += " AND (c.updated_at, c.id) < (?, ?)";
-        values.emplace_back(*filter.before_updated_at);
-        values.emplace_back(*filter.before_id);
-    } else if (filter.before_updated_at) {
-        // Without an id the cursor is a point in time: everything older.
-        sql += " AND c.updated_at < ?";
-        values.emplace_back(*filter.before_updated_at);
-    }
-    sql += " ORDER BY c.updated_at DESC, c.id DESC LIMIT ?";
-    values.emplace_back(std::int64_t{filter.limit});
-
     auto db = read();
-    Statement query = db->prepare(sql);
-    int index = 0;
-    for (const Value& value : values) {
-        ++index;
-        std::visit([&](const auto& v) { query.bind(index, v); }, value);
-    }
-    std::vector<core::Conversation> conversations;
-    while (query.step()) conversations.push_back(read_conversation(query));
-    return conversations;
+    return list_conversations_in(*db, filter);
 }
 
 std::optional<core::Conversation> SqliteStore::set_conversation_status(

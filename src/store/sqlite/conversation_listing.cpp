@@ -1,0 +1,104 @@
+#include "store/sqlite/conversation_listing.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "store/sqlite/rows.hpp"
+
+namespace juttu::store::sqlite {
+
+namespace {
+
+using SqlValue = std::variant<std::int64_t, std::string_view>;
+
+// The status condition is written as a literal, never bound: sqlite uses a partial index
+// only when the query's WHERE names the index's own condition.
+std::string status_condition(core::ConversationStatus status) {
+    return "c.status = '" + std::string(core::to_string(status)) + "'";
+}
+
+// One SELECT of the listing: the filters in use, the cursor and `status` (SQL); their
+// values are appended to `values` in the order of their placeholders.
+std::string select_where(const ConversationFilter& filter, std::string_view status,
+                         std::vector<SqlValue>& values) {
+    std::string sql = "SELECT " + conversation_columns +
+                      " FROM conversations c WHERE c.workspace_id = ? AND " + std::string(status);
+    values.emplace_back(filter.workspace_id);
+    switch (filter.assignee) {
+        case ConversationFilter::Assignee::any:
+            break;
+        case ConversationFilter::Assignee::unassigned:
+            sql += " AND c.assignee_id IS NULL";
+            break;
+        case ConversationFilter::Assignee::agent:
+            sql += " AND c.assignee_id = ?";
+            values.emplace_back(filter.assignee_id);
+            break;
+    }
+    if (filter.site_id) {
+        sql += " AND c.site_id = ?";
+        values.emplace_back(*filter.site_id);
+    }
+    if (filter.contact_id) {
+        sql += " AND c.contact_id = ?";
+        values.emplace_back(*filter.contact_id);
+    }
+    if (filter.team_id) {
+        sql += " AND c.team_id = ?";
+        values.emplace_back(*filter.team_id);
+    }
+    if (filter.channel) {
+        sql += " AND c.channel = ?";
+        values.emplace_back(core::to_string(*filter.channel));
+    }
+    if (filter.missed) {
+        sql += " AND c.missed = ?";
+        values.emplace_back(std::int64_t{*filter.missed});
+    }
+    if (filter.before_updated_at && filter.before_id) {
+        sql += " AND (c.updated_at, c.id) < (?, ?)";
+        values.emplace_back(*filter.before_updated_at);
+        values.emplace_back(*filter.before_id);
+    } else if (filter.before_updated_at) {
+        // Without an id the cursor is a point in time: everything older.
+        sql += " AND c.updated_at < ?";
+        values.emplace_back(*filter.before_updated_at);
+    }
+    return sql;
+}
+
+}  // namespace
+
+std::vector<core::Conversation> list_conversations_in(Database& db,
+                                                      const ConversationFilter& filter) {
+    if (filter.limit <= 0) return {};
+    // Only the filters in use appear in the SQL, so each combination gets a plan (and a
+    // cached statement) of its own. Every message changes its conversation's updated_at,
+    // so the activity-ordered indexes hold closed conversations only (migration 7): open
+    // and pending ones, a shop's few current chats, are sorted when listed; closed ones
+    // are read in index order; sqlite merges the two as it goes.
+    std::vector<SqlValue> values;
+    std::string sql;
+    if (filter.status) {
+        sql = select_where(filter, status_condition(*filter.status), values);
+    } else {
+        sql = select_where(filter, "c.status IN ('open', 'pending')", values) + " UNION ALL " +
+              select_where(filter, status_condition(core::ConversationStatus::closed), values);
+    }
+    sql += " ORDER BY updated_at DESC, id DESC LIMIT ?";
+    values.emplace_back(std::int64_t{filter.limit});
+
+    Statement query = db.prepare(sql);
+    int index = 0;
+    for (const SqlValue& value : values) {
+        ++index;
+        std::visit([&](const auto& v) { query.bind(index, v); }, value);
+    }
+    std::vector<core::Conversation> conversations;
+    while (query.step()) conversations.push_back(read_conversation(query));
+    return conversations;
+}
+
+}  // namespace juttu::store::sqlite
