@@ -4,9 +4,10 @@
 
 namespace juttu::store::sqlite {
 
-Checkpointer::Checkpointer(const std::filesystem::path& file, int wal_pages)
+Checkpointer::Checkpointer(const std::filesystem::path& file, int wal_pages, int tail_pages)
     : db_(Database::open(file, Database::Mode::read_write_create)),
       wal_pages_(wal_pages),
+      tail_pages_(tail_pages > 0 ? tail_pages : std::max(1, wal_pages / 64)),
       thread_([this] { loop(); }) {}
 
 Checkpointer::~Checkpointer() {
@@ -23,16 +24,34 @@ void Checkpointer::watch(Database& write_db) {
     sqlite3_wal_hook(write_db.handle(), &Checkpointer::on_commit, this);
 }
 
-int Checkpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages) {
+int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
     auto* checkpointer = static_cast<Checkpointer*>(self);
-    if (wal_pages >= checkpointer->wal_pages_) {
-        {
-            std::lock_guard lock(checkpointer->mutex_);
-            checkpointer->requested_ = true;
+    if (checkpointer->tail_due(wal_pages)) {
+        // The default hook checkpoints the same way, from inside this callback; PASSIVE
+        // here copies every frame, since only this connection writes.
+        if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
+            SQLITE_OK) {
+            checkpointer->tails_.fetch_add(1);
         }
-        checkpointer->wake_.notify_one();
     }
     return SQLITE_OK;
+}
+
+bool Checkpointer::tail_due(int wal_pages) {
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (wal_pages < last_wal_pages_) ++generation_;  // the WAL started over
+        last_wal_pages_ = wal_pages;
+        if (wal_pages < wal_pages_) return false;
+        if (tail_ready_) {
+            tail_ready_ = false;
+            if (tail_generation_ == generation_) return true;
+        }
+        if (!running_ && !requested_) requested_ = wake = true;
+    }
+    if (wake) wake_.notify_one();
+    return false;
 }
 
 void Checkpointer::loop() {
@@ -41,16 +60,35 @@ void Checkpointer::loop() {
         wake_.wait(lock, [this] { return requested_ || stopping_; });
         if (stopping_) return;
         requested_ = false;
+        running_ = true;
+        const std::uint64_t generation = generation_;
         lock.unlock();
-        // PASSIVE never blocks the writer or readers: it copies what no reader still
-        // needs, and the next commit past the threshold asks again for the rest.
-        int log_frames = 0;
-        int copied_frames = 0;
-        if (sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                      &log_frames, &copied_frames) == SQLITE_OK) {
-            checkpoints_.fetch_add(1);
-        }
+        run_rounds();
         lock.lock();
+        running_ = false;
+        tail_ready_ = true;
+        tail_generation_ = generation;
+    }
+}
+
+void Checkpointer::run_rounds() {
+    int copied_before = -1;
+    while (true) {
+        // PASSIVE never blocks the writer or readers: it copies what no reader still
+        // needs.
+        int log_frames = 0;
+        int copied = 0;
+        if (sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                      &log_frames, &copied) != SQLITE_OK) {
+            return;
+        }
+        checkpoints_.fetch_add(1);
+        std::lock_guard lock(mutex_);
+        // Done once the tail is short, the WAL started over, or a reader holds frames back.
+        if (stopping_ || last_wal_pages_ - copied <= tail_pages_ || copied <= copied_before) {
+            return;
+        }
+        copied_before = copied;
     }
 }
 

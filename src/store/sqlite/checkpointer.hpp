@@ -3,12 +3,21 @@
 // threshold, on the store's only writer; measured at 9 % of the server's CPU under chat
 // load (BENCHMARKS.md), all of it on the thread every acknowledgement waits for.
 //
-// Thread-safety: watch() once before the write connection is used; the commit hook runs
-// on the writer thread and only signals; checkpoints run on this object's thread.
+// SQLite starts the WAL over from its beginning only when a write transaction begins
+// with every frame already in the database file. Under steady writes a checkpoint on
+// another thread never quite gets there (commits keep adding frames while it copies),
+// so the WAL would only grow, and every commit past the threshold would ask for another
+// small checkpoint. So a cycle goes: rounds on this thread until what is left is short,
+// then the writer copies that short tail itself after its next commit, where nothing
+// can be added meanwhile, and the WAL starts over.
+//
+// Thread-safety: watch() once before the write connection is used; the WAL hook runs on
+// the writer thread; rounds run on this object's thread.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -27,7 +36,10 @@ public:
     // fewer checkpoints cost less CPU per message (BENCHMARKS.md: -5 to -16 %).
     static constexpr int default_wal_pages = 8000;
 
-    explicit Checkpointer(const std::filesystem::path& file, int wal_pages = default_wal_pages);
+    // tail_pages: the most frames a round may leave for the writer (1/64 of wal_pages
+    // when 0: ~0.5 MiB, about a millisecond of the writer).
+    explicit Checkpointer(const std::filesystem::path& file, int wal_pages = default_wal_pages,
+                          int tail_pages = 0);
     Checkpointer(const Checkpointer&) = delete;
     Checkpointer& operator=(const Checkpointer&) = delete;
     ~Checkpointer();  // stops after the checkpoint in progress
@@ -35,19 +47,36 @@ public:
     // Replaces SQLite's automatic checkpoints on the write connection with this thread.
     void watch(Database& write_db);
 
+    // Rounds run on this thread, and tails the writer copied.
     std::uint64_t checkpoints() const { return checkpoints_.load(); }
+    std::uint64_t tails() const { return tails_.load(); }
 
 private:
     static int on_commit(void* self, sqlite3* db, const char* schema, int wal_pages);
+    // On the writer thread: whether to copy the tail now (else maybe asks for a round).
+    bool tail_due(int wal_pages);
     void loop();
+    // Rounds until the WAL's unchecked part is short (or no round makes progress).
+    void run_rounds();
 
     std::unique_ptr<Database> db_;
     const int wal_pages_;
+    const int tail_pages_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    bool requested_ = false;  // guarded by mutex_
-    bool stopping_ = false;   // guarded by mutex_
+    // All guarded by mutex_.
+    bool requested_ = false;
+    bool running_ = false;  // rounds in progress
+    bool stopping_ = false;
+    int last_wal_pages_ = 0;  // the WAL's length after the writer's last commit
+    // Each start-over of the WAL begins a generation; a tail is due only in the
+    // generation whose rounds left it.
+    std::uint64_t generation_ = 0;
+    bool tail_ready_ = false;
+    std::uint64_t tail_generation_ = 0;
+
     std::atomic<std::uint64_t> checkpoints_{0};
+    std::atomic<std::uint64_t> tails_{0};
     std::thread thread_;
 };
 
