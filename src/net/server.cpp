@@ -1,5 +1,7 @@
 #include "net/server.hpp"
 
+#include <pthread.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -91,7 +93,8 @@ void Server::accept_next() {
 void Server::start() {
     accept_next();
     for (auto& loop : loops_) {
-        threads_.emplace_back([&loop] {
+        threads_.emplace_back([&loop, name = "juttu-loop-" + std::to_string(threads_.size())] {
+            pthread_setname_np(pthread_self(), name.c_str());
             auto guard = asio::make_work_guard(*loop);
             loop->run();
         });

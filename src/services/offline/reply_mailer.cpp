@@ -1,5 +1,7 @@
 #include "services/offline/reply_mailer.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -23,6 +25,7 @@ core::TimeMs retry_delay(int attempts) {
 ReplyMailer::ReplyMailer(store::Store& store, MailSender& sender, const core::Clock& clock,
                          std::string from)
     : store_(store), sender_(sender), clock_(clock), from_(std::move(from)), thread_([this] {
+          pthread_setname_np(pthread_self(), "juttu-mailer");
           run();
       }) {}
 

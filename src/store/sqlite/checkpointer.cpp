@@ -1,6 +1,9 @@
 #include "store/sqlite/checkpointer.hpp"
 
+#include <pthread.h>
 #include <sqlite3.h>
+
+#include <algorithm>
 
 namespace juttu::store::sqlite {
 
@@ -8,7 +11,10 @@ Checkpointer::Checkpointer(const std::filesystem::path& file, int wal_pages, int
     : db_(Database::open(file, Database::Mode::read_write_create)),
       wal_pages_(wal_pages),
       tail_pages_(tail_pages > 0 ? tail_pages : std::max(1, wal_pages / 64)),
-      thread_([this] { loop(); }) {}
+      thread_([this] {
+          pthread_setname_np(pthread_self(), "juttu-checkpt");
+          loop();
+      }) {}
 
 Checkpointer::~Checkpointer() {
     {

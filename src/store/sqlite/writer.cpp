@@ -1,5 +1,6 @@
 #include "store/sqlite/writer.hpp"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -20,7 +21,10 @@ Writer::Writer(std::unique_ptr<Database> db, Options options)
         this);
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
     options_.gather_target = std::clamp<std::size_t>(options_.gather_target, 1, options_.max_batch);
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "juttu-writer");  // as top -H and perf show it
+        loop();
+    });
 }
 
 Writer::~Writer() { stop(); }
