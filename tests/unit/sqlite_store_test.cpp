@@ -1730,6 +1730,33 @@ TEST_F(WriterTest, AJobWhoseTransactionVanishedFailsWithoutCommittingOthersOutsi
     EXPECT_EQ(names(), std::vector<std::string>{"c"});
 }
 
+TEST_F(WriterTest, UpkeepRunsBetweenBatchesAfterTheirCompletions) {
+    // What the upkeep saw each time: whether a transaction was open, and how many
+    // completions had run by then (both on the writer thread, so no lock is needed).
+    std::vector<std::pair<bool, int>> seen;
+    int completed = 0;
+    sqlite::Writer::Options options;
+    options.between_batches = [&](sqlite::Database& db) {
+        seen.emplace_back(!db.autocommit(), completed);
+    };
+    restart(options);
+    for (int i = 0; i < 3; ++i) {
+        std::promise<void> done;
+        writer_->submit(insert("kept" + std::to_string(i)), [&](std::exception_ptr error) {
+            EXPECT_EQ(error, nullptr);
+            ++completed;
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+    writer_->stop();
+    ASSERT_EQ(seen.size(), 3u);
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        EXPECT_FALSE(seen[i].first) << "batch " << i;
+        EXPECT_EQ(seen[i].second, static_cast<int>(i) + 1) << "batch " << i;
+    }
+}
+
 TEST_F(WriterTest, AQuietWriterCommitsAtOnce) {
     sqlite::Writer::Options options;
     options.gather_delay = std::chrono::seconds(30);

@@ -30,34 +30,40 @@ void Checkpointer::watch(Database& write_db) {
     sqlite3_wal_hook(write_db.handle(), &Checkpointer::on_commit, this);
 }
 
-int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
-    auto* checkpointer = static_cast<Checkpointer*>(self);
-    if (checkpointer->tail_due(wal_pages)) {
-        // The default hook checkpoints the same way, from inside this callback; PASSIVE
-        // here copies every frame, since only this connection writes.
-        if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
-            SQLITE_OK) {
-            checkpointer->tails_.fetch_add(1);
-        }
-    }
+int Checkpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages) {
+    static_cast<Checkpointer*>(self)->committed(wal_pages);
     return SQLITE_OK;
 }
 
-bool Checkpointer::tail_due(int wal_pages) {
+void Checkpointer::committed(int wal_pages) {
     bool wake = false;
     {
         std::lock_guard lock(mutex_);
         if (wal_pages < last_wal_pages_) ++generation_;  // the WAL started over
         last_wal_pages_ = wal_pages;
-        if (wal_pages < wal_pages_) return false;
-        if (tail_ready_) {
-            tail_ready_ = false;
-            if (tail_generation_ == generation_) return true;
-        }
-        if (!running_ && !requested_) requested_ = wake = true;
+        // A tail left waiting (nobody calls copy_tail) holds the next rounds back only
+        // until the WAL has grown by another threshold.
+        const bool tail_waits = tail_ready_ && tail_generation_ == generation_ &&
+                                wal_pages - tail_left_at_ < wal_pages_;
+        wake = wal_pages >= wal_pages_ && !running_ && !requested_ && !tail_waits;
+        if (wake) tail_ready_ = false;
+        requested_ = requested_ || wake;
     }
     if (wake) wake_.notify_one();
-    return false;
+}
+
+void Checkpointer::copy_tail(Database& write_db) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!tail_ready_) return;
+        tail_ready_ = false;
+        if (tail_generation_ != generation_) return;
+    }
+    // PASSIVE copies every frame here: only this connection adds any.
+    if (sqlite3_wal_checkpoint_v2(write_db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                  nullptr) == SQLITE_OK) {
+        tails_.fetch_add(1);
+    }
 }
 
 void Checkpointer::loop() {
@@ -74,6 +80,7 @@ void Checkpointer::loop() {
         running_ = false;
         tail_ready_ = true;
         tail_generation_ = generation;
+        tail_left_at_ = last_wal_pages_;
     }
 }
 

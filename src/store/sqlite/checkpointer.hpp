@@ -8,11 +8,11 @@
 // another thread never quite gets there (commits keep adding frames while it copies),
 // so the WAL would only grow, and every commit past the threshold would ask for another
 // small checkpoint. So a cycle goes: rounds on this thread until what is left is short,
-// then the writer copies that short tail itself after its next commit, where nothing
+// then the writer copies that short tail itself between two transactions, when nothing
 // can be added meanwhile, and the WAL starts over.
 //
-// Thread-safety: watch() once before the write connection is used; the WAL hook runs on
-// the writer thread; rounds run on this object's thread.
+// Thread-safety: watch() once before the write connection is used; its WAL hook and
+// copy_tail() run on the writer thread; rounds run on this object's thread.
 #pragma once
 
 #include <atomic>
@@ -46,6 +46,9 @@ public:
 
     // Replaces SQLite's automatic checkpoints on the write connection with this thread.
     void watch(Database& write_db);
+    // On the writer thread, outside any transaction: copies the tail the last rounds
+    // left, if they left one and the WAL has not started over since.
+    void copy_tail(Database& write_db);
 
     // Rounds run on this thread, and tails the writer copied.
     std::uint64_t checkpoints() const { return checkpoints_.load(); }
@@ -53,8 +56,8 @@ public:
 
 private:
     static int on_commit(void* self, sqlite3* db, const char* schema, int wal_pages);
-    // On the writer thread: whether to copy the tail now (else maybe asks for a round).
-    bool tail_due(int wal_pages);
+    // The WAL's length after a commit: asks for rounds past the threshold.
+    void committed(int wal_pages);
     void loop();
     // Rounds until the WAL's unchecked part is short (or no round makes progress).
     void run_rounds();
@@ -74,6 +77,7 @@ private:
     std::uint64_t generation_ = 0;
     bool tail_ready_ = false;
     std::uint64_t tail_generation_ = 0;
+    int tail_left_at_ = 0;  // the WAL's length when the rounds left the tail
 
     std::atomic<std::uint64_t> checkpoints_{0};
     std::atomic<std::uint64_t> tails_{0};

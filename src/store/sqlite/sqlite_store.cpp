@@ -381,6 +381,10 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
     apply_migrations(*db);
     auto checkpointer = std::make_unique<Checkpointer>(file);
     checkpointer->watch(*db);
+    // The checkpointer outlives the writer (a member declared before it).
+    writer.between_batches = [tails = checkpointer.get()](Database& write_db) {
+        tails->copy_tail(write_db);
+    };
     return std::unique_ptr<SqliteStore>(
         new SqliteStore(file, std::move(db), std::move(checkpointer), writer));
 }

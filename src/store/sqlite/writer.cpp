@@ -80,6 +80,7 @@ void Writer::loop() {
         }
         run_batch(batch);
         batch.clear();
+        if (options_.between_batches) options_.between_batches(*db_);
     }
 }
 

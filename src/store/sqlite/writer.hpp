@@ -53,6 +53,9 @@ public:
         std::chrono::microseconds gather_delay{2000};
         std::size_t gather_target = 64;
         std::size_t gather_worth = 8;
+        // Runs after each batch's completions, outside any transaction (upkeep such as
+        // the checkpointer's tail, which then delays no batch's acknowledgements).
+        std::function<void(Database&)> between_batches;
     };
 
     explicit Writer(std::unique_ptr<Database> db, Options options);
