@@ -107,6 +107,11 @@ net::Response HttpFront::metrics(const net::Request& request) {
     metric(out, "juttu_store_commits_total", "counter", "Store transactions committed.",
            stats.commits);
     histogram(out, "juttu_store_commit_seconds", stats);
+    metric(out, "juttu_store_checkpoints_total", "counter",
+           "WAL checkpoint rounds run in the background.", stats.checkpoints);
+    metric(out, "juttu_store_checkpoint_tails_total", "counter",
+           "Checkpoint tails the writer copied so that the WAL could start over.",
+           stats.checkpoint_tails);
 
     net::Response response{http::status::ok, request.version()};
     response.set(http::field::content_type, "text/plain; version=0.0.4");

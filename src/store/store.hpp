@@ -122,6 +122,10 @@ struct StoreStats {
     std::uint64_t commits = 0;
     std::uint64_t writes = 0;  // write requests completed
     std::uint64_t queue_depth = 0;
+    // WAL checkpoint rounds run in the background, and tails the writer copied so that
+    // the WAL could start over (SQLite store only).
+    std::uint64_t checkpoints = 0;
+    std::uint64_t checkpoint_tails = 0;
 };
 
 class Store {

@@ -65,7 +65,8 @@ describe('health and metrics', () => {
     const { text, samples } = await metrics();
     const names = new Set(samples.map((s) => s.name));
     for (const name of ['juttu_connections', 'juttu_messages_total', 'juttu_store_commit_seconds_bucket',
-      'juttu_store_commit_seconds_sum', 'juttu_store_commit_seconds_count', 'juttu_store_queue_depth']) {
+      'juttu_store_commit_seconds_sum', 'juttu_store_commit_seconds_count', 'juttu_store_queue_depth',
+      'juttu_store_checkpoints_total', 'juttu_store_checkpoint_tails_total']) {
       assert.ok(names.has(name), `no ${name} in\n${text}`);
     }
     assert.ok(sum(samples, 'juttu_connections') >= 1, 'an open WebSocket is not counted');

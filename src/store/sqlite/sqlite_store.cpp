@@ -1028,6 +1028,11 @@ bool SqliteStore::probe_writable() {
     return future.wait_for(probe_timeout) == std::future_status::ready && future.get();
 }
 
-StoreStats SqliteStore::stats() { return writer_.stats(); }
+StoreStats SqliteStore::stats() {
+    StoreStats stats = writer_.stats();
+    stats.checkpoints = checkpointer_->checkpoints();
+    stats.checkpoint_tails = checkpointer_->tails();
+    return stats;
+}
 
 }  // namespace juttu::store::sqlite
