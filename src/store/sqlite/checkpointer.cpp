@@ -43,10 +43,10 @@ void Checkpointer::committed(int wal_pages) {
         last_wal_pages_ = wal_pages;
         // A tail left waiting (nobody calls copy_tail) holds the next rounds back only
         // until the WAL has grown by another threshold.
-        const bool tail_waits = tail_ready_ && tail_generation_ == generation_ &&
-                                wal_pages - tail_left_at_ < wal_pages_;
+        const bool tail_waits =
+            tail_generation_ == generation_ && wal_pages - tail_left_at_ < wal_pages_;
         wake = wal_pages >= wal_pages_ && !running_ && !requested_ && !tail_waits;
-        if (wake) tail_ready_ = false;
+        if (wake) tail_generation_.reset();
         requested_ = requested_ || wake;
     }
     if (wake) wake_.notify_one();
@@ -55,9 +55,9 @@ void Checkpointer::committed(int wal_pages) {
 void Checkpointer::copy_tail(Database& write_db) {
     {
         std::lock_guard lock(mutex_);
-        if (!tail_ready_) return;
-        tail_ready_ = false;
-        if (tail_generation_ != generation_) return;
+        const bool current = tail_generation_ == generation_;
+        tail_generation_.reset();
+        if (!current) return;
     }
     // PASSIVE copies every frame here: only this connection adds any.
     if (sqlite3_wal_checkpoint_v2(write_db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
@@ -78,7 +78,6 @@ void Checkpointer::loop() {
         run_rounds();
         lock.lock();
         running_ = false;
-        tail_ready_ = true;
         tail_generation_ = generation;
         tail_left_at_ = last_wal_pages_;
     }
@@ -89,10 +88,9 @@ void Checkpointer::run_rounds() {
     while (true) {
         // PASSIVE never blocks the writer or readers: it copies what no reader still
         // needs.
-        int log_frames = 0;
         int copied = 0;
-        if (sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                      &log_frames, &copied) != SQLITE_OK) {
+        if (sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                      &copied) != SQLITE_OK) {
             return;
         }
         checkpoints_.fetch_add(1);

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "store/sqlite/sqlite_db.hpp"
@@ -75,8 +76,7 @@ private:
     // Each start-over of the WAL begins a generation; a tail is due only in the
     // generation whose rounds left it.
     std::uint64_t generation_ = 0;
-    bool tail_ready_ = false;
-    std::uint64_t tail_generation_ = 0;
+    std::optional<std::uint64_t> tail_generation_;  // while a tail waits for the writer
     int tail_left_at_ = 0;  // the WAL's length when the rounds left the tail
 
     std::atomic<std::uint64_t> checkpoints_{0};
