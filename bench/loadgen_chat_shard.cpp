@@ -22,7 +22,8 @@ std::uint64_t leading_number(std::string_view text) {
     return value;
 }
 
-// A client_id "v<conversation index>.<k>" (visitor) or "a<index>.<k>" (agent).
+// A client_id "w-<time>-v<conversation index>.<k>" (visitor) or "w-<time>-a<index>.<k>"
+// (agent): the time first, like the widget's and the console's ids (see time_key).
 struct ClientId {
     Side side = visitor_side;
     std::size_t index = 0;
@@ -30,8 +31,24 @@ struct ClientId {
     bool valid = false;
 };
 
+// The wall-clock milliseconds in 9 base-36 digits, as the widget begins its client ids:
+// the server's idempotency index then grows at its end, as it does for real clients.
+std::string time_key() {
+    auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+    std::string key(9, '0');
+    for (auto digit = key.rbegin(); digit != key.rend() && ms > 0; ++digit, ms /= 36) {
+        *digit = "0123456789abcdefghijklmnopqrstuvwxyz"[ms % 36];
+    }
+    return key;
+}
+
 ClientId parse_client_id(std::string_view text) {
     ClientId id;
+    const auto time_end = text.rfind('-');
+    if (text.substr(0, 2) != "w-" || time_end == std::string_view::npos) return id;
+    text.remove_prefix(time_end + 1);
     const auto dot = text.find('.');
     if (text.size() < 4 || dot == std::string_view::npos || (text[0] != 'v' && text[0] != 'a')) {
         return id;
@@ -165,7 +182,9 @@ void Peer::send_message(Conversation& conversation) {
         frame += std::to_string(conversation.id);
         frame += ',';
     }
-    frame += R"("client_id":")";
+    frame += R"("client_id":"w-)";
+    frame += time_key();
+    frame += '-';
     frame += side_ == visitor_side ? 'v' : 'a';
     frame += std::to_string(conversation.index);
     frame += '.';

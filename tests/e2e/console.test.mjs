@@ -183,7 +183,7 @@ describe('agent console', () => {
     await messageBox(page).press('Enter');
     const frame = await maija.next((f) => f.type === 'message' && f.message.author.kind === 'agent', WAIT);
     assert.equal(frame.message.body, 'Let me check that for you.');
-    assert.match(frame.message.client_id, /^c-/);
+    assert.match(frame.message.client_id, /^c-[0-9a-z]{9}-/, 'time first: the idempotency index grows at its end');
     await messageLog(page).getByText('Let me check that for you.', { exact: true }).waitFor();
     assert.equal(await messageBox(page).inputValue(), '', 'the reply box is empty after sending');
     await messageLog(page).getByText('Sent', { exact: true }).waitFor();

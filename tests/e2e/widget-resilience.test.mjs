@@ -116,6 +116,10 @@ describe('widget resilience', () => {
     await sendFromWidget(page, 'And the next one');
     await messageItem(page, 'And the next one').getByText('Sent').waitFor();
     await assertExactlyOnce(page, stored.conversation_id, ['My ack gets lost', 'And the next one']);
+    // Time first, so that the server's idempotency index grows at its end.
+    const next = proxy.sent.find((f) => f.type === 'send' && f.body === 'And the next one');
+    assert.match(attempts[0].client_id, /^w-[0-9a-z]{9}-/, 'a client id begins with the time');
+    assert.ok(next.client_id > attempts[0].client_id, 'a later message sorts after an earlier one');
     await context.close();
   });
 

@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "store/sqlite/sqlite_db.hpp"
 
@@ -14,6 +15,10 @@ struct Migration {
     int version;
     std::string_view name;
     std::string_view sql;
+    // Rebuilds a table (create, copy, drop, rename): runs with foreign keys off, as
+    // sqlite's ALTER TABLE procedure asks, else dropping the old table would cascade
+    // to the rows that refer to it. They are checked before the migration commits.
+    bool rebuilds_tables = false;
 };
 
 // Ordered by version, starting at 1, without gaps.
@@ -22,6 +27,8 @@ std::span<const Migration> migrations();
 // The highest applied version; 0 for a new database.
 int schema_version(Database& db);
 
+// The migrations apply_migrations would apply to this database, oldest first.
+std::vector<Migration> pending_migrations(Database& db);
 // Applies every migration newer than the database, each in its own transaction.
 // Returns how many were applied. Throws StoreError when the database is newer than
 // this build or a migration fails (that migration is rolled back).

@@ -174,8 +174,8 @@ AppendResult append_in(Database& db, const NewMessage& input) {
     std::string_view author_kind = core::to_string(input.author_kind);
 
     // A retried send returns what the first one stored, wherever that conversation is now.
-    // Most sends are not retries: the messages table's UNIQUE (author_kind, author_id,
-    // client_id) finds those when the message is inserted, at no extra cost. Looked up
+    // Most sends are not retries: the messages table's UNIQUE (client_id, author_kind,
+    // author_id) finds those when the message is inserted, at no extra cost. Looked up
     // beforehand only where that cannot (without an author) and before the append would
     // change or refuse a conversation.
     const auto retried = [&]() -> std::optional<AppendResult> {
@@ -254,7 +254,7 @@ AppendResult append_in(Database& db, const NewMessage& input) {
     db.prepare(
           "INSERT INTO messages(conversation_id, seq, client_id, author_kind, author_id, "
           "author_name, body, created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?) "
-          "ON CONFLICT (author_kind, author_id, client_id) DO NOTHING")
+          "ON CONFLICT (client_id, author_kind, author_id) DO NOTHING")
         .bind_all(message.conversation_id, message.seq, message.client_id, author_kind,
                   message.author_id, message.author_name, message.body, message.created_at)
         .run();

@@ -47,12 +47,17 @@ function loadSettings(): Settings {
   };
 }
 
-/** A client_id for `send`: random, so a retry after a reconnect is recognised as the same message. */
+/**
+ * A client_id for `send`: unique, so a retry after a reconnect is recognised as the same
+ * message. It begins with the time, in a fixed width that sorts as it counts, so that the
+ * server's idempotency index grows at its end instead of at a random page per message.
+ */
 function newClientId(): string {
-  if (typeof crypto.randomUUID === 'function') return `c-${crypto.randomUUID()}`;
+  const time = Date.now().toString(36).padStart(9, '0');
+  if (typeof crypto.randomUUID === 'function') return `c-${time}-${crypto.randomUUID()}`;
   // randomUUID needs a secure context; a console on plain http (a LAN address) still has this.
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return 'c-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `c-${time}-` + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export class ConsoleController {

@@ -52,6 +52,15 @@ function clip(text: string, maxBytes: number): string {
   return chars.join('');
 }
 
+/**
+ * The time, in a fixed width that sorts as it counts, to begin client ids with: the
+ * server's idempotency index then grows at its end, where one commit's messages share a
+ * page, instead of dirtying a random page per message.
+ */
+function timeKey(): string {
+  return Date.now().toString(36).padStart(9, '0');
+}
+
 function randomId(): string {
   const bytes = new Uint8Array(8);
   crypto.getRandomValues(bytes);
@@ -176,7 +185,7 @@ export class ChatClient {
 
   private newPending(body: string): PendingMessage {
     this.clientCounter += 1;
-    return { client_id: `w-${this.clientPrefix}-${this.clientCounter}`, body, created_at: Date.now() };
+    return { client_id: `w-${timeKey()}-${this.clientPrefix}-${this.clientCounter}`, body, created_at: Date.now() };
   }
 
   private queueMessage(pending: PendingMessage): boolean {
