@@ -10,7 +10,7 @@ namespace juttu::store::sqlite {
 Checkpointer::Checkpointer(const std::filesystem::path& file, int wal_pages, int tail_pages)
     : db_(Database::open(file, Database::Mode::read_write_create)),
       wal_pages_(wal_pages),
-      tail_pages_(tail_pages > 0 ? tail_pages : std::max(1, wal_pages / 64)),
+      tail_pages_(tail_pages > 0 ? tail_pages : std::max(1, wal_pages / 256)),
       thread_([this] {
           pthread_setname_np(pthread_self(), "juttu-checkpt");
           loop();

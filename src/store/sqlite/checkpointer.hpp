@@ -32,12 +32,13 @@ namespace juttu::store::sqlite {
 
 class Checkpointer {
 public:
-    // About 32 MiB of WAL with 4 KiB pages, 8 × SQLite's own default: a page rewritten by
-    // many commits (a busy conversation's row) is copied back once per checkpoint, so
-    // fewer checkpoints cost less CPU per message (BENCHMARKS.md: -5 to -16 %).
-    static constexpr int default_wal_pages = 8000;
+    // About 128 MiB of WAL with 4 KiB pages, 32 × SQLite's own default: a page rewritten
+    // by many commits (a conversation's row, the last page of its history) is copied back
+    // once per checkpoint, so fewer checkpoints cost less: with a million messages stored,
+    // 32 MiB copied 2.5 KB per message back, 128 MiB 0.8 KB (BENCHMARKS.md).
+    static constexpr int default_wal_pages = 32000;
 
-    // tail_pages: the most frames a round may leave for the writer (1/64 of wal_pages
+    // tail_pages: the most frames a round may leave for the writer (1/256 of wal_pages
     // when 0: ~0.5 MiB, about a millisecond of the writer).
     explicit Checkpointer(const std::filesystem::path& file, int wal_pages = default_wal_pages,
                           int tail_pages = 0);
