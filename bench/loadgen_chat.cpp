@@ -297,6 +297,8 @@ int run_chat(const ChatOptions& options) {
         double good = 0;
         double bad = 0;
         // Rising rates from start_rate; when the very first step fails, falling ones instead.
+        // A step factor of 1 holds start_rate, step after step, until one fails.
+        const bool holding = options.step_factor <= 1;
         for (double rate = options.start_rate; rate <= options.max_rate && now_ns() < deadline;) {
             steps.push_back(run.run_step(rate, options.step_seconds, 1.0));
             log_step(steps.back());
@@ -307,13 +309,14 @@ int run_chat(const ChatOptions& options) {
                 rate *= options.step_factor;
             } else {
                 bad = rate;
-                if (good > 0 || rate < options.start_rate / 8) break;
+                if (holding || good > 0 || rate < options.start_rate / 8) break;
                 rate /= 2;
             }
         }
         // Then bisect twice between the last good rate and the first bad one.
         for (int i = 0;
-             i < 2 && good > 0 && bad > 0 && now_ns() < deadline && steps.back().correct(); ++i) {
+             i < 2 && good > 0 && bad > good && now_ns() < deadline && steps.back().correct();
+             ++i) {
             const double rate = (good + bad) / 2;
             steps.push_back(run.run_step(rate, options.step_seconds, 1.0));
             log_step(steps.back());

@@ -46,8 +46,10 @@ std::string time_key() {
 
 ClientId parse_client_id(std::string_view text) {
     ClientId id;
-    const auto time_end = text.rfind('-');
-    if (text.substr(0, 2) != "w-" || time_end == std::string_view::npos) return id;
+    constexpr std::size_t time_end = 2 + 9;  // "w-", then the 9 digits of time_key()
+    if (text.size() <= time_end + 1 || text.substr(0, 2) != "w-" || text[time_end] != '-') {
+        return id;
+    }
     text.remove_prefix(time_end + 1);
     const auto dot = text.find('.');
     if (text.size() < 4 || dot == std::string_view::npos || (text[0] != 'v' && text[0] != 'a')) {

@@ -1572,6 +1572,8 @@ TEST(SqliteMigrations, MessagesRebuiltKeyedByClientIdKeepTheirRowsAndReferences)
     EXPECT_EQ(pending.front().version, 8);
     EXPECT_EQ(sqlite::apply_migrations(*db), static_cast<int>(pending.size()));
     EXPECT_TRUE(sqlite::pending_migrations(*db).empty());
+    // The copy's WAL was given back.
+    EXPECT_EQ(fs::file_size(dir.path() / "juttu.db-wal"), 0U);
 
     EXPECT_EQ(count_of(*db,
                        "SELECT COUNT(*) FROM messages WHERE id = 7 AND client_id = 'w-1' "
@@ -1593,6 +1595,17 @@ TEST(SqliteMigrations, MessagesRebuiltKeyedByClientIdKeepTheirRowsAndReferences)
                           "author_id, body, created_at) VALUES (1, 3, 'w-1', 'visitor', 1, "
                           "'again', 7)"),
                  StoreError);
+}
+
+TEST(SqliteMigrations, ARebuildIsNotStoppedByADanglingReferenceElsewhere) {
+    TempDir dir;
+    auto db = database_at(dir.path() / "juttu.db", 7);
+    db->exec(
+        "PRAGMA foreign_keys=OFF;"
+        "INSERT INTO notes(workspace_id, conversation_id, author_name, body, created_at) "
+        "VALUES (1, 42, 'Aino', 'left over', 0);"
+        "PRAGMA foreign_keys=ON;");
+    EXPECT_EQ(sqlite::apply_migrations(*db), static_cast<int>(sqlite::migrations().size()) - 7);
 }
 
 TEST(SqliteMigrations, ARebuildThatBreaksAReferenceIsRolledBack) {

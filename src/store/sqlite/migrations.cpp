@@ -2,6 +2,7 @@
 
 #include <array>
 #include <optional>
+#include <sstream>
 #include <string>
 
 namespace juttu::store::sqlite {
@@ -299,7 +300,7 @@ CREATE INDEX conversations_closed_assignee
 // one commit's messages share a few pages; keyed by author first, every message of a
 // batch dirtied a page of its own (BENCHMARKS.md, 2026-11-26 morning: −13 % CPU per
 // message). A table constraint cannot be changed in place: the table is rebuilt, with
-// foreign keys off (see Migration::rebuilds_tables), so that dropping the old table
+// foreign keys off (see Migration::rebuilt_tables), so that dropping the old table
 // cascades to nothing; columns, rows and ids stay as they were.
 constexpr const char* messages_keyed_by_client_id = R"sql(
 CREATE TABLE messages_rebuilt (
@@ -333,7 +334,7 @@ constexpr std::array<Migration, 8> all_migrations{{
     {5, "teams, routing and offline", routing_and_offline},
     {6, "active conversations index", active_conversations},
     {7, "activity indexes for closed conversations", activity_indexes_for_closed},
-    {8, "messages keyed by client id", messages_keyed_by_client_id, true},
+    {8, "messages keyed by client id", messages_keyed_by_client_id, "messages email_outbox"},
 }};
 
 void rollback_quietly(Database& db) noexcept {
@@ -363,18 +364,31 @@ private:
     Database& db_;
 };
 
-// What foreign keys would have refused while they were off.
-void check_foreign_keys(Database& db) {
-    Statement violations = db.prepare("PRAGMA foreign_key_check");
-    if (violations.step()) {
-        throw StoreError("sqlite: a row of " + violations.column_text(0) +
-                         " refers to a missing row of " + violations.column_text(2));
+// What foreign keys would have refused while they were off, in the rebuilt tables and
+// those that refer to them (a dangling reference elsewhere is not this migration's).
+void check_foreign_keys(Database& db, std::string_view tables) {
+    std::istringstream names{std::string(tables)};
+    std::size_t dangling = 0;
+    std::string first;
+    for (std::string table; names >> table;) {
+        Statement violations = db.prepare("PRAGMA foreign_key_check(" + table + ")");
+        for (; violations.step(); ++dangling) {
+            if (first.empty()) {
+                first = "row " + std::to_string(violations.column_int64(1)) + " of " +
+                        violations.column_text(0) + " refers to a missing row of " +
+                        violations.column_text(2);
+            }
+        }
+    }
+    if (dangling > 0) {
+        throw StoreError("sqlite: " + std::to_string(dangling) +
+                         " dangling reference(s), the first: " + first);
     }
 }
 
 void apply(Database& db, const Migration& migration) {
     db.exec(migration.sql);
-    if (migration.rebuilds_tables) check_foreign_keys(db);
+    if (!migration.rebuilt_tables.empty()) check_foreign_keys(db, migration.rebuilt_tables);
     // The store never reads the clock for domain data; this bookkeeping timestamp comes
     // from sqlite.
     db.prepare(
@@ -418,7 +432,7 @@ int apply_migrations(Database& db) {
         if (migration.version <= current) continue;
         std::optional<ForeignKeysOff> keys_off;
         try {
-            if (migration.rebuilds_tables) keys_off.emplace(db);
+            if (!migration.rebuilt_tables.empty()) keys_off.emplace(db);
             // IMMEDIATE: a second process migrating at the same time waits here
             // instead of failing half-way through.
             db.exec("BEGIN IMMEDIATE");
@@ -434,7 +448,13 @@ int apply_migrations(Database& db) {
             rollback_quietly(db);
             throw StoreError("sqlite: migration " + std::to_string(migration.version) + " (" +
                              std::string(migration.name) + ") failed: " + error.what());
+        } catch (...) {
+            rollback_quietly(db);
+            throw;
         }
+        // A rebuild wrote the whole table to the WAL: give that space back now, while
+        // this connection is the database's only one.
+        if (!migration.rebuilt_tables.empty()) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     }
     return applied;
 }

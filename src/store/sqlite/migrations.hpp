@@ -15,10 +15,12 @@ struct Migration {
     int version;
     std::string_view name;
     std::string_view sql;
-    // Rebuilds a table (create, copy, drop, rename): runs with foreign keys off, as
-    // sqlite's ALTER TABLE procedure asks, else dropping the old table would cascade
-    // to the rows that refer to it. They are checked before the migration commits.
-    bool rebuilds_tables = false;
+    // For a migration that rebuilds tables (create, copy, drop, rename): the rebuilt
+    // tables and those that refer to them, space-separated. It runs with foreign keys
+    // off, as sqlite's ALTER TABLE procedure asks (else dropping the old table would
+    // cascade to the rows that refer to it); these tables' references are checked
+    // before it commits, and the WAL it filled is truncated after.
+    std::string_view rebuilt_tables = {};
 };
 
 // Ordered by version, starting at 1, without gaps.
