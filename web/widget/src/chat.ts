@@ -57,8 +57,8 @@ function clip(text: string, maxBytes: number): string {
  * server's idempotency index then grows at its end, where one commit's messages share a
  * page, instead of dirtying a random page per message.
  */
-function timeKey(): string {
-  return Date.now().toString(36).padStart(9, '0');
+function timeKey(now: number): string {
+  return now.toString(36).padStart(9, '0');
 }
 
 function randomId(): string {
@@ -185,7 +185,8 @@ export class ChatClient {
 
   private newPending(body: string): PendingMessage {
     this.clientCounter += 1;
-    return { client_id: `w-${timeKey()}-${this.clientPrefix}-${this.clientCounter}`, body, created_at: Date.now() };
+    const now = Date.now();
+    return { client_id: `w-${timeKey(now)}-${this.clientPrefix}-${this.clientCounter}`, body, created_at: now };
   }
 
   private queueMessage(pending: PendingMessage): boolean {
