@@ -1627,6 +1627,98 @@ TEST(SqliteMigrations, ARebuildThatBreaksAReferenceIsRolledBack) {
     EXPECT_EQ(count_of(*db, "PRAGMA foreign_keys"), 1);
 }
 
+// The opcodes sqlite would run for `sql`.
+std::vector<std::string> opcodes_of(sqlite::Database& db, const std::string& sql) {
+    std::vector<std::string> opcodes;
+    sqlite::Statement plan = db.prepare("EXPLAIN " + sql);
+    while (plan.step()) opcodes.push_back(plan.column_text(1));
+    return opcodes;
+}
+
+bool builds_temporary_table(sqlite::Database& db, const std::string& sql) {
+    return std::ranges::count(opcodes_of(db, sql), "OpenEphemeral") > 0;
+}
+
+TEST(SqliteMigrations, ChecksAsComparisonsRefuseWhatTheyRefusedWithoutTemporaryTables) {
+    TempDir dir;
+    const fs::path file = dir.path() / "juttu.db";
+    auto db = database_at(file, 8);
+    const std::string insert_message =
+        "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
+        "VALUES (1, 1, 'visitor', 'Hei', 0)";
+    {
+        // A connection of its own: an EXPLAIN prepared before the migration is not
+        // prepared again after it (the connections cache their statements).
+        auto before = sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
+        ASSERT_TRUE(builds_temporary_table(*before, insert_message));
+    }
+    // A connection that was open before the migration reads the new definitions too.
+    auto other = sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
+    count_of(*other, "SELECT COUNT(*) FROM messages");
+
+    EXPECT_EQ(sqlite::apply_migrations(*db), 1);
+
+    for (auto* connection : {db.get(), other.get()}) {
+        // EXPLAIN shows the plan of the schema this connection last read; any statement
+        // that reads the database makes it read the schema again.
+        count_of(*connection, "SELECT COUNT(*) FROM messages");
+        EXPECT_FALSE(builds_temporary_table(*connection, insert_message));
+        EXPECT_FALSE(builds_temporary_table(
+            *connection,
+            "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
+            "VALUES (1, 'agent', 1, 1)"));
+    }
+    db->exec(
+        "INSERT INTO workspaces(id, name, created_at) VALUES (1, 'Shop', 0);"
+        "INSERT INTO sites(id, workspace_id, key, name, created_at) VALUES (1, 1, 'k', 'S', 0);"
+        "INSERT INTO contacts(id, workspace_id, token_hash, first_seen, last_seen) "
+        "VALUES (1, 1, x'01', 0, 0);"
+        "INSERT INTO conversations(id, workspace_id, site_id, contact_id, status, created_at, "
+        "updated_at) VALUES (1, 1, 1, 1, 'pending', 0, 0);");
+    db->exec(insert_message);
+    db->exec(
+        "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
+        "VALUES (1, 'system', 1, 1);"
+        "INSERT INTO email_outbox(workspace_id, message_id, state, next_attempt_at, created_at) "
+        "VALUES (1, 1, 'failed', 0, 0);");
+    for (const char* refused : {
+             "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
+             "VALUES (1, 2, 'robot', 'Hei', 0)",
+             "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
+             "VALUES (1, 'robot', 1, 1)",
+             "UPDATE conversations SET status = 'snoozed'",
+             "UPDATE email_outbox SET state = 'lost'",
+         }) {
+        EXPECT_THROW(other->exec(refused), StoreError) << refused;
+    }
+    EXPECT_EQ(count_of(*db,
+                       "SELECT COUNT(*) FROM pragma_integrity_check WHERE "
+                       "integrity_check <> 'ok'"),
+              0);
+}
+
+TEST(SqliteMigrations, AnEditThatFindsNoTextIsRolledBack) {
+    TempDir dir;
+    auto db = database_at(dir.path() / "juttu.db", 8);
+    // A definition that no longer reads as the migration expects (written by hand).
+    db->exec(
+        "PRAGMA writable_schema=ON;"
+        "UPDATE sqlite_schema SET sql = replace(sql, 'reader_kind IN', 'reader_kind  IN') "
+        "WHERE name = 'read_marks';"
+        "PRAGMA writable_schema=OFF;");
+    EXPECT_THROW(sqlite::apply_migrations(*db), StoreError);
+    EXPECT_EQ(sqlite::schema_version(*db), 8);
+    // The edit of messages, made before the one that failed, was rolled back.
+    EXPECT_EQ(count_of(*db,
+                       "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'messages' AND "
+                       "instr(sql, 'author_kind IN (''visitor'', ''agent'', ''system'')') > 0"),
+              1);
+    EXPECT_TRUE(builds_temporary_table(
+        *db,
+        "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
+        "VALUES (1, 1, 'visitor', 'Hei', 0)"));
+}
+
 TEST(SqliteMigrations, RefusesANewerDatabase) {
     TempDir dir;
     fs::path file = dir.path() / "juttu.db";

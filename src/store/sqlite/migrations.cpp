@@ -327,7 +327,23 @@ DROP TABLE messages;
 ALTER TABLE messages_rebuilt RENAME TO messages;
 )sql";
 
-constexpr std::array<Migration, 8> all_migrations{{
+// A CHECK of a column against three or more constants (`x IN ('a', 'b', 'c')`) builds a
+// temporary b-tree of the constants each time sqlite checks it: every message insert
+// opened, filled and freed one (about 4 % of the server's CPU per message at 16,000
+// messages/s; BENCHMARKS.md, 2026-11-26 day). The same constraints as comparisons,
+// which sqlite checks in place; the rows already satisfy them.
+constexpr std::array<DefinitionEdit, 4> checks_as_comparisons{{
+    {"messages", "CHECK (author_kind IN ('visitor', 'agent', 'system'))",
+     "CHECK (author_kind = 'visitor' OR author_kind = 'agent' OR author_kind = 'system')"},
+    {"read_marks", "CHECK (reader_kind IN ('visitor', 'agent', 'system'))",
+     "CHECK (reader_kind = 'visitor' OR reader_kind = 'agent' OR reader_kind = 'system')"},
+    {"conversations", "CHECK (status IN ('open', 'pending', 'closed'))",
+     "CHECK (status = 'open' OR status = 'pending' OR status = 'closed')"},
+    {"email_outbox", "CHECK (state IN ('pending', 'sent', 'failed'))",
+     "CHECK (state = 'pending' OR state = 'sent' OR state = 'failed')"},
+}};
+
+constexpr std::array<Migration, 9> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
@@ -336,6 +352,7 @@ constexpr std::array<Migration, 8> all_migrations{{
     {6, "active conversations index", active_conversations},
     {7, "activity indexes for closed conversations", activity_indexes_for_closed},
     {8, "messages keyed by client id", messages_keyed_by_client_id, "messages email_outbox"},
+    {9, "checks as comparisons", "", "", checks_as_comparisons},
 }};
 
 void rollback_quietly(Database& db) noexcept {
@@ -387,8 +404,47 @@ void check_foreign_keys(Database& db, std::string_view tables) {
     }
 }
 
+std::int64_t pragma_value(Database& db, const char* pragma) {
+    Statement query = db.prepare(pragma);
+    query.step();
+    return query.column_int64(0);
+}
+
+// sqlite's steps: edit the text in sqlite_schema with writable_schema on, then raise the
+// schema version so that every connection, this one too, reads the new definitions. A
+// definition that no longer parses fails at once, and the migration is rolled back.
+void edit_definitions(Database& db, std::span<const DefinitionEdit> edits) {
+    const std::int64_t version = pragma_value(db, "PRAGMA schema_version");
+    db.exec("PRAGMA writable_schema=ON");
+    struct Off {
+        Database& db;
+        ~Off() {
+            try {
+                db.exec("PRAGMA writable_schema=OFF");
+            } catch (const StoreError&) {
+                // Only fails on a broken connection, which the next statement reports.
+            }
+        }
+    } off{db};
+    for (const DefinitionEdit& edit : edits) {
+        db.prepare(
+              "UPDATE sqlite_schema SET sql = replace(sql, ?2, ?3) "
+              "WHERE type = 'table' AND name = ?1 AND instr(sql, ?2) > 0")
+            .bind_all(edit.table, edit.from, edit.to)
+            .run();
+        if (db.changes() != 1) {
+            throw StoreError("sqlite: table " + std::string(edit.table) + " has no " +
+                             std::string(edit.from));
+        }
+    }
+    db.exec("PRAGMA schema_version=" + std::to_string(version + 1));
+    // The next statement finds the version changed and parses every definition again.
+    pragma_value(db, "SELECT COUNT(*) FROM sqlite_schema");
+}
+
 void apply(Database& db, const Migration& migration) {
     db.exec(migration.sql);
+    if (!migration.edits.empty()) edit_definitions(db, migration.edits);
     if (!migration.rebuilt_tables.empty()) check_foreign_keys(db, migration.rebuilt_tables);
     // The store never reads the clock for domain data; this bookkeeping timestamp comes
     // from sqlite.
@@ -431,6 +487,7 @@ int apply_migrations(Database& db) {
                          " is newer than this build (" + std::to_string(latest) + ")");
     }
     int applied = 0;
+    bool rebuilt = false;
     for (const Migration& migration : newer_than(current)) {
         std::optional<ForeignKeysOff> keys_off;
         try {
@@ -446,6 +503,7 @@ int apply_migrations(Database& db) {
             apply(db, migration);
             db.exec("COMMIT");
             ++applied;
+            rebuilt = rebuilt || !migration.rebuilt_tables.empty();
         } catch (const StoreError& error) {
             rollback_quietly(db);
             throw StoreError("sqlite: migration " + std::to_string(migration.version) + " (" +
@@ -454,10 +512,10 @@ int apply_migrations(Database& db) {
             rollback_quietly(db);
             throw;
         }
-        // A rebuild wrote the whole table to the WAL: give that space back now, while
-        // this connection is the database's only one.
-        if (!migration.rebuilt_tables.empty()) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     }
+    // A rebuild wrote the whole table to the WAL: give that space back now, while this
+    // connection is the database's only one.
+    if (rebuilt) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return applied;
 }
 

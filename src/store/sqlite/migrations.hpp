@@ -11,6 +11,15 @@
 
 namespace juttu::store::sqlite {
 
+// A change to one table's definition that leaves its stored rows as they are (a CHECK
+// constraint written another way): `from`, text of the table's CREATE TABLE statement,
+// becomes `to`.
+struct DefinitionEdit {
+    std::string_view table;
+    std::string_view from;
+    std::string_view to;
+};
+
 struct Migration {
     int version;
     std::string_view name;
@@ -21,6 +30,10 @@ struct Migration {
     // cascade to the rows that refer to it); these tables' references are checked
     // before it commits, and the WAL it filled is truncated after.
     std::string_view rebuilt_tables = {};
+    // Definitions edited in place, after `sql`: sqlite's procedure for changes that do
+    // not touch the stored rows (https://sqlite.org/lang_altertable.html#otheralter),
+    // with no copy of the table. Each edit must find its `from` text.
+    std::span<const DefinitionEdit> edits = {};
 };
 
 // Ordered by version, starting at 1, without gaps.
