@@ -31,12 +31,12 @@ constexpr auto probe_timeout = std::chrono::seconds(5);
 // before the statements so they are reset before it ends.
 class ReadTransaction {
 public:
-    explicit ReadTransaction(Database& db) : db_(db) { db_.exec("BEGIN"); }
+    explicit ReadTransaction(Database& db) : db_(db) { db_.prepare("BEGIN").run(); }
     ReadTransaction(const ReadTransaction&) = delete;
     ReadTransaction& operator=(const ReadTransaction&) = delete;
     ~ReadTransaction() {
         try {
-            db_.exec("ROLLBACK");
+            db_.prepare("ROLLBACK").run();
         } catch (const StoreError&) {
             // The pool discards a connection still inside a transaction.
         }

@@ -157,7 +157,9 @@ Writer::Outcome Writer::run_guarded(std::vector<Entry>& entries, std::size_t fir
     while (outcome.end < entries.size() && !outcome.fatal) {
         std::exception_ptr error;
         try {
-            // Prepared once and cached: exec() would parse them for every job.
+            // Statements the writer runs again and again are prepared once and cached
+            // (here and in begin, finish and rollback): exec() would parse them each
+            // time, and the parser's allocation made malloc consolidate its free lists.
             db_->prepare("SAVEPOINT job").run();
             entries[outcome.end].job(*db_);
             db_->prepare("RELEASE job").run();
@@ -181,7 +183,7 @@ Writer::Outcome Writer::run_guarded(std::vector<Entry>& entries, std::size_t fir
 
 std::exception_ptr Writer::begin() {
     try {
-        db_->exec("BEGIN IMMEDIATE");
+        db_->prepare("BEGIN IMMEDIATE").run();
     } catch (...) {
         return std::current_exception();
     }
@@ -192,7 +194,7 @@ std::exception_ptr Writer::finish(std::exception_ptr fatal) {
     if (!fatal) {
         committing_ = true;
         try {
-            db_->exec("COMMIT");
+            db_->prepare("COMMIT").run();
         } catch (...) {
             fatal = std::current_exception();
         }
@@ -205,7 +207,7 @@ std::exception_ptr Writer::finish(std::exception_ptr fatal) {
 void Writer::rollback() {
     if (db_->autocommit()) return;
     try {
-        db_->exec("ROLLBACK");
+        db_->prepare("ROLLBACK").run();
     } catch (...) {
         // The caller reports the error that led here; the next BEGIN fails if the
         // connection is broken.
