@@ -1537,10 +1537,13 @@ std::unique_ptr<sqlite::Database> database_at(const fs::path& file, int version)
     auto db = sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
     sqlite::schema_version(*db);  // creates schema_migrations
     for (const auto& migration : sqlite::migrations().first(static_cast<std::size_t>(version))) {
+        db->exec("BEGIN IMMEDIATE");
         db->exec(migration.sql);
+        if (!migration.edits.empty()) sqlite::edit_definitions(*db, migration.edits);
         db->prepare("INSERT INTO schema_migrations(version, applied_at) VALUES (?, 0)")
             .bind(1, std::int64_t{migration.version})
             .run();
+        db->exec("COMMIT");
     }
     return db;
 }
@@ -1639,58 +1642,77 @@ bool builds_temporary_table(sqlite::Database& db, const std::string& sql) {
     return std::ranges::count(opcodes_of(db, sql), "OpenEphemeral") > 0;
 }
 
+// One insert per table whose CHECK migration 9 rewrote, of a row that `value` (in the
+// checked column) completes; the rows they refer to are the workspace's first.
+std::vector<std::string> checked_inserts(const std::string& value, int n) {
+    const std::string id = std::to_string(n);
+    return {
+        "INSERT INTO conversations(id, workspace_id, site_id, contact_id, status, created_at, "
+        "updated_at) VALUES (" +
+            id + ", 1, 1, 1, '" + value + "', 0, 0)",
+        "INSERT INTO messages(id, conversation_id, seq, author_kind, body, created_at) "
+        "VALUES (" +
+            id + ", 1, " + id + ", '" + value + "', 'Hei', 0)",
+        "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) VALUES (1, '" +
+            value + "', " + id + ", 1)",
+        "INSERT INTO email_outbox(workspace_id, message_id, state, next_attempt_at, created_at) "
+        "VALUES (1, 1, '" +
+            value + "', 0, 0)",
+    };
+}
+
+// The values each of those tables' CHECK accepts, in the same order.
+const std::vector<std::vector<std::string>> checked_values{
+    {"open", "pending", "closed"},
+    {"visitor", "agent", "system"},
+    {"visitor", "agent", "system"},
+    {"pending", "sent", "failed"},
+};
+
 TEST(SqliteMigrations, ChecksAsComparisonsRefuseWhatTheyRefusedWithoutTemporaryTables) {
     TempDir dir;
     const fs::path file = dir.path() / "juttu.db";
     auto db = database_at(file, 8);
-    const std::string insert_message =
-        "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
-        "VALUES (1, 1, 'visitor', 'Hei', 0)";
     {
         // A connection of its own: an EXPLAIN prepared before the migration is not
         // prepared again after it (the connections cache their statements).
         auto before = sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
-        ASSERT_TRUE(builds_temporary_table(*before, insert_message));
+        for (const auto& insert : checked_inserts("x", 1)) {
+            ASSERT_TRUE(builds_temporary_table(*before, insert)) << insert;
+        }
     }
     // A connection that was open before the migration reads the new definitions too.
     auto other = sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
     count_of(*other, "SELECT COUNT(*) FROM messages");
 
     EXPECT_EQ(sqlite::apply_migrations(*db), 1);
+    EXPECT_EQ(count_of(*db, "PRAGMA writable_schema"), 0);
 
     for (auto* connection : {db.get(), other.get()}) {
         // EXPLAIN shows the plan of the schema this connection last read; any statement
         // that reads the database makes it read the schema again.
         count_of(*connection, "SELECT COUNT(*) FROM messages");
-        EXPECT_FALSE(builds_temporary_table(*connection, insert_message));
-        EXPECT_FALSE(builds_temporary_table(
-            *connection,
-            "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
-            "VALUES (1, 'agent', 1, 1)"));
+        for (const auto& insert : checked_inserts("x", 1)) {
+            EXPECT_FALSE(builds_temporary_table(*connection, insert)) << insert;
+        }
     }
     db->exec(
         "INSERT INTO workspaces(id, name, created_at) VALUES (1, 'Shop', 0);"
         "INSERT INTO sites(id, workspace_id, key, name, created_at) VALUES (1, 1, 'k', 'S', 0);"
         "INSERT INTO contacts(id, workspace_id, token_hash, first_seen, last_seen) "
-        "VALUES (1, 1, x'01', 0, 0);"
-        "INSERT INTO conversations(id, workspace_id, site_id, contact_id, status, created_at, "
-        "updated_at) VALUES (1, 1, 1, 1, 'pending', 0, 0);");
-    db->exec(insert_message);
-    db->exec(
-        "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
-        "VALUES (1, 'system', 1, 1);"
-        "INSERT INTO email_outbox(workspace_id, message_id, state, next_attempt_at, created_at) "
-        "VALUES (1, 1, 'failed', 0, 0);");
-    for (const char* refused : {
-             "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
-             "VALUES (1, 2, 'robot', 'Hei', 0)",
-             "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
-             "VALUES (1, 'robot', 1, 1)",
-             "UPDATE conversations SET status = 'snoozed'",
-             "UPDATE email_outbox SET state = 'lost'",
-         }) {
+        "VALUES (1, 1, x'01', 0, 0);");
+    // Every value each constraint accepted is accepted (rows 1 to 3 of each table), and
+    // anything else is refused, from the connection opened before the migration too.
+    for (std::size_t table = 0; table < checked_values.size(); ++table) {
+        int row = 0;
+        for (const auto& value : checked_values[table]) {
+            const std::string insert = checked_inserts(value, ++row)[table];
+            EXPECT_NO_THROW(db->exec(insert)) << insert;
+        }
+        const std::string refused = checked_inserts("robot", ++row)[table];
         EXPECT_THROW(other->exec(refused), StoreError) << refused;
     }
+    EXPECT_THROW(other->exec("UPDATE conversations SET status = 'snoozed'"), StoreError);
     EXPECT_EQ(count_of(*db,
                        "SELECT COUNT(*) FROM pragma_integrity_check WHERE "
                        "integrity_check <> 'ok'"),
@@ -1708,15 +1730,32 @@ TEST(SqliteMigrations, AnEditThatFindsNoTextIsRolledBack) {
         "PRAGMA writable_schema=OFF;");
     EXPECT_THROW(sqlite::apply_migrations(*db), StoreError);
     EXPECT_EQ(sqlite::schema_version(*db), 8);
+    EXPECT_EQ(count_of(*db, "PRAGMA writable_schema"), 0);
     // The edit of messages, made before the one that failed, was rolled back.
     EXPECT_EQ(count_of(*db,
                        "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'messages' AND "
                        "instr(sql, 'author_kind IN (''visitor'', ''agent'', ''system'')') > 0"),
               1);
-    EXPECT_TRUE(builds_temporary_table(
-        *db,
-        "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
-        "VALUES (1, 1, 'visitor', 'Hei', 0)"));
+}
+
+TEST(SqliteMigrations, AnEditThatLeavesADefinitionUnreadableIsRolledBack) {
+    TempDir dir;
+    const fs::path file = dir.path() / "juttu.db";
+    auto db = database_at(file, 9);
+    const sqlite::DefinitionEdit typo{"conversations", "status = 'open' OR",
+                                      "status = 'open' OR OR"};
+    db->exec("BEGIN IMMEDIATE");
+    EXPECT_THROW(sqlite::edit_definitions(*db, std::span(&typo, 1)), StoreError);
+    db->exec("ROLLBACK");
+    EXPECT_EQ(count_of(*db, "PRAGMA writable_schema"), 0);
+    EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM conversations"), 0);
+    // The file still opens, with the definition as it was.
+    db.reset();
+    auto reopened = sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
+    EXPECT_EQ(count_of(*reopened,
+                       "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'conversations' AND "
+                       "instr(sql, 'OR OR') = 0"),
+              1);
 }
 
 TEST(SqliteMigrations, RefusesANewerDatabase) {

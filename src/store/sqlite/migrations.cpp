@@ -404,44 +404,6 @@ void check_foreign_keys(Database& db, std::string_view tables) {
     }
 }
 
-std::int64_t pragma_value(Database& db, const char* pragma) {
-    Statement query = db.prepare(pragma);
-    query.step();
-    return query.column_int64(0);
-}
-
-// sqlite's steps: edit the text in sqlite_schema with writable_schema on, then raise the
-// schema version so that every connection, this one too, reads the new definitions. A
-// definition that no longer parses fails at once, and the migration is rolled back.
-void edit_definitions(Database& db, std::span<const DefinitionEdit> edits) {
-    const std::int64_t version = pragma_value(db, "PRAGMA schema_version");
-    db.exec("PRAGMA writable_schema=ON");
-    struct Off {
-        Database& db;
-        ~Off() {
-            try {
-                db.exec("PRAGMA writable_schema=OFF");
-            } catch (const StoreError&) {
-                // Only fails on a broken connection, which the next statement reports.
-            }
-        }
-    } off{db};
-    for (const DefinitionEdit& edit : edits) {
-        db.prepare(
-              "UPDATE sqlite_schema SET sql = replace(sql, ?2, ?3) "
-              "WHERE type = 'table' AND name = ?1 AND instr(sql, ?2) > 0")
-            .bind_all(edit.table, edit.from, edit.to)
-            .run();
-        if (db.changes() != 1) {
-            throw StoreError("sqlite: table " + std::string(edit.table) + " has no " +
-                             std::string(edit.from));
-        }
-    }
-    db.exec("PRAGMA schema_version=" + std::to_string(version + 1));
-    // The next statement finds the version changed and parses every definition again.
-    pragma_value(db, "SELECT COUNT(*) FROM sqlite_schema");
-}
-
 void apply(Database& db, const Migration& migration) {
     db.exec(migration.sql);
     if (!migration.edits.empty()) edit_definitions(db, migration.edits);
@@ -466,6 +428,45 @@ std::vector<Migration> newer_than(int version) {
 
 }  // namespace
 
+// sqlite's steps: edit the text in sqlite_schema with writable_schema on, raise the
+// schema version so that every connection, this one too, reads the new definitions, and
+// turn writable_schema off before anything reads them: with it on, sqlite skips a
+// definition it cannot parse instead of failing.
+void edit_definitions(Database& db, std::span<const DefinitionEdit> edits) {
+    std::int64_t version = 0;
+    {
+        Statement query = db.prepare("PRAGMA schema_version");
+        if (query.step()) version = query.column_int64(0);
+    }
+    db.exec("PRAGMA writable_schema=ON");
+    struct OffOnError {
+        Database& db;
+        ~OffOnError() {
+            try {
+                db.exec("PRAGMA writable_schema=OFF");
+            } catch (const StoreError&) {
+                // Only fails on a broken connection, which the next statement reports.
+            }
+        }
+    } off{db};
+    for (const DefinitionEdit& edit : edits) {
+        db.prepare(
+              "UPDATE sqlite_schema SET sql = replace(sql, ?2, ?3) "
+              "WHERE type = 'table' AND name = ?1 AND instr(sql, ?2) > 0")
+            .bind_all(edit.table, edit.from, edit.to)
+            .run();
+        if (db.changes() != 1) {
+            throw StoreError("sqlite: table " + std::string(edit.table) + " has no " +
+                             std::string(edit.from));
+        }
+    }
+    db.exec("PRAGMA schema_version=" + std::to_string(version + 1));
+    db.exec("PRAGMA writable_schema=OFF");
+    // Finds the version changed and parses every definition again: one that does not
+    // parse fails here ("malformed database schema"), inside the caller's transaction.
+    db.prepare("SELECT COUNT(*) FROM sqlite_schema").run();
+}
+
 std::span<const Migration> migrations() { return all_migrations; }
 
 int schema_version(Database& db) {
@@ -486,8 +487,20 @@ int apply_migrations(Database& db) {
         throw StoreError("sqlite: database schema version " + std::to_string(current) +
                          " is newer than this build (" + std::to_string(latest) + ")");
     }
+    // A rebuild wrote the whole table to the WAL: give that space back once the
+    // migrations are done, or one has failed, while this connection is the only one.
+    struct GiveBackWal {
+        Database& db;
+        bool rebuilt = false;
+        ~GiveBackWal() {
+            try {
+                if (rebuilt) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            } catch (const StoreError&) {
+                // The WAL stays as big until the next checkpoint; nothing is lost.
+            }
+        }
+    } give_back{db};
     int applied = 0;
-    bool rebuilt = false;
     for (const Migration& migration : newer_than(current)) {
         std::optional<ForeignKeysOff> keys_off;
         try {
@@ -503,7 +516,7 @@ int apply_migrations(Database& db) {
             apply(db, migration);
             db.exec("COMMIT");
             ++applied;
-            rebuilt = rebuilt || !migration.rebuilt_tables.empty();
+            give_back.rebuilt = give_back.rebuilt || !migration.rebuilt_tables.empty();
         } catch (const StoreError& error) {
             rollback_quietly(db);
             throw StoreError("sqlite: migration " + std::to_string(migration.version) + " (" +
@@ -513,9 +526,6 @@ int apply_migrations(Database& db) {
             throw;
         }
     }
-    // A rebuild wrote the whole table to the WAL: give that space back now, while this
-    // connection is the database's only one.
-    if (rebuilt) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return applied;
 }
 

@@ -44,6 +44,11 @@ int schema_version(Database& db);
 
 // The migrations apply_migrations would apply to this database, oldest first.
 std::vector<Migration> pending_migrations(Database& db);
+// Edits table definitions in place (see Migration::edits), inside the caller's
+// transaction. Throws StoreError when an edit does not find its text or leaves a
+// definition sqlite cannot parse; rolling the transaction back undoes it.
+void edit_definitions(Database& db, std::span<const DefinitionEdit> edits);
+
 // Applies every migration newer than the database, each in its own transaction.
 // Returns how many were applied. Throws StoreError when the database is newer than
 // this build or a migration fails (that migration is rolled back).
