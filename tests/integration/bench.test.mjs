@@ -1,0 +1,68 @@
+// The benchmark tools against this build's server, at a small size: the load generator
+// still speaks the protocol and checks every message, scripts/bench prints its BENCH
+// lines, and scripts/bench-ab compares two builds. Figures are not judged here (speed
+// is measured in BENCHMARKS.md, not in tests), only that the tools work and agree.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { BIN, REPO_ROOT } from './lib/harness.mjs';
+
+const build = path.dirname(BIN);
+// The sanitizer build leaves the tools out (its bench/ may hold an older build's).
+const cache = path.join(build, 'CMakeCache.txt');
+const haveTools = fs.existsSync(cache) && /^JUTTU_BENCH:BOOL=ON$/m.test(fs.readFileSync(cache, 'utf8'));
+
+// Runs a script of scripts/ with the small rate scenario; the BENCH objects it printed.
+async function bench(script, args = [], env = {}) {
+  const { stdout } = await promisify(execFile)(path.join(REPO_ROOT, 'scripts', script), args, {
+    cwd: REPO_ROOT,
+    timeout: 120_000,
+    env: {
+      ...process.env,
+      JUTTU_BENCH_BUILD: build,
+      JUTTU_BENCH_RATE: '400',
+      JUTTU_BENCH_CONVERSATIONS: '40',
+      ...env,
+    },
+  });
+  return stdout.split('\n').filter((line) => line.startsWith('BENCH ')).map((line) => JSON.parse(line.slice(6)));
+}
+
+describe('benchmark tools', { skip: !haveTools && 'built without bench/ (JUTTU_BENCH=OFF)' }, () => {
+  it('holds a fixed rate with every message delivered once and in order, and reports the store', async () => {
+    const lines = await bench('bench', [], { JUTTU_BENCH_ONLY: 'rate' });
+    const run = lines.find((line) => line.scenario === 'saturation');
+    assert.ok(run, `no saturation line in ${JSON.stringify(lines)}`);
+    assert.equal(run.ok, true);
+    assert.equal(run.lost, 0);
+    assert.equal(run.duplicated, 0);
+    assert.equal(run.out_of_order, 0);
+    assert.ok(run.msgs_per_s > 300 && run.msgs_per_s < 500, `msgs_per_s ${run.msgs_per_s} for 400 offered`);
+    assert.ok(run.server_cpu_us_per_msg > 0);
+    const store = lines.find((line) => line.scenario === 'rate_store');
+    assert.ok(store, 'no rate_store line');
+    // The generator's messages, and nothing else, are what the store wrote meanwhile.
+    assert.ok(store.writes >= run.sent && store.writes <= run.sent * 1.1, `${store.writes} writes for ${run.sent} sent`);
+    assert.ok(store.commits > 0 && store.writer_bytes_per_write > 0);
+  });
+
+  it('compares two builds in alternating runs', async () => {
+    const lines = await bench('bench-ab', [build, build], { JUTTU_BENCH_ROUNDS: '1' });
+    assert.equal(lines.length, 2);
+    for (const line of lines) {
+      assert.equal(line.scenario, 'ab');
+      assert.equal(line.build, build);
+      assert.equal(line.runs, 1);
+      assert.equal(line.cpu_us_per_msg.length, 1);
+      assert.equal(line.cpu_us_per_msg_median, line.cpu_us_per_msg[0]);
+      assert.ok(line.p99_ms_median > 0);
+    }
+  });
+
+  it('refuses a comparison without two builds', async () => {
+    await assert.rejects(bench('bench-ab', [build]), (error) => error.code === 2 && /usage/.test(error.stderr));
+  });
+});
