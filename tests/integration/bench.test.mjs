@@ -40,8 +40,11 @@ describe('benchmark tools', { skip: !haveTools && 'built without bench/ (JUTTU_B
     assert.equal(run.lost, 0);
     assert.equal(run.duplicated, 0);
     assert.equal(run.out_of_order, 0);
-    assert.ok(run.msgs_per_s > 300 && run.msgs_per_s < 500, `msgs_per_s ${run.msgs_per_s} for 400 offered`);
-    assert.ok(run.server_cpu_us_per_msg > 0);
+    // The step's own figures: the summary's rate is the best step within the p99 limit,
+    // which a busy test machine may miss.
+    const [step] = run.steps;
+    assert.ok(step.msgs_per_s > 300 && step.msgs_per_s < 500, `msgs_per_s ${step.msgs_per_s} for 400 offered`);
+    assert.ok(step.server_cpu_us_per_msg > 0);
     const store = lines.find((line) => line.scenario === 'rate_store');
     assert.ok(store, 'no rate_store line');
     // The generator's messages, and nothing else, are what the store wrote meanwhile.
