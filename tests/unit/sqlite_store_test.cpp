@@ -748,6 +748,34 @@ TEST_P(StoreContract, VisitorAppendCreatesThenReusesConversation) {
     EXPECT_EQ(fresh.message.seq, 1);
 }
 
+TEST_P(StoreContract, AMessageStampedBeforeTheOneItFollowsTakesThatOnesTime) {
+    // Callers stamp messages before they queue, so a later message can carry an earlier
+    // stamp: the history's times never go backwards, nor does the conversation's activity.
+    Tenant acme = make_tenant("acme");
+    AppendResult first =
+        store().append_message(visitor_message(acme, acme.contact, "v1", "first", 3'000));
+    ASSERT_EQ(first.status, AppendResult::Status::stored);
+    AppendResult late = store().append_message(
+        agent_message(acme, first.conversation.id, "a1", "stamped earlier", 2'900));
+    ASSERT_EQ(late.status, AppendResult::Status::stored);
+    EXPECT_EQ(late.message.seq, 2);
+    EXPECT_EQ(late.message.created_at, 3'000);
+    EXPECT_EQ(late.conversation.last_message_at, 3'000);
+    EXPECT_EQ(late.conversation.last_message_preview, "stamped earlier");
+    // The first answer is timed as its message is: never before the question.
+    EXPECT_EQ(late.conversation.first_response_at, 3'000);
+
+    const core::Conversation stored =
+        store().find_conversation(acme.workspace.id, first.conversation.id).value();
+    EXPECT_EQ(stored.last_seq, 2);
+    EXPECT_EQ(stored.last_message_at, 3'000);
+    EXPECT_EQ(stored.updated_at, 3'000);
+    EXPECT_EQ(stored.first_response_at, 3'000);
+    const auto history = store().list_messages(acme.workspace.id, first.conversation.id, 0, 0, 10);
+    ASSERT_EQ(history.size(), 2U);
+    EXPECT_EQ(history[1].created_at, 3'000);
+}
+
 TEST_P(StoreContract, TwoActiveConversationsTheMostRecentlyActiveTakesTheVisitor) {
     Tenant acme = make_tenant("acme");
     core::Conversation older = start_conversation(acme, acme.contact, 2'000);
@@ -1685,7 +1713,7 @@ TEST(SqliteMigrations, ChecksAsComparisonsRefuseWhatTheyRefusedWithoutTemporaryT
     auto other = sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
     count_of(*other, "SELECT COUNT(*) FROM messages");
 
-    EXPECT_EQ(sqlite::apply_migrations(*db), 1);
+    EXPECT_EQ(sqlite::apply_migrations(*db), static_cast<int>(sqlite::migrations().size()) - 8);
     EXPECT_EQ(count_of(*db, "PRAGMA writable_schema"), 0);
 
     for (auto* connection : {db.get(), other.get()}) {
@@ -1756,6 +1784,37 @@ TEST(SqliteMigrations, AnEditThatLeavesADefinitionUnreadableIsRolledBack) {
                        "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'conversations' AND "
                        "instr(sql, 'OR OR') = 0"),
               1);
+}
+
+TEST(SqliteMigrations, AConversationsActivityComesFromItsMessagesOnceItsColumnsAreGone) {
+    TempDir dir;
+    const fs::path file = dir.path() / "juttu.db";
+    {
+        auto db = database_at(file, 9);
+        // As a version-9 server left it: the columns a message wrote, last written at seq 2.
+        db->exec(
+            "INSERT INTO workspaces(id, name, created_at) VALUES (1, 'Shop', 0);"
+            "INSERT INTO sites(id, workspace_id, key, name, created_at) "
+            "VALUES (1, 1, 'k', 'S', 0);"
+            "INSERT INTO contacts(id, workspace_id, token_hash, first_seen, last_seen) "
+            "VALUES (1, 1, x'01', 0, 0);"
+            "INSERT INTO conversations(id, workspace_id, site_id, contact_id, status, last_seq, "
+            "last_message_preview, last_message_at, created_at, updated_at) "
+            "VALUES (1, 1, 1, 1, 'open', 2, 'Kiitos', 20, 5, 20);"
+            "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
+            "VALUES (1, 1, 'visitor', 'Hei', 10), (1, 2, 'agent', 'Kiitos', 20);");
+        EXPECT_EQ(sqlite::apply_migrations(*db), 1);
+        EXPECT_EQ(count_of(*db,
+                           "SELECT COUNT(*) FROM pragma_table_info('conversations') WHERE name "
+                           "IN ('last_seq', 'last_message_preview', 'last_message_at')"),
+                  0);
+    }
+    auto store = sqlite::SqliteStore::open(file);
+    core::Conversation read = store->find_conversation(1, 1).value();
+    EXPECT_EQ(read.last_seq, 2);
+    EXPECT_EQ(read.last_message_preview, "Kiitos");
+    EXPECT_EQ(read.last_message_at, 20);
+    EXPECT_EQ(read.updated_at, 20);
 }
 
 TEST(SqliteMigrations, RefusesANewerDatabase) {

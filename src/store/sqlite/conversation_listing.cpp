@@ -20,11 +20,16 @@ std::string status_condition(core::ConversationStatus status) {
 }
 
 // One SELECT of the listing: the filters in use, the cursor and `status` (SQL); their
-// values are appended to `values` in the order of their placeholders.
-std::string select_where(const ConversationFilter& filter, std::string_view status,
+// values are appended to `values` in the order of their placeholders. Closed
+// conversations are ordered by their stored updated_at, which an index keeps in order
+// (closing stores their activity); open and pending ones by their activity, which their
+// last message may have moved.
+std::string select_where(const ConversationFilter& filter, std::string_view status, bool closed,
                          std::vector<SqlValue>& values) {
-    std::string sql = "SELECT " + conversation_columns +
-                      " FROM conversations c WHERE c.workspace_id = ? AND " + std::string(status);
+    const std::string activity = closed ? "c.updated_at" : conversation_activity;
+    std::string sql = "SELECT " + (closed ? closed_conversation_columns : conversation_columns) +
+                      " FROM conversations c" + last_message_join +
+                      " WHERE c.workspace_id = ? AND " + std::string(status);
     values.emplace_back(filter.workspace_id);
     switch (filter.assignee) {
         case ConversationFilter::Assignee::any:
@@ -58,12 +63,12 @@ std::string select_where(const ConversationFilter& filter, std::string_view stat
         values.emplace_back(std::int64_t{*filter.missed});
     }
     if (filter.before_updated_at && filter.before_id) {
-        sql += " AND (c.updated_at, c.id) < (?, ?)";
+        sql += " AND (" + activity + ", c.id) < (?, ?)";
         values.emplace_back(*filter.before_updated_at);
         values.emplace_back(*filter.before_id);
     } else if (filter.before_updated_at) {
         // Without an id the cursor is a point in time: everything older.
-        sql += " AND c.updated_at < ?";
+        sql += " AND " + activity + " < ?";
         values.emplace_back(*filter.before_updated_at);
     }
     return sql;
@@ -75,17 +80,19 @@ std::vector<core::Conversation> list_conversations_in(Database& db,
                                                       const ConversationFilter& filter) {
     if (filter.limit <= 0) return {};
     // Only the filters in use appear in the SQL, so each combination gets a plan (and a
-    // cached statement) of its own. Every message changes its conversation's updated_at,
-    // so the activity-ordered indexes hold closed conversations only (migration 7): open
+    // cached statement) of its own. Every message moves its conversation's activity, so
+    // the activity-ordered indexes hold closed conversations only (migration 7): open
     // and pending ones, a shop's few current chats, are sorted when listed; closed ones
     // are read in index order; sqlite merges the two as it goes.
     std::vector<SqlValue> values;
     std::string sql;
     if (filter.status) {
-        sql = select_where(filter, status_condition(*filter.status), values);
+        sql = select_where(filter, status_condition(*filter.status),
+                           *filter.status == core::ConversationStatus::closed, values);
     } else {
-        sql = select_where(filter, "c.status IN ('open', 'pending')", values) + " UNION ALL " +
-              select_where(filter, status_condition(core::ConversationStatus::closed), values);
+        sql =
+            select_where(filter, "c.status IN ('open', 'pending')", false, values) + " UNION ALL " +
+            select_where(filter, status_condition(core::ConversationStatus::closed), true, values);
     }
     sql += " ORDER BY updated_at DESC, id DESC LIMIT ?";
     values.emplace_back(std::int64_t{filter.limit});

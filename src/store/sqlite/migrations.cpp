@@ -343,7 +343,18 @@ constexpr std::array<DefinitionEdit, 4> checks_as_comparisons{{
      "CHECK (state = 'pending' OR state = 'sent' OR state = 'failed')"},
 }};
 
-constexpr std::array<Migration, 9> all_migrations{{
+// A message wrote its conversation's last seq, preview and time into the conversation's
+// row: a page of WAL per message for a row that other conversations' messages rarely
+// share (about a third of the bytes a message wrote; BENCHMARKS.md, 2026-11-26 day).
+// They are now read from the conversation's last message (rows.hpp); the columns go,
+// rather than stay behind with values that stopped changing.
+constexpr const char* activity_from_messages = R"sql(
+ALTER TABLE conversations DROP COLUMN last_seq;
+ALTER TABLE conversations DROP COLUMN last_message_preview;
+ALTER TABLE conversations DROP COLUMN last_message_at;
+)sql";
+
+constexpr std::array<Migration, 10> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
@@ -353,6 +364,7 @@ constexpr std::array<Migration, 9> all_migrations{{
     {7, "activity indexes for closed conversations", activity_indexes_for_closed},
     {8, "messages keyed by client id", messages_keyed_by_client_id, "messages email_outbox"},
     {9, "checks as comparisons", "", "", checks_as_comparisons},
+    {10, "conversation activity from messages", activity_from_messages},
 }};
 
 void rollback_quietly(Database& db) noexcept {

@@ -158,10 +158,27 @@ core::PageView read_page_view(const Statement& row) {
                           row.column_int64(6)};
 }
 
-const std::string conversation_columns =
-    "c.id, c.workspace_id, c.site_id, c.contact_id, c.status, c.assignee_id, c.last_seq, "
-    "c.last_message_preview, c.last_message_at, c.created_at, c.updated_at, c.closed_at, "
-    "c.team_id, c.channel, c.missed, c.first_assigned_at, c.first_response_at";
+namespace {
+
+// The columns of a conversation, with `updated_at` the expression that gives its activity.
+std::string conversation_columns_with(std::string_view updated_at) {
+    // sqlite's substr counts characters, as preview_of does.
+    return "c.id AS id, c.workspace_id, c.site_id, c.contact_id, c.status, c.assignee_id, "
+           "COALESCE(lm.seq, 0), COALESCE(substr(lm.body, 1, " +
+           std::to_string(preview_max_chars) +
+           "), ''), COALESCE(lm.created_at, 0), c.created_at, " + std::string(updated_at) +
+           " AS updated_at, c.closed_at, c.team_id, c.channel, c.missed, c.first_assigned_at, "
+           "c.first_response_at";
+}
+
+}  // namespace
+
+const std::string last_message_join =
+    " LEFT JOIN messages lm ON lm.id = (SELECT id FROM messages WHERE conversation_id = c.id "
+    "ORDER BY seq DESC LIMIT 1)";
+const std::string conversation_activity = "MAX(c.updated_at, COALESCE(lm.created_at, 0))";
+const std::string conversation_columns = conversation_columns_with(conversation_activity);
+const std::string closed_conversation_columns = conversation_columns_with("c.updated_at");
 
 core::Conversation read_conversation(const Statement& row, int first) {
     core::Conversation conversation;
@@ -232,8 +249,8 @@ core::Note read_note(const Statement& row) {
 }
 
 std::optional<core::Conversation> load_conversation(Database& db, Id workspace_id, Id id) {
-    static const std::string sql = "SELECT " + conversation_columns +
-                                   " FROM conversations c WHERE c.id = ? AND c.workspace_id = ?";
+    static const std::string sql = "SELECT " + conversation_columns + " FROM conversations c" +
+                                   last_message_join + " WHERE c.id = ? AND c.workspace_id = ?";
     Statement query = db.prepare(sql);
     query.bind_all(id, workspace_id);
     if (!query.step()) return std::nullopt;

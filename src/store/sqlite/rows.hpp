@@ -47,7 +47,17 @@ core::Contact read_contact(const Statement& row);
 extern const std::string page_view_columns;  // alias pv
 core::PageView read_page_view(const Statement& row);
 
-extern const std::string conversation_columns;  // alias c
+// A conversation (alias c) is read with its last message (alias lm, joined by
+// last_message_join after the query's other joins): its last seq, preview and time, and
+// its activity, come from that message. A message writes nothing to its conversation's
+// row (that rewrite was a page of WAL per message).
+extern const std::string conversation_columns;
+extern const std::string last_message_join;
+// A conversation's activity: the later of its own last change and its last message.
+extern const std::string conversation_activity;
+// The columns with updated_at as stored, which for a closed conversation is its activity
+// (closing stores it), so that listings can follow an index on it.
+extern const std::string closed_conversation_columns;
 core::Conversation read_conversation(const Statement& row, int first = 0);
 
 extern const std::string message_columns;  // alias m

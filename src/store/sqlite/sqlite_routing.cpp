@@ -12,8 +12,9 @@ std::vector<core::Conversation> SqliteStore::list_queue(Id workspace_id, int lim
                                                         TimeMs after_created_at, Id after_id) {
     if (limit <= 0) return {};
     static const std::string sql =
-        "SELECT " + conversation_columns +
-        " FROM conversations c INDEXED BY conversations_queue WHERE c.workspace_id = ? AND "
+        "SELECT " + conversation_columns + " FROM conversations c INDEXED BY conversations_queue" +
+        last_message_join +
+        " WHERE c.workspace_id = ? AND "
         "c.assignee_id IS NULL AND c.status = 'open' AND c.channel = 'chat' AND "
         "(c.created_at, c.id) > (?, ?) ORDER BY c.created_at, c.id LIMIT ?";
     auto db = read();
@@ -73,8 +74,8 @@ std::vector<core::Conversation> SqliteStore::mark_missed(Id workspace_id, Id con
                                                          TimeMs now) {
     return writer_.run([&](Database& db) {
         static const std::string sql =
-            "SELECT " + conversation_columns +
-            " FROM conversations c WHERE c.contact_id = ? AND c.workspace_id = ? AND "
+            "SELECT " + conversation_columns + " FROM conversations c" + last_message_join +
+            " WHERE c.contact_id = ? AND c.workspace_id = ? AND "
             "c.status IN ('open', 'pending') AND c.channel = 'chat' AND c.missed = 0 AND "
             "c.first_response_at IS NULL";
         std::vector<core::Conversation> missed;
@@ -130,8 +131,9 @@ std::vector<OutboxEmail> SqliteStore::due_emails(TimeMs now, int limit) {
         "SELECT o.id, o.workspace_id, o.attempts, " + message_columns + ", " +
         conversation_columns +
         " FROM email_outbox o JOIN messages m ON m.id = o.message_id "
-        "JOIN conversations c ON c.id = m.conversation_id "
-        "WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id "
+        "JOIN conversations c ON c.id = m.conversation_id" +
+        last_message_join +
+        " WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id "
         "LIMIT ?";
     constexpr int outbox_column_count = 3;
     auto db = read();

@@ -86,8 +86,9 @@ std::optional<core::Conversation> load_active_conversation(Database& db, Id work
     // A contact has one active conversation on a site, rarely more: the most recent wins.
     // Picked here rather than by ORDER BY, which would cost a temporary b-tree per message.
     static const std::string sql = "SELECT " + conversation_columns +
-                                   " FROM conversations c INDEXED BY conversations_active "
-                                   "WHERE c.contact_id = ? AND c.site_id = ? AND "
+                                   " FROM conversations c INDEXED BY conversations_active" +
+                                   last_message_join +
+                                   " WHERE c.contact_id = ? AND c.site_id = ? AND "
                                    "c.status IN ('open', 'pending') AND c.workspace_id = ?";
     Statement query = db.prepare(sql);
     query.bind_all(contact_id, site_id, workspace_id);
@@ -111,10 +112,11 @@ struct MarkState {
 
 std::optional<MarkState> load_mark_state(Database& db, Id workspace_id,
                                          const core::ReadMark& mark) {
-    Statement query = db.prepare(
-        "SELECT c.last_seq, r.seq FROM conversations c LEFT JOIN read_marks r ON "
-        "r.conversation_id = c.id AND r.reader_kind = ? AND r.reader_id = ? "
-        "WHERE c.id = ? AND c.workspace_id = ?");
+    static const std::string sql =
+        "SELECT COALESCE(lm.seq, 0), r.seq FROM conversations c" + last_message_join +
+        " LEFT JOIN read_marks r ON r.conversation_id = c.id AND r.reader_kind = ? AND "
+        "r.reader_id = ? WHERE c.id = ? AND c.workspace_id = ?";
+    Statement query = db.prepare(sql);
     query.bind_all(core::to_string(mark.reader_kind), mark.reader_id, mark.conversation_id,
                    workspace_id);
     if (!query.step()) return std::nullopt;
@@ -155,7 +157,9 @@ void queue_email(Database& db, Id workspace_id, Id message_id, TimeMs now) {
 std::optional<AppendResult> find_sent(Database& db, const NewMessage& input) {
     static const std::string sql = "SELECT " + message_columns + ", " + conversation_columns +
                                    " FROM messages m JOIN conversations c ON "
-                                   "c.id = m.conversation_id WHERE m.author_kind = ? AND "
+                                   "c.id = m.conversation_id" +
+                                   last_message_join +
+                                   " WHERE m.author_kind = ? AND "
                                    "m.author_id IS ? AND m.client_id = ? AND "
                                    "c.workspace_id = ?";
     Statement query = db.prepare(sql);
@@ -250,7 +254,10 @@ AppendResult append_in(Database& db, const NewMessage& input) {
     message.author_id = input.author_id;
     message.author_name = input.author_name;
     message.body = input.body;
-    message.created_at = input.at;
+    // Callers stamp messages before they queue, so stamps can arrive out of order: a
+    // message is never stamped before the one it follows, and its conversation's last
+    // message time (read from it) never moves backwards.
+    message.created_at = std::max(input.at, conversation->last_message_at);
     db.prepare(
           "INSERT INTO messages(conversation_id, seq, client_id, author_kind, author_id, "
           "author_name, body, created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?) "
@@ -265,22 +272,18 @@ AppendResult append_in(Database& db, const NewMessage& input) {
     }
     message.id = db.last_insert_rowid();
 
-    // Callers stamp messages before they queue, so stamps can arrive out of order:
-    // MAX keeps the activity times from moving backwards.
+    // What the message changes in its conversation is read from the message itself
+    // (rows.hpp): the conversation's row is written only for its first answer.
     conversation->last_seq = message.seq;
     conversation->last_message_preview = preview_of(input.body);
-    conversation->last_message_at = std::max(conversation->last_message_at, input.at);
-    conversation->updated_at = std::max(conversation->updated_at, input.at);
+    conversation->last_message_at = message.created_at;
+    conversation->updated_at = std::max(conversation->updated_at, message.created_at);
     if (input.author_kind == AuthorKind::agent && !conversation->first_response_at) {
-        conversation->first_response_at = input.at;
+        conversation->first_response_at = message.created_at;
+        db.prepare("UPDATE conversations SET first_response_at = ? WHERE id = ?")
+            .bind_all(message.created_at, conversation->id)
+            .run();
     }
-    db.prepare(
-          "UPDATE conversations SET last_seq = ?, last_message_preview = ?, "
-          "last_message_at = ?, updated_at = ?, first_response_at = ? WHERE id = ?")
-        .bind_all(conversation->last_seq, conversation->last_message_preview,
-                  conversation->last_message_at, conversation->updated_at,
-                  conversation->first_response_at, conversation->id)
-        .run();
     if (input.author_kind == AuthorKind::agent && conversation->channel == core::Channel::offline) {
         queue_email(db, input.workspace_id, message.id, input.at);
     }
