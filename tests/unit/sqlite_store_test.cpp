@@ -769,7 +769,6 @@ TEST_P(StoreContract, AMessageStampedBeforeTheOneItFollowsTakesThatOnesTime) {
         store().find_conversation(acme.workspace.id, first.conversation.id).value();
     EXPECT_EQ(stored.last_seq, 2);
     EXPECT_EQ(stored.last_message_at, 3'000);
-    EXPECT_EQ(stored.updated_at, 3'000);
     EXPECT_EQ(stored.first_response_at, 3'000);
     const auto history = store().list_messages(acme.workspace.id, first.conversation.id, 0, 0, 10);
     ASSERT_EQ(history.size(), 2U);
@@ -1106,6 +1105,56 @@ TEST_P(StoreContract, ListConversationsFilters) {
     EXPECT_EQ(conversation_ids(limited), (std::vector<Id>{c3.id, c2.id}));
     limited.limit = 0;
     EXPECT_TRUE(conversation_ids(limited).empty());
+}
+
+TEST_P(StoreContract, ListConversationsFollowTheirLastMessages) {
+    // A conversation's activity is its last message when that is newer than its own last
+    // change: open ones move up with each message; a closed one keeps the time of its
+    // last message even when closed with an earlier stamp.
+    Tenant acme = make_tenant("acme");
+    core::Contact a = make_contact(acme, "a");
+    core::Contact b = make_contact(acme, "b");
+    core::Contact c = make_contact(acme, "c");
+    core::Contact d = make_contact(acme, "d");
+    const Id moved = start_conversation(acme, a, 1'000).id;
+    const Id quiet = start_conversation(acme, b, 3'000).id;
+    const Id closed = start_conversation(acme, c, 2'000).id;
+    ASSERT_EQ(store().append_message(visitor_message(acme, a, "a2", "still here", 5'000)).status,
+              Status::stored);
+    ASSERT_EQ(store().append_message(visitor_message(acme, c, "c2", "thanks", 4'500)).status,
+              Status::stored);
+    ASSERT_TRUE(store().set_conversation_status(acme.workspace.id, closed,
+                                                ConversationStatus::closed, 4'000));
+    const Id tied = start_conversation(acme, d, 4'500).id;  // ties with the closed one
+
+    const std::vector<Id> expected{moved, tied, closed, quiet};
+    std::vector<Id> listed;
+    std::vector<TimeMs> activity;
+    for (const core::Conversation& row : store().list_conversations(filter_for(acme))) {
+        listed.push_back(row.id);
+        activity.push_back(row.updated_at);
+    }
+    EXPECT_EQ(listed, expected);
+    EXPECT_EQ(activity, (std::vector<TimeMs>{5'000, 4'500, 4'500, 3'000}));
+    for (int page_size : {1, 2, 3}) {
+        std::vector<Id> paged;
+        ConversationFilter page = filter_for(acme, page_size);
+        for (int pages = 0; pages < 10; ++pages) {
+            std::vector<core::Conversation> rows = store().list_conversations(page);
+            for (const core::Conversation& row : rows) paged.push_back(row.id);
+            if (static_cast<int>(rows.size()) < page_size) break;
+            page.before_updated_at = rows.back().updated_at;
+            page.before_id = rows.back().id;
+        }
+        EXPECT_EQ(paged, expected) << "page size " << page_size;
+    }
+    ConversationFilter older = filter_for(acme);
+    older.before_updated_at = 4'600;
+    listed.clear();
+    for (const core::Conversation& row : store().list_conversations(older)) {
+        listed.push_back(row.id);
+    }
+    EXPECT_EQ(listed, (std::vector<Id>{tied, closed, quiet}));
 }
 
 TEST_P(StoreContract, ListConversationsCursorHasNoOverlapAndNoGap) {
@@ -1791,7 +1840,8 @@ TEST(SqliteMigrations, AConversationsActivityComesFromItsMessagesOnceItsColumnsA
     const fs::path file = dir.path() / "juttu.db";
     {
         auto db = database_at(file, 9);
-        // As a version-9 server left it: the columns a message wrote, last written at seq 2.
+        // The columns a message wrote, as a version-9 server left them at seq 2; updated_at
+        // set below the last message's time, so that the activity read from it shows.
         db->exec(
             "INSERT INTO workspaces(id, name, created_at) VALUES (1, 'Shop', 0);"
             "INSERT INTO sites(id, workspace_id, key, name, created_at) "
@@ -1800,7 +1850,7 @@ TEST(SqliteMigrations, AConversationsActivityComesFromItsMessagesOnceItsColumnsA
             "VALUES (1, 1, x'01', 0, 0);"
             "INSERT INTO conversations(id, workspace_id, site_id, contact_id, status, last_seq, "
             "last_message_preview, last_message_at, created_at, updated_at) "
-            "VALUES (1, 1, 1, 1, 'open', 2, 'Kiitos', 20, 5, 20);"
+            "VALUES (1, 1, 1, 1, 'open', 2, 'Kiitos', 20, 5, 15);"
             "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
             "VALUES (1, 1, 'visitor', 'Hei', 10), (1, 2, 'agent', 'Kiitos', 20);");
         EXPECT_EQ(sqlite::apply_migrations(*db), 1);
