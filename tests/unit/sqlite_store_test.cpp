@@ -172,6 +172,21 @@ protected:
         return ids;
     }
 
+    // The tenant's conversations listed a page at a time, each page after the last row
+    // of the one before (the console's cursor).
+    std::vector<Id> paged_ids(const Tenant& tenant, int page_size) {
+        std::vector<Id> ids;
+        ConversationFilter page = filter_for(tenant, page_size);
+        for (int pages = 0; pages < 100; ++pages) {
+            std::vector<core::Conversation> rows = store().list_conversations(page);
+            for (const core::Conversation& row : rows) ids.push_back(row.id);
+            if (static_cast<int>(rows.size()) < page_size) break;
+            page.before_updated_at = rows.back().updated_at;
+            page.before_id = rows.back().id;
+        }
+        return ids;
+    }
+
     static std::vector<Seq> seqs(const std::vector<core::Message>& messages) {
         std::vector<Seq> result;
         for (const core::Message& message : messages) result.push_back(message.seq);
@@ -1137,16 +1152,7 @@ TEST_P(StoreContract, ListConversationsFollowTheirLastMessages) {
     EXPECT_EQ(listed, expected);
     EXPECT_EQ(activity, (std::vector<TimeMs>{5'000, 4'500, 4'500, 3'000}));
     for (int page_size : {1, 2, 3}) {
-        std::vector<Id> paged;
-        ConversationFilter page = filter_for(acme, page_size);
-        for (int pages = 0; pages < 10; ++pages) {
-            std::vector<core::Conversation> rows = store().list_conversations(page);
-            for (const core::Conversation& row : rows) paged.push_back(row.id);
-            if (static_cast<int>(rows.size()) < page_size) break;
-            page.before_updated_at = rows.back().updated_at;
-            page.before_id = rows.back().id;
-        }
-        EXPECT_EQ(paged, expected) << "page size " << page_size;
+        EXPECT_EQ(paged_ids(acme, page_size), expected) << "page size " << page_size;
     }
     ConversationFilter older = filter_for(acme);
     older.before_updated_at = 4'600;
@@ -1180,19 +1186,10 @@ TEST_P(StoreContract, ListConversationsCursorHasNoOverlapAndNoGap) {
                     (newer.updated_at == older.updated_at && newer.id > older.id));
     }
 
+    std::vector<Id> expected;
+    for (const core::Conversation& row : everything) expected.push_back(row.id);
     for (int page_size : {1, 4, 5, 7, 23, 50}) {
-        std::vector<Id> paged;
-        ConversationFilter page = filter_for(acme, page_size);
-        for (int pages = 0; pages < 100; ++pages) {
-            std::vector<core::Conversation> rows = store().list_conversations(page);
-            for (const core::Conversation& row : rows) paged.push_back(row.id);
-            if (static_cast<int>(rows.size()) < page_size) break;
-            page.before_updated_at = rows.back().updated_at;
-            page.before_id = rows.back().id;
-        }
-        std::vector<Id> expected;
-        for (const core::Conversation& row : everything) expected.push_back(row.id);
-        EXPECT_EQ(paged, expected) << "page size " << page_size;
+        EXPECT_EQ(paged_ids(acme, page_size), expected) << "page size " << page_size;
     }
 
     // A time-only cursor means "older than that instant".
