@@ -375,23 +375,36 @@ void rollback_quietly(Database& db) noexcept {
     }
 }
 
+// Runs `sql` when the scope ends, however it ends: a pragma set back, space given back.
+// Quietly: it fails only on a broken connection, which the next statement reports.
+class ExecOnExit {
+public:
+    ExecOnExit(Database& db, std::string_view sql) : db_(db), sql_(sql) {}
+    ~ExecOnExit() {
+        try {
+            db_.exec(sql_);
+        } catch (const StoreError&) {
+            // A broken connection: the next statement reports it.
+        }
+    }
+    ExecOnExit(const ExecOnExit&) = delete;
+    ExecOnExit& operator=(const ExecOnExit&) = delete;
+
+private:
+    Database& db_;
+    std::string_view sql_;
+};
+
 // Foreign keys off for the life of this object (a rebuilding migration), then on again.
 // The pragma is a no-op inside a transaction: set before BEGIN and after COMMIT.
 class ForeignKeysOff {
 public:
-    explicit ForeignKeysOff(Database& db) : db_(db) { db_.exec("PRAGMA foreign_keys=OFF"); }
-    ~ForeignKeysOff() {
-        try {
-            db_.exec("PRAGMA foreign_keys=ON");
-        } catch (const StoreError&) {
-            // Only fails on a broken connection, which the next statement reports.
-        }
+    explicit ForeignKeysOff(Database& db) : on_again_(db, "PRAGMA foreign_keys=ON") {
+        db.exec("PRAGMA foreign_keys=OFF");
     }
-    ForeignKeysOff(const ForeignKeysOff&) = delete;
-    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
 
 private:
-    Database& db_;
+    ExecOnExit on_again_;
 };
 
 // What foreign keys would have refused while they were off, in the rebuilt tables and
@@ -451,16 +464,7 @@ void edit_definitions(Database& db, std::span<const DefinitionEdit> edits) {
         if (query.step()) version = query.column_int64(0);
     }
     db.exec("PRAGMA writable_schema=ON");
-    struct OffOnError {
-        Database& db;
-        ~OffOnError() {
-            try {
-                db.exec("PRAGMA writable_schema=OFF");
-            } catch (const StoreError&) {
-                // Only fails on a broken connection, which the next statement reports.
-            }
-        }
-    } off{db};
+    const ExecOnExit off_on_error(db, "PRAGMA writable_schema=OFF");
     for (const DefinitionEdit& edit : edits) {
         db.prepare(
               "UPDATE sqlite_schema SET sql = replace(sql, ?2, ?3) "
@@ -501,17 +505,7 @@ int apply_migrations(Database& db) {
     }
     // A rebuild wrote the whole table to the WAL: give that space back once the
     // migrations are done, or one has failed, while this connection is the only one.
-    struct GiveBackWal {
-        Database& db;
-        bool rebuilt = false;
-        ~GiveBackWal() {
-            try {
-                if (rebuilt) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-            } catch (const StoreError&) {
-                // The WAL stays as big until the next checkpoint; nothing is lost.
-            }
-        }
-    } give_back{db};
+    std::optional<ExecOnExit> give_back_wal;
     int applied = 0;
     for (const Migration& migration : newer_than(current)) {
         std::optional<ForeignKeysOff> keys_off;
@@ -528,7 +522,9 @@ int apply_migrations(Database& db) {
             apply(db, migration);
             db.exec("COMMIT");
             ++applied;
-            give_back.rebuilt = give_back.rebuilt || !migration.rebuilt_tables.empty();
+            if (!migration.rebuilt_tables.empty() && !give_back_wal) {
+                give_back_wal.emplace(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+            }
         } catch (const StoreError& error) {
             rollback_quietly(db);
             throw StoreError("sqlite: migration " + std::to_string(migration.version) + " (" +
