@@ -338,6 +338,7 @@ int run_chat(const ChatOptions& options) {
             all.push_back(
                 json::object{{"offered_per_s", brief["offered_per_s"]},
                              {"msgs_per_s", brief["msgs_per_s"]},
+                             {"events_per_s", brief["events_per_s"]},
                              {"p50_ms", brief["p50_ms"]},
                              {"p99_ms", brief["p99_ms"]},
                              {"ack_p99_ms", brief["ack_p99_ms"]},
