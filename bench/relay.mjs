@@ -1,8 +1,9 @@
 // A minimal chat relay that stores nothing: the reference point for the saturation
 // scenario. It speaks the part of Juttu's realtime protocol that `juttu_loadgen chat`
-// and `saturation` use (hello, welcome, send, ack, message events) and nothing more:
-// no authentication beyond a lookup, no storage, no validation. What it costs per
-// message on this machine, with the same generator, is what routing frames alone costs.
+// and `saturation` use (hello, welcome, send, ack, message events), with frames of the
+// same fields as Juttu's, and nothing more: no authentication beyond a lookup, no
+// storage, no validation. What it costs per message on this machine, with the same
+// generator, is what routing frames alone costs.
 //
 //   node bench/relay.mjs --workspaces FILE [--port 0]
 //
@@ -35,6 +36,8 @@ for (const line of readFileSync(workspaceFile, 'utf8').split('\n')) {
 
 const conversations = new Map();  // id -> { workspace, visitor, seq }
 let nextConversationId = 1;
+let nextMessageId = 1;
+let nextAuthorId = 1;
 
 function publish(conversation, event) {
   const frame = JSON.stringify(event);
@@ -58,11 +61,17 @@ function onSend(socket, peer, frame) {
       return;
     }
   }
-  const seq = ++conversation.seq;
-  socket.send(JSON.stringify({ type: 'ack', client_id: frame.client_id,
-                               conversation_id: conversation.id, seq }));
-  publish(conversation, { type: 'message', conversation_id: conversation.id,
-                          message: { seq, client_id: frame.client_id, body: frame.body } });
+  // The fields of Juttu's ack and message event, so that both sides move as many bytes.
+  const message = {
+    id: nextMessageId++, conversation_id: conversation.id, seq: ++conversation.seq,
+    client_id: frame.client_id, author: peer.author,
+    body: frame.body, created_at: Date.now(),
+  };
+  socket.send(JSON.stringify({ type: 'ack', client_id: message.client_id,
+                               conversation_id: conversation.id, message_id: message.id,
+                               seq: message.seq, created_at: message.created_at,
+                               duplicate: false }));
+  publish(conversation, { type: 'message', conversation_id: conversation.id, message });
 }
 
 function onHello(socket, peer, frame) {
@@ -72,6 +81,9 @@ function onHello(socket, peer, frame) {
     return;
   }
   peer.role = frame.role === 'agent' ? 'agent' : 'visitor';
+  const id = nextAuthorId++;
+  // As Juttu names authors: agents by name, visitors by their contact.
+  peer.author = peer.role === 'agent' ? { kind: 'agent', id, name: `Agent ${id}` } : { kind: 'visitor', id };
   if (peer.role === 'agent') peer.workspace.agents.add(socket);
   socket.send(JSON.stringify({ type: 'welcome' }));
 }
@@ -79,7 +91,7 @@ function onHello(socket, peer, frame) {
 const server = new WebSocketServer({ host: '127.0.0.1', port: Number(option('port', '0')),
                                      perMessageDeflate: false, backlog: 4096 });
 server.on('connection', (socket) => {
-  const peer = { role: null, workspace: null, conversation: null };
+  const peer = { role: null, author: null, workspace: null, conversation: null };
   socket.on('message', (data) => {
     const frame = JSON.parse(data);
     if (frame.type === 'hello') onHello(socket, peer, frame);
