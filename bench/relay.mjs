@@ -8,7 +8,7 @@
 //   node bench/relay.mjs --workspaces FILE [--port 0]
 //
 // FILE is juttu_bench_seed's output ("site_key token token ..." per line). Prints
-// "relay listening on 127.0.0.1:PORT" once it accepts connections.
+// "relay listening on http://127.0.0.1:PORT" once it accepts connections.
 import { readFileSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 
@@ -102,5 +102,5 @@ server.on('connection', (socket) => {
   });
 });
 server.on('listening', () => {
-  console.log(`relay listening on 127.0.0.1:${server.address().port}`);
+  console.log(`relay listening on http://127.0.0.1:${server.address().port}`);
 });
