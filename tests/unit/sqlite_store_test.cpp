@@ -1628,14 +1628,19 @@ std::int64_t count_of(sqlite::Database& db, const std::string& sql) {
     return query.column_int64(0);
 }
 
+// Workspace 1 with site 1 and contact 1, as the schema has had them since version 1: what
+// the rows a migration test writes refer to.
+const std::string one_shop =
+    "INSERT INTO workspaces(id, name, created_at) VALUES (1, 'Shop', 0);"
+    "INSERT INTO sites(id, workspace_id, key, name, created_at) VALUES (1, 1, 'k', 'S', 0);"
+    "INSERT INTO contacts(id, workspace_id, token_hash, first_seen, last_seen) "
+    "VALUES (1, 1, x'01', 0, 0);";
+
 TEST(SqliteMigrations, MessagesRebuiltKeyedByClientIdKeepTheirRowsAndReferences) {
     TempDir dir;
     auto db = database_at(dir.path() / "juttu.db", 7);
     db->exec(
-        "INSERT INTO workspaces(id, name, created_at) VALUES (1, 'Shop', 0);"
-        "INSERT INTO sites(id, workspace_id, key, name, created_at) VALUES (1, 1, 'k', 'S', 0);"
-        "INSERT INTO contacts(id, workspace_id, token_hash, first_seen, last_seen) "
-        "VALUES (1, 1, x'01', 0, 0);"
+        one_shop +
         "INSERT INTO conversations(id, workspace_id, site_id, contact_id, status, created_at, "
         "updated_at) VALUES (1, 1, 1, 1, 'open', 0, 0);"
         "INSERT INTO messages(id, conversation_id, seq, client_id, author_kind, author_id, body, "
@@ -1770,11 +1775,7 @@ TEST(SqliteMigrations, ChecksAsComparisonsRefuseWhatTheyRefusedWithoutTemporaryT
             EXPECT_FALSE(builds_temporary_table(*connection, insert)) << insert;
         }
     }
-    db->exec(
-        "INSERT INTO workspaces(id, name, created_at) VALUES (1, 'Shop', 0);"
-        "INSERT INTO sites(id, workspace_id, key, name, created_at) VALUES (1, 1, 'k', 'S', 0);"
-        "INSERT INTO contacts(id, workspace_id, token_hash, first_seen, last_seen) "
-        "VALUES (1, 1, x'01', 0, 0);");
+    db->exec(one_shop);
     // Every value each constraint accepted is accepted (rows 1 to 3 of each table), and
     // anything else is refused, from the connection opened before the migration too.
     for (std::size_t table = 0; table < checked_values.size(); ++table) {
@@ -1840,11 +1841,7 @@ TEST(SqliteMigrations, AConversationsActivityComesFromItsMessagesOnceItsColumnsA
         // The columns a message wrote, as a version-9 server left them at seq 2; updated_at
         // set below the last message's time, so that the activity read from it shows.
         db->exec(
-            "INSERT INTO workspaces(id, name, created_at) VALUES (1, 'Shop', 0);"
-            "INSERT INTO sites(id, workspace_id, key, name, created_at) "
-            "VALUES (1, 1, 'k', 'S', 0);"
-            "INSERT INTO contacts(id, workspace_id, token_hash, first_seen, last_seen) "
-            "VALUES (1, 1, x'01', 0, 0);"
+            one_shop +
             "INSERT INTO conversations(id, workspace_id, site_id, contact_id, status, last_seq, "
             "last_message_preview, last_message_at, created_at, updated_at) "
             "VALUES (1, 1, 1, 1, 'open', 2, 'Kiitos', 20, 5, 15);"
