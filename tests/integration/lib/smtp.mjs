@@ -140,14 +140,21 @@ export async function startSmtpServer(options = {}) {
   return handle;
 }
 
-/** A TCP server that accepts and then says nothing: the client must time out. */
-export async function startSilentServer() {
+/**
+ * A raw TCP server on 127.0.0.1, port 0, closed after the tests (or by its handle's
+ * close(), which also drops its connections). onSocket(socket) serves each connection.
+ * Resolves { handle: { port, close }, sockets }.
+ */
+async function listenTcp(onSocket) {
   const sockets = new Set();
-  const server = net.createServer((socket) => { sockets.add(socket); socket.on('error', () => {}); });
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    onSocket(socket);
+  });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const handle = {
     port: server.address().port,
-    connections: () => sockets.size,
     close: () => {
       liveServers.delete(handle);
       for (const s of sockets) s.destroy();
@@ -155,7 +162,13 @@ export async function startSilentServer() {
     },
   };
   liveServers.add(handle);
-  return handle;
+  return { handle, sockets };
+}
+
+/** A TCP server that accepts and then says nothing: the client must time out. */
+export async function startSilentServer() {
+  const { handle, sockets } = await listenTcp(() => {});
+  return { ...handle, connections: () => sockets.size };
 }
 
 /**
@@ -166,10 +179,7 @@ export async function startSilentServer() {
  */
 export async function startScriptedServer(replies) {
   const lines = [];
-  const sockets = new Set();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
+  const { handle } = await listenTcp((socket) => {
     let buffer = '';
     let inData = false;
     const reply = (key) => socket.write(`${(replies[key] ?? '502 5.5.1 not implemented').replace(/\r?\n/g, '\r\n')}\r\n`);
@@ -192,18 +202,7 @@ export async function startScriptedServer(replies) {
       }
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const handle = {
-    port: server.address().port,
-    lines,
-    close: () => {
-      liveServers.delete(handle);
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-  liveServers.add(handle);
-  return handle;
+  return { ...handle, lines };
 }
 
 /** A port that nothing listens on (bound, then released). */
