@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useController, useLocale, useT } from '../context';
 import type { Hours, Prechat, Routing, Site } from '../types';
+import { FormActions } from './FormActions';
 import { HoursEditor, defaultHours, hoursForSave, hoursProblem, normalizeHours } from './HoursEditor';
 import { PrechatEditor, defaultPrechat, normalizePrechat } from './PrechatEditor';
 import { errorText } from './errors';
@@ -60,7 +61,7 @@ export function SitesPage() {
     update: (id, form) => controller.api.updateSite(id, siteInput(form)),
     remove: (id) => controller.api.deleteSite(id),
   });
-  const { records: sites, selected, current, form, setForm, error, status, saving, select, startNew } = editor;
+  const { records: sites, selected, current, form, setForm, error, select, startNew } = editor;
   const save = (event: Event) => editor.save(event, hoursProblem(form.hours, t, locale));
   const remove = () => editor.remove(t('confirmDeleteSite', { name: current?.name ?? '' }));
 
@@ -149,15 +150,7 @@ export function SitesPage() {
             </div>
             <HoursEditor value={form.hours} onChange={(hours) => setForm((f) => ({ ...f, hours }))} />
             <PrechatEditor value={form.prechat} onChange={(prechat) => setForm((f) => ({ ...f, prechat }))} />
-            <div class="form-actions">
-              <button type="submit" class="button button-primary" disabled={saving}>
-                {selected === 'new' || !current ? t('createSite') : t('save')}
-              </button>
-              {status && <span class="muted" role="status">{status}</span>}
-              {current && (
-                <button type="button" class="button button-danger push-right" onClick={() => void remove()}>{t('deleteSite')}</button>
-              )}
-            </div>
+            <FormActions editor={editor} createLabel={t('createSite')} deleteLabel={t('deleteSite')} onDelete={remove} />
           </form>
           {current && <SnippetCard site={current} />}
         </div>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useT } from '../context';
 import type { Agent, Id, Team } from '../types';
+import { FormActions } from './FormActions';
 import { errorText } from './errors';
 import { useRecordEditor } from './useRecordEditor';
 
@@ -30,7 +31,7 @@ export function TeamsPage() {
     order: byName,
     onList: (teams) => controller.setTeams(teams), // names on inbox rows, transfer targets
   });
-  const { records: teams, selected, current, form, setForm, error, setError, status, saving, select, startNew } = editor;
+  const { records: teams, selected, current, form, setForm, error, setError, select, startNew } = editor;
   const save = (event: Event) => editor.save(event);
   const remove = () => editor.remove(t('confirmDeleteTeam', { name: current?.name ?? '' }));
 
@@ -93,15 +94,7 @@ export function TeamsPage() {
                 ))}
               </div>
             </fieldset>
-            <div class="form-actions">
-              <button type="submit" class="button button-primary" disabled={saving}>
-                {selected === 'new' || !current ? t('createTeam') : t('save')}
-              </button>
-              {status && <span class="muted" role="status">{status}</span>}
-              {current && (
-                <button type="button" class="button button-danger push-right" onClick={() => void remove()}>{t('deleteTeam')}</button>
-              )}
-            </div>
+            <FormActions editor={editor} createLabel={t('createTeam')} deleteLabel={t('deleteTeam')} onDelete={remove} />
           </form>
         </div>
       </div>
