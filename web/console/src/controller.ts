@@ -436,22 +436,24 @@ export class ConsoleController {
     for (let i = 0; i < Math.min(DETAIL_CONCURRENCY, queue.length); i++) void worker();
   }
 
-  private async loadAgents(): Promise<void> {
+  /** Fetches one of the workspace's lists into the state; on failure the state keeps what it had. */
+  private async loadList<K extends 'agents' | 'teams' | 'canned'>(key: K, request: () => Promise<{ items: State[K] }>): Promise<void> {
     try {
-      const { items } = await this.api.agents();
-      this.store.set({ agents: items });
+      const { items } = await request();
+      this.store.set({ [key]: items } as Pick<State, K>);
     } catch {
-      // Older servers let only admins list agents: the picker then offers just "me".
+      // Each caller says why it can do without the list.
     }
   }
 
-  async loadTeams(): Promise<void> {
-    try {
-      const { items } = await this.api.teams();
-      this.store.set({ teams: items });
-    } catch {
-      // Without teams there is nothing to show or transfer to.
-    }
+  private loadAgents(): Promise<void> {
+    // Older servers let only admins list agents: the picker then offers just "me".
+    return this.loadList('agents', () => this.api.agents());
+  }
+
+  loadTeams(): Promise<void> {
+    // Without teams there is nothing to show or transfer to.
+    return this.loadList('teams', () => this.api.teams());
   }
 
   /** Admin pages changed the teams (or the saved replies); keep names and pickers current. */
@@ -463,13 +465,9 @@ export class ConsoleController {
     void this.loadCanned();
   }
 
-  private async loadCanned(): Promise<void> {
-    try {
-      const { items } = await this.api.cannedResponses();
-      this.store.set({ canned: items });
-    } catch {
-      // Without saved replies the reply box simply offers none.
-    }
+  private loadCanned(): Promise<void> {
+    // Without saved replies the reply box simply offers none.
+    return this.loadList('canned', () => this.api.cannedResponses());
   }
 
   /** Admin pages changed the agents; keep the picker and author names current. */
