@@ -328,6 +328,9 @@ describe('agent console', () => {
     assert.equal(created.color, '#aa3355');
     assert.equal(created.greeting, 'Tea time? Ask us anything.');
     assert.ok((await snippet.inputValue()).includes(`data-site="${created.key}"`));
+    const listed = page.getByRole('navigation', { name: 'Sites' }).getByRole('button', { name: /Teapot shop/ });
+    await listed.waitFor();
+    assert.equal(await listed.getAttribute('aria-current'), 'true', 'the new site is the selected one in the list');
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     await button(page, 'Copy').click();
     await page.getByText('Copied.').waitFor();

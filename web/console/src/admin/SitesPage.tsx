@@ -5,6 +5,7 @@ import { useController, useLocale, useT } from '../context';
 import type { Hours, Prechat, Routing, Site } from '../types';
 import { FormActions } from './FormActions';
 import { HoursEditor, defaultHours, hoursForSave, hoursProblem, normalizeHours } from './HoursEditor';
+import { ItemList } from './ItemList';
 import { PrechatEditor, defaultPrechat, normalizePrechat } from './PrechatEditor';
 import { errorText } from './errors';
 import { useRecordEditor } from './useRecordEditor';
@@ -77,23 +78,17 @@ export function SitesPage() {
         <button type="button" class="button" onClick={startNew}>{t('newSite')}</button>
       </div>
       <div class="master-detail">
-        <nav class="item-list" aria-label={t('sites')}>
-          {sites === null && !error && <p class="empty-note">{t('loading')}</p>}
-          {sites?.length === 0 && <p class="empty-note">{t('noSites')}</p>}
-          <ul>
-            {sites?.map((site) => (
-              <li key={site.id}>
-                <button type="button" class="item" aria-current={site.id === selected ? 'true' : undefined} onClick={() => select(site)}>
-                  <span class="swatch" style={{ background: site.color }} aria-hidden="true" />
-                  <span class="item-text">
-                    <span class="item-title">{site.name}</span>
-                    <span class="item-sub">{site.allowed_origins.join(', ')}</span>
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <ItemList label={t('sites')} items={sites} failed={!!error} emptyText={t('noSites')} selected={selected} onSelect={select}>
+          {(site) => (
+            <>
+              <span class="swatch" style={{ background: site.color }} aria-hidden="true" />
+              <span class="item-text">
+                <span class="item-title">{site.name}</span>
+                <span class="item-sub">{site.allowed_origins.join(', ')}</span>
+              </span>
+            </>
+          )}
+        </ItemList>
 
         <div class="detail">
           <form class="card site-form" onSubmit={save} aria-labelledby="site-form-title">

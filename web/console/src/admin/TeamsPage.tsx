@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useController, useT } from '../context';
 import type { Agent, Id, Team } from '../types';
 import { FormActions } from './FormActions';
+import { ItemList } from './ItemList';
 import { errorText } from './errors';
 import { useRecordEditor } from './useRecordEditor';
 
@@ -53,22 +54,14 @@ export function TeamsPage() {
       </div>
       <p class="muted">{t('teamsHelp')}</p>
       <div class="master-detail">
-        <nav class="item-list" aria-label={t('teams')}>
-          {teams === null && !error && <p class="empty-note">{t('loading')}</p>}
-          {teams?.length === 0 && <p class="empty-note">{t('noTeams')}</p>}
-          <ul>
-            {teams?.map((team) => (
-              <li key={team.id}>
-                <button type="button" class="item" aria-current={team.id === selected ? 'true' : undefined} onClick={() => select(team)}>
-                  <span class="item-text">
-                    <span class="item-title">{team.name}</span>
-                    <span class="item-sub">{memberNames(team) || t('noMembers')}</span>
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <ItemList label={t('teams')} items={teams} failed={!!error} emptyText={t('noTeams')} selected={selected} onSelect={select}>
+          {(team) => (
+            <span class="item-text">
+              <span class="item-title">{team.name}</span>
+              <span class="item-sub">{memberNames(team) || t('noMembers')}</span>
+            </span>
+          )}
+        </ItemList>
 
         <div class="detail">
           <form class="card form-stack" onSubmit={(e) => void save(e)} aria-labelledby="team-form-title">
