@@ -1,9 +1,14 @@
 #include "api/http_front.hpp"
 
+#include <openssl/crypto.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
 #include <sstream>
+
+#include "net/security_headers.hpp"
+#include "services/auth/crypto.hpp"
 
 namespace juttu::api {
 
@@ -38,6 +43,37 @@ void histogram(std::ostream& out, const std::string& name, const store::StoreSta
     out << name << "_count " << cumulative << "\n";
 }
 
+std::string_view path_of(const net::Request& request) {
+    const std::string_view target = request.target();
+    return target.substr(0, target.find_first_of("?#"));
+}
+
+// The store failed (StoreError) or a bug: answer, keep serving, change nothing.
+template <class Answer>
+net::Response guarded(const net::Request& request, Answer&& answer) {
+    try {
+        return answer();
+    } catch (const std::exception& e) {
+        return json_response(
+            request, error_reply(http::status::service_unavailable, "unavailable", e.what()));
+    }
+}
+
+// The token is compared by its hash, so that neither its bytes nor its length show in
+// the time an answer takes.
+bool same_secret(std::string_view given, const std::string& expected_hash) {
+    const auto given_hash = services::sha256_hex(given);
+    return given_hash.size() == expected_hash.size() &&
+           CRYPTO_memcmp(given_hash.data(), expected_hash.data(), given_hash.size()) == 0;
+}
+
+// A WebSocket on the metrics listener: closed at once, its frames ignored.
+class RefusedSocket final : public net::WsHandler {
+public:
+    void on_text(std::string) override {}
+    void on_closed() override {}
+};
+
 void metric(std::ostream& out, std::string_view name, std::string_view type, std::string_view help,
             std::uint64_t value) {
     out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
@@ -47,8 +83,16 @@ void metric(std::ostream& out, std::string_view name, std::string_view type, std
 }  // namespace
 
 HttpFront::HttpFront(RestApi& rest, store::Store& store, Metrics& metrics, net::StaticFiles& files,
-                     boost::asio::thread_pool& pool)
-    : rest_(rest), store_(store), metrics_(metrics), files_(files), pool_(pool) {}
+                     boost::asio::thread_pool& pool, const MetricsAccess& metrics_access)
+    : rest_(rest),
+      store_(store),
+      metrics_(metrics),
+      files_(files),
+      pool_(pool),
+      metrics_token_hash_(metrics_access.token.empty()
+                              ? std::string()
+                              : services::sha256_hex(metrics_access.token)),
+      metrics_here_(!metrics_access.own_listener) {}
 
 void HttpFront::handle(net::Request request, std::function<void(net::Response)> respond) {
     metrics_.http_requests.fetch_add(1, std::memory_order_relaxed);
@@ -57,23 +101,41 @@ void HttpFront::handle(net::Request request, std::function<void(net::Response)> 
     });
 }
 
+void HttpFront::handle_metrics(net::Request request, std::function<void(net::Response)> respond) {
+    metrics_.http_requests.fetch_add(1, std::memory_order_relaxed);
+    boost::asio::post(pool_, [this, request = std::move(request), respond = std::move(respond)] {
+        respond(metrics_only(request));
+    });
+}
+
+// Every answer passes here, errors and redirects too, to get its security headers.
 net::Response HttpFront::answer(const net::Request& request) {
-    const std::string_view target = request.target();
-    const auto path = target.substr(0, target.find('?'));
-    try {
-        if (path.starts_with("/api/v1/") || path == "/api/v1") {
-            return json_response(request, rest_.handle(request));
-        }
-        if (path == "/healthz") return health(request);
-        if (path == "/metrics") return metrics(request);
-        if (auto file = files_.serve(request)) return std::move(*file);
-        return json_response(request,
-                             error_reply(http::status::not_found, "not_found", "nothing here"));
-    } catch (const std::exception& e) {
-        // The store failed (StoreError) or a bug: answer, keep serving, change nothing.
+    const auto path = path_of(request);
+    auto response = guarded(request, [&] { return route(request, path); });
+    net::add_security_headers(response,
+                              net::answer_kind(path, response[http::field::content_type]));
+    return response;
+}
+
+net::Response HttpFront::metrics_only(const net::Request& request) {
+    auto response = guarded(request, [&] {
+        if (path_of(request) == "/metrics") return metrics(request);
         return json_response(
-            request, error_reply(http::status::service_unavailable, "unavailable", e.what()));
+            request, error_reply(http::status::not_found, "not_found", "only /metrics here"));
+    });
+    net::add_security_headers(response, net::AnswerKind::data);
+    return response;
+}
+
+net::Response HttpFront::route(const net::Request& request, std::string_view path) {
+    if (path.starts_with("/api/v1/") || path == "/api/v1") {
+        return json_response(request, rest_.handle(request));
     }
+    if (path == "/healthz") return health(request);
+    if (path == "/metrics" && metrics_here_) return metrics(request);
+    if (auto file = files_.serve(request)) return std::move(*file);
+    return json_response(request,
+                         error_reply(http::status::not_found, "not_found", "nothing here"));
 }
 
 net::Response HttpFront::health(const net::Request& request) {
@@ -83,7 +145,22 @@ net::Response HttpFront::health(const net::Request& request) {
     return json_response(request, reply);
 }
 
+bool HttpFront::metrics_allowed(const net::Request& request) const {
+    if (metrics_token_hash_.empty()) return true;
+    const std::string_view header = request[http::field::authorization];
+    constexpr std::string_view scheme = "Bearer ";
+    return header.starts_with(scheme) &&
+           same_secret(header.substr(scheme.size()), metrics_token_hash_);
+}
+
 net::Response HttpFront::metrics(const net::Request& request) {
+    if (!metrics_allowed(request)) {
+        auto refused = json_response(
+            request, error_reply(http::status::unauthorized, "unauthorized",
+                                 "/metrics needs Authorization: Bearer and the metrics token"));
+        refused.set(http::field::www_authenticate, R"(Bearer realm="metrics")");
+        return refused;
+    }
     const auto stats = store_.stats();
     std::ostringstream out;
     const auto websockets = connections_ ? connections_->websockets() : 0;
@@ -115,10 +192,21 @@ net::Response HttpFront::metrics(const net::Request& request) {
 
     net::Response response{http::status::ok, request.version()};
     response.set(http::field::content_type, "text/plain; version=0.0.4");
+    response.set(http::field::cache_control, "no-store");
     response.body() = out.str();
     response.keep_alive(request.keep_alive());
     response.prepare_payload();
     return response;
+}
+
+void MetricsFront::handle(net::Request request, std::function<void(net::Response)> respond) {
+    front_.handle_metrics(std::move(request), std::move(respond));
+}
+
+std::shared_ptr<net::WsHandler> MetricsFront::make(std::shared_ptr<net::WsConnection> connection,
+                                                   const net::Request&) {
+    connection->close(1008, "no WebSockets on the metrics listener");
+    return std::make_shared<RefusedSocket>();
 }
 
 }  // namespace juttu::api

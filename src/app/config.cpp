@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
@@ -73,6 +75,19 @@ SmtpConfig resolve_smtp(const Values& values) {
     return smtp;
 }
 
+// A token for "Authorization: Bearer" (RFC 6750's b64token), long enough not to be guessed.
+const std::string& check_metrics_token(const std::string& token) {
+    const bool token_chars = std::all_of(token.begin(), token.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view("-._~+/=").find(c) != std::string_view::npos;
+    });
+    if (token.size() < 16 || token.size() > 256 || !token_chars) {
+        throw std::invalid_argument(
+            "metrics-token must be 16-256 characters of A-Z, a-z, 0-9 and -._~+/=");
+    }
+    return token;
+}
+
 }  // namespace
 
 const std::vector<ConfigKey>& config_keys() {
@@ -90,6 +105,10 @@ const std::vector<ConfigKey>& config_keys() {
          "blocking worker threads (default: 16 per core)"},
         {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout",
          "seconds before a silent WebSocket closes (default 60)"},
+        {"metrics-token", "JUTTU_METRICS_TOKEN", "server.metrics_token",
+         "bearer token that GET /metrics requires (default: none, /metrics is public)"},
+        {"metrics-listen", "JUTTU_METRICS_LISTEN", "server.metrics_listen",
+         "HOST:PORT serving /metrics alone, off the main listener (default: none)"},
         {"agent-offline-grace", "JUTTU_AGENT_OFFLINE_GRACE", "routing.agent_offline_grace",
          "seconds without a connection before an agent is offline (default 60)"},
         {"visitor-leave-grace", "JUTTU_VISITOR_LEAVE_GRACE", "routing.visitor_leave_grace",
@@ -178,6 +197,11 @@ Config resolve_config(const FlagValues& flags, const std::optional<std::string>&
         if (config.ws_idle_timeout.count() < 2) {
             throw std::invalid_argument("ws-idle-timeout must be at least 2 seconds");
         }
+    }
+    if (auto v = take("metrics-token")) config.metrics_token = check_metrics_token(*v);
+    if (auto v = take("metrics-listen")) {
+        split_listen(*v);  // validates
+        config.metrics_listen = *v;
     }
     if (auto v = take("agent-offline-grace")) {
         config.agent_offline_grace =

@@ -35,6 +35,8 @@ struct Config {
     std::size_t threads = 0;         // 0: hardware threads
     std::size_t workers = 0;         // blocking pool; 0: 16 per hardware thread
     std::chrono::seconds ws_idle_timeout{60};
+    std::string metrics_token;   // empty: /metrics answers anyone
+    std::string metrics_listen;  // HOST:PORT of /metrics alone; empty: on `listen`
     std::chrono::seconds agent_offline_grace{60};
     // A visitor gone this long before any answer makes a missed chat.
     std::chrono::seconds visitor_leave_grace{120};

@@ -122,6 +122,14 @@ void announce_migrations(const std::filesystem::path& file) {
     }
 }
 
+// --metrics-listen: /metrics alone on a listener of its own; one event loop is plenty.
+std::unique_ptr<net::Server> metrics_listener(const std::string& listen, api::MetricsFront& front) {
+    net::ServerOptions options;
+    std::tie(options.host, options.port) = split_listen(listen);
+    options.threads = 1;
+    return std::make_unique<net::Server>(options, front, front);
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -179,7 +187,12 @@ int serve(const Config& config) {
     api::RestApi rest(
         {chat, auth, admin, presence, canned, teams, notes, router, config.public_url});
     net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
-    api::HttpFront front(rest, *store, metrics, files, pool);
+    api::HttpFront front(rest, *store, metrics, files, pool,
+                         {config.metrics_token, !config.metrics_listen.empty()});
+    api::MetricsFront metrics_front(front);
+    auto metrics_server = config.metrics_listen.empty()
+                              ? nullptr
+                              : metrics_listener(config.metrics_listen, metrics_front);
     api::RealtimeGateway gateway(
         {chat, auth, presence, router, site_status, missed_chats, teams, bus, metrics, pool});
     net::Server server(options, front, gateway);
@@ -191,6 +204,12 @@ int serve(const Config& config) {
     const std::string own_url = "http://" + host + ":" + std::to_string(bound_port);
     const std::string public_url = config.public_url.empty() ? own_url : config.public_url;
     rest.set_public_url(public_url);
+    std::string metrics_url = own_url + "/metrics";
+    if (metrics_server) {
+        const auto [metrics_host, unused] = split_listen(config.metrics_listen);
+        metrics_url =
+            "http://" + metrics_host + ":" + std::to_string(metrics_server->listen()) + "/metrics";
+    }
     remember_public_url(config.data_dir, public_url);
 
     if (!store->has_workspaces()) {
@@ -214,12 +233,16 @@ int serve(const Config& config) {
         if (++seconds % 5 == 0) run_logged("site status", [&] { site_status.tick(); });
     });
     server.start();
+    if (metrics_server) metrics_server->start();
     std::cout << "Console:   " << own_url << "/console/\n"
               << "Demo shop: " << own_url << "/demo/\n"
+              << "Metrics:   " << metrics_url
+              << (config.metrics_token.empty() ? "" : " (needs the metrics token)") << "\n"
               << "Juttu listening on " << own_url << std::endl;
     spdlog::info("data in {}", config.data_dir.string());
 
     wait_for_signal();
+    if (metrics_server) metrics_server->stop();
     server.stop();               // no new frames or requests after this
     ticker.reset();              // nothing of its runs past here
     pool.join();                 // finish in-flight handlers

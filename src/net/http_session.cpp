@@ -4,6 +4,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "net/security_headers.hpp"
 #include "net/ws_session.hpp"
 
 namespace juttu::net {
@@ -20,6 +21,7 @@ Response plain_error(http::status status, const std::string& code, const std::st
     Response res{status, version};
     res.set(http::field::content_type, "application/json");
     res.body() = R"({"error":{"code":")" + code + R"(","message":")" + message + R"("}})";
+    add_security_headers(res, AnswerKind::data);
     res.keep_alive(false);
     res.prepare_payload();
     return res;
