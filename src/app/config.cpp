@@ -115,6 +115,10 @@ const std::vector<ConfigKey>& config_keys() {
          "seconds a visitor may be gone before an unanswered chat is missed (default 120)"},
         {"commit-delay", "JUTTU_COMMIT_DELAY", "store.commit_delay",
          "milliseconds a busy store waits to commit more writes together, 0-50 (default 2)"},
+        {"argon2-concurrency", "JUTTU_ARGON2_CONCURRENCY", "auth.argon2_concurrency",
+         "password hashes (19 MiB each) computed at once, 1-256 (default: one per core)"},
+        {"argon2-queue", "JUTTU_ARGON2_QUEUE", "auth.argon2_queue",
+         "logins waiting for a hash before more get 503 (default: 8 per concurrent hash)"},
         {"smtp-host", "JUTTU_SMTP_HOST", "smtp.host",
          "SMTP relay for outgoing e-mail (default: none, no e-mail)"},
         {"smtp-port", "JUTTU_SMTP_PORT", "smtp.port",
@@ -214,6 +218,13 @@ Config resolve_config(const FlagValues& flags, const std::optional<std::string>&
     if (auto v = take("commit-delay")) {
         config.commit_delay = std::chrono::milliseconds(parse_count("commit-delay", *v, 50));
     }
+    if (auto v = take("argon2-concurrency")) {
+        config.argon2_concurrency = parse_count("argon2-concurrency", *v, 256);
+        if (config.argon2_concurrency == 0) {
+            throw std::invalid_argument("argon2-concurrency must be 1-256");
+        }
+    }
+    if (auto v = take("argon2-queue")) config.argon2_queue = parse_count("argon2-queue", *v, 4096);
     config.smtp = resolve_smtp(values);
     if (auto v = take("log-level")) config.log_level = *v;
     return config;

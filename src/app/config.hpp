@@ -42,6 +42,10 @@ struct Config {
     std::chrono::seconds visitor_leave_grace{120};
     // How long a busy store waits to commit more writes in one transaction.
     std::chrono::milliseconds commit_delay{2};
+    // argon2 computations at once (0: one per core) and logins waiting for a turn (nullopt:
+    // eight per computation); a login past both answers 503 at once.
+    std::size_t argon2_concurrency = 0;
+    std::optional<std::size_t> argon2_queue;
     SmtpConfig smtp;
     std::string log_level = "info";
 };

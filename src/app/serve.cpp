@@ -111,6 +111,17 @@ core::TimeMs seconds_to_ms(std::chrono::seconds duration) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
 
+// One argon2 computation per core by default (each is CPU-bound). The waiting room (8 per
+// computation: a burst of 16 logins on two cores all succeed) stays below the blocking
+// pool's 16 threads per core, so waiting logins never take every worker.
+services::PasswordGate::Limits argon2_limits(const Config& config) {
+    const std::size_t cores = std::max(1U, std::thread::hardware_concurrency());
+    services::PasswordGate::Limits limits;
+    limits.running = config.argon2_concurrency != 0 ? config.argon2_concurrency : cores;
+    limits.waiting = config.argon2_queue.value_or(8 * limits.running);
+    return limits;
+}
+
 // Upgrading a big database can take a while (migration 8 rebuilds the messages table,
 // about 9 s per million messages): say so before it starts.
 void announce_migrations(const std::filesystem::path& file) {
@@ -149,7 +160,7 @@ int serve(const Config& config) {
     // Clients hear of each change first; then the services that react to it.
     services::EventTee events;
     events.add(publisher);
-    services::AuthService auth(*store, events, clock);
+    services::AuthService auth(*store, events, clock, argon2_limits(config));
     services::AdminService admin(*store, events, clock);
     services::ChatService chat(*store, events, clock);
 

@@ -1,4 +1,11 @@
 // Agent authentication: login, bearer sessions, logout and password change.
+//
+// Every failed login, whatever failed (no such e-mail, a wrong password, a disabled
+// agent, not an e-mail at all), answers the same error after the same argon2 work, so
+// neither the answer nor its timing tells which e-mails have accounts. The argon2 work
+// passes through a PasswordGate: when too many logins (or password changes) are already
+// running or waiting, the call answers `unavailable` at once.
+//
 // Thread-safe; blocking (argon2 and store writes): call it off the event loops.
 #pragma once
 
@@ -6,6 +13,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "services/auth/password_gate.hpp"
 #include "services/events.hpp"
 #include "store/store.hpp"
 
@@ -19,7 +27,9 @@ struct LoginResult {
 
 class AuthService {
 public:
-    AuthService(store::Store& store, EventSink& events, const core::Clock& clock);
+    // Computes the stand-in hash for unknown e-mails (one argon2 hash, ~0.1 s).
+    AuthService(store::Store& store, EventSink& events, const core::Clock& clock,
+                PasswordGate::Limits argon2 = {});
 
     core::Result<LoginResult> login(std::string_view email, std::string_view password);
     core::Result<store::SessionInfo> authenticate(std::string_view token);
@@ -35,6 +45,10 @@ private:
     store::Store& store_;
     EventSink& events_;
     const core::Clock& clock_;
+    PasswordGate argon2_;
+    // An argon2id hash of a random password, with the parameters of real ones: unknown
+    // e-mails are verified against it, so they cost what a wrong password costs.
+    const std::string stand_in_hash_;
 };
 
 }  // namespace juttu::services
