@@ -112,6 +112,7 @@ void RealtimeConnection::on_closed() {
         self->phase_ = Phase::closed;
         self->hello_deadline_.cancel();
         if (self->agent_) self->deps_.presence.disconnected(*self->agent_);
+        if (self->session_id_ != 0) self->deps_.auth.sessions().unwatch(self->session_id_);
         const auto& who = self->participant_;
         if (who && who->kind == core::AuthorKind::visitor) {
             self->deps_.missed_chats.visitor_disconnected(who->workspace_id, who->id);
@@ -257,6 +258,8 @@ void RealtimeConnection::hello_agent(const json::object& frame) {
     hello_deadline_.cancel();
     agent_ = agent;
     deps_.presence.connected(agent);
+    session_id_ = session.value().session_id;
+    deps_.auth.sessions().watch(session_id_);  // closed also when it ends in another process
     auto workspace = json::object{{"id", agent.workspace_id}};
     if (auto found = deps_.auth.workspace(agent.workspace_id)) workspace = to_json(*found);
     send({{"type", "welcome"},

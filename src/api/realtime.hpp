@@ -122,6 +122,7 @@ private:
     std::atomic<std::uint32_t> strand_pending_{0};
     std::optional<services::Participant> participant_;
     std::optional<core::Agent> agent_;  // for agents: counted in Presence while connected
+    core::Id session_id_ = 0;           // for agents: watched in SessionWatch while connected
     std::vector<std::string> topics_;
     boost::asio::steady_timer hello_deadline_;
 };

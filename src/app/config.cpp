@@ -119,6 +119,8 @@ const std::vector<ConfigKey>& config_keys() {
          "password hashes (19 MiB each) computed at once, 1-256 (default: one per core)"},
         {"argon2-queue", "JUTTU_ARGON2_QUEUE", "auth.argon2_queue",
          "logins waiting for a hash before more get 503 (default: 8 per concurrent hash)"},
+        {"session-check-interval", "JUTTU_SESSION_CHECK_INTERVAL", "auth.session_check_interval",
+         "seconds between checks that connected agents' sessions still exist (default 2)"},
         {"smtp-host", "JUTTU_SMTP_HOST", "smtp.host",
          "SMTP relay for outgoing e-mail (default: none, no e-mail)"},
         {"smtp-port", "JUTTU_SMTP_PORT", "smtp.port",
@@ -225,6 +227,13 @@ Config resolve_config(const FlagValues& flags, const std::optional<std::string>&
         }
     }
     if (auto v = take("argon2-queue")) config.argon2_queue = parse_count("argon2-queue", *v, 4096);
+    if (auto v = take("session-check-interval")) {
+        config.session_check_interval =
+            std::chrono::seconds(parse_count("session-check-interval", *v, 3600));
+        if (config.session_check_interval.count() < 1) {
+            throw std::invalid_argument("session-check-interval must be 1-3600 seconds");
+        }
+    }
     config.smtp = resolve_smtp(values);
     if (auto v = take("log-level")) config.log_level = *v;
     return config;

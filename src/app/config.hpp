@@ -46,6 +46,8 @@ struct Config {
     // eight per computation); a login past both answers 503 at once.
     std::size_t argon2_concurrency = 0;
     std::optional<std::size_t> argon2_queue;
+    // How often the sessions of connected agents are checked against the store.
+    std::chrono::seconds session_check_interval{2};
     SmtpConfig smtp;
     std::string log_level = "info";
 };

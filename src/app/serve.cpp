@@ -243,6 +243,14 @@ int serve(const Config& config) {
         run_logged("missed chats", [&] { missed_chats.expire(); });
         if (++seconds % 5 == 0) run_logged("site status", [&] { site_status.tick(); });
     });
+    // Sessions ended outside this process (the CLI, another node) close their sockets here.
+    std::optional<Ticker> session_checks;
+    session_checks.emplace(config.session_check_interval, [&] {
+        run_logged("session check", [&] {
+            const auto gone = auth.sessions().check();
+            if (!gone.empty()) spdlog::info("{} sessions ended elsewhere: closed", gone.size());
+        });
+    });
     server.start();
     if (metrics_server) metrics_server->start();
     std::cout << "Console:   " << own_url << "/console/\n"
@@ -256,6 +264,7 @@ int serve(const Config& config) {
     if (metrics_server) metrics_server->stop();
     server.stop();               // no new frames or requests after this
     ticker.reset();              // nothing of its runs past here
+    session_checks.reset();      // nor of the session checks
     pool.join();                 // finish in-flight handlers
     if (mailer) mailer->stop();  // unsent replies stay in the outbox
     store.reset();  // commit every queued write while the bus (and every listener) is alive

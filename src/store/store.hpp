@@ -178,6 +178,9 @@ public:
     virtual bool delete_session(Id session_id) = 0;
     // Deletes every session of the agent except `keep` (if given); returns the deleted ids.
     virtual std::vector<Id> delete_agent_sessions(Id agent_id, std::optional<Id> keep) = 0;
+    // Which of these sessions are still live (as find_session finds them), ascending: one
+    // query however many are asked about.
+    virtual std::vector<Id> live_sessions(const std::vector<Id>& session_ids, TimeMs now) = 0;
 
     // Contacts, found by the SHA-256 hash of the visitor's contact token.
     virtual core::Contact create_contact(Id workspace_id, Id site_id, const std::string& token_hash,

@@ -1,13 +1,16 @@
-// Logins that tell nothing and cannot exhaust memory:
+// Logins that tell nothing and cannot exhaust memory, and revocation that reaches a
+// running server from another process:
 // - an unknown e-mail costs the same argon2 work as a wrong password (timing), and every
 //   failed login answers the same status and body;
 // - a flood of parallel logins leaves memory flat (at most --argon2-concurrency hashes
-//   run at once; past the queue a login answers 503 `unavailable` at once).
+//   run at once; past the queue a login answers 503 `unavailable` at once);
+// - `juttu admin password reset`, a separate process on the same data dir, closes the
+//   agent's open sockets within a few seconds (4001), as a revocation in the server does.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  startServer, demo, api, expectStatus, login, createAgent,
+  startServer, demo, api, expectStatus, agent, connectWs, expectError, login, createAgent, cliOk,
 } from './lib/harness.mjs';
 
 // Rate limits on logins would turn these floods into 429s: this file tests what lies behind them.
@@ -121,3 +124,30 @@ describe('a login flood', () => {
   });
 });
 
+describe('revocation from another process', () => {
+  it('`juttu admin password reset` closes the agent\'s sockets within 5 s (4001); the old token is refused', async () => {
+    const x = await createAgent(server.url, ctx.token, { role: 'agent', password: 'first-password-1' });
+    const second = await login(server, x.email, 'first-password-1');
+    const ws1 = await agent(server, x.token, { label: 'reset-1' });
+    const ws2 = await agent(server, second.token, { label: 'reset-2' });
+    const bystander = await agent(server, ctx.token, { label: 'bystander' });
+
+    await cliOk(['admin', 'password', 'reset', '--data-dir', server.dataDir, '--email', x.email,
+      '--password', 'second-password-2']);
+    const t0 = Date.now();
+    for (const ws of [ws1, ws2]) {
+      const { code, reason } = await ws.waitClosed(8000);
+      const elapsed = Date.now() - t0;
+      assert.equal(code, 4001, `${ws.label}: close code (${reason})`);
+      assert.equal(reason, 'session revoked', `${ws.label}: close reason`);
+      assert.ok(elapsed <= 5000, `${ws.label}: closed ${elapsed} ms after the reset`);
+    }
+
+    await bystander.roundTrip();  // other agents' sockets stay open
+    const again = await connectWs(server, { label: 'old-token-hello' });
+    await expectError(again, { type: 'hello', role: 'agent', token: x.token }, 'bad_token', { closeCode: 1008 });
+    expectStatus(await api(server, x.token, 'GET', '/me'), 401, 'unauthorized');
+    await login(server, x.email, 'second-password-2');
+    await bystander.close();
+  });
+});

@@ -520,6 +520,34 @@ TEST_P(StoreContract, Sessions) {
     EXPECT_TRUE(store().delete_agent_sessions(acme.agent.id, std::nullopt).empty());
 }
 
+TEST_P(StoreContract, LiveSessions) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+    Id a = store().create_session(acme.agent.id, "a", 1'000, 10'000);
+    Id b = store().create_session(acme.agent.id, "b", 1'000, 5'000);
+    Id c = store().create_session(other.agent.id, "c", 1'000, 10'000);
+    Id d = store().create_session(acme.agent.id, "d", 1'000, 10'000);
+    ASSERT_TRUE(store().delete_session(d));
+
+    // Ascending whatever the order asked in; unknown and deleted ids are left out.
+    EXPECT_EQ(store().live_sessions({c, d, a, b, 987'654}, 2'000), (std::vector<Id>{a, b, c}));
+    EXPECT_EQ(store().live_sessions({a, b}, 5'000), std::vector<Id>{a});  // b expired
+    EXPECT_TRUE(store().live_sessions({}, 2'000).empty());
+
+    core::Agent disabled = other.agent;
+    disabled.disabled = true;
+    ASSERT_TRUE(store().update_agent(disabled));
+    EXPECT_EQ(store().live_sessions({a, c}, 2'000), std::vector<Id>{a});
+
+    // Many at once (the ids travel as one parameter, whatever their number).
+    std::vector<Id> many{a};
+    for (int i = 0; i < 100; ++i) {
+        many.push_back(
+            store().create_session(acme.agent.id, "m" + std::to_string(i), 1'000, 10'000));
+    }
+    EXPECT_EQ(store().live_sessions(many, 2'000).size(), many.size());
+}
+
 // --- Contacts and page views ---
 
 TEST_P(StoreContract, ContactsAreScopedByWorkspace) {

@@ -22,6 +22,7 @@ AuthService::AuthService(store::Store& store, EventSink& events, const core::Clo
       events_(events),
       clock_(clock),
       argon2_(argon2),
+      sessions_(store, events, clock),
       stand_in_hash_(hash_password(random_token("", 24))) {}
 
 core::Result<LoginResult> AuthService::login(std::string_view email, std::string_view password) {

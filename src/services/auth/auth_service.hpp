@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "services/auth/password_gate.hpp"
+#include "services/auth/session_watch.hpp"
 #include "services/events.hpp"
 #include "store/store.hpp"
 
@@ -38,6 +39,8 @@ public:
     core::Result<core::Done> change_password(const store::SessionInfo& session,
                                              std::string_view current_password,
                                              std::string_view new_password);
+    // The sessions of this process's open agent connections, checked against the store.
+    SessionWatch& sessions() { return sessions_; }
 
     static constexpr core::TimeMs session_lifetime_ms = 30LL * 24 * 3600 * 1000;
 
@@ -46,6 +49,7 @@ private:
     EventSink& events_;
     const core::Clock& clock_;
     PasswordGate argon2_;
+    SessionWatch sessions_;
     // An argon2id hash of a random password, with the parameters of real ones: unknown
     // e-mails are verified against it, so they cost what a wrong password costs.
     const std::string stand_in_hash_;

@@ -762,6 +762,25 @@ std::vector<Id> SqliteStore::delete_agent_sessions(Id agent_id, std::optional<Id
     });
 }
 
+std::vector<Id> SqliteStore::live_sessions(const std::vector<Id>& session_ids, TimeMs now) {
+    // The ids travel as one JSON array, so that one statement serves any number of them.
+    std::string ids = "[";
+    for (const auto id : session_ids) {
+        if (ids.size() > 1) ids += ',';
+        ids += std::to_string(id);
+    }
+    ids += ']';
+    auto db = read();
+    Statement query = db->prepare(
+        "SELECT s.id FROM sessions s JOIN agents a ON a.id = s.agent_id "
+        "WHERE s.id IN (SELECT value FROM json_each(?)) AND s.expires_at > ? AND "
+        "a.disabled = 0 ORDER BY s.id");
+    query.bind(1, std::string_view(ids)).bind(2, now);
+    std::vector<Id> live;
+    while (query.step()) live.push_back(query.column_int64(0));
+    return live;
+}
+
 // --- Contacts ---
 
 core::Contact SqliteStore::create_contact(Id workspace_id, Id site_id,

@@ -101,6 +101,7 @@ public:
     std::optional<SessionInfo> find_session(const std::string& token_hash, TimeMs now) override;
     bool delete_session(Id session_id) override;
     std::vector<Id> delete_agent_sessions(Id agent_id, std::optional<Id> keep) override;
+    std::vector<Id> live_sessions(const std::vector<Id>& session_ids, TimeMs now) override;
 
     core::Contact create_contact(Id workspace_id, Id site_id, const std::string& token_hash,
                                  TimeMs now) override;
