@@ -1,5 +1,5 @@
 # Juttu's front door. Every target installs what it needs first (scripts/setup).
-.PHONY: run test build setup fmt fmt-check bench bench-full clean
+.PHONY: run test build setup fmt fmt-check bench bench-full fuzz clean
 
 run: build
 	scripts/run
@@ -19,11 +19,16 @@ bench: build
 bench-full: build
 	scripts/bench --full
 
+# libFuzzer on the input edges, FUZZ_SECONDS per target (build-fuzz/, clang + ASan + UBSan).
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	scripts/fuzz $(FUZZ_SECONDS)
+
 fmt: setup
-	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	find src tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 fmt-check: setup
-	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror
+	find src tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -4,8 +4,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <vector>
 
@@ -88,6 +93,107 @@ const std::string& check_metrics_token(const std::string& token) {
     return token;
 }
 
+// Where toml++ 3.3.0 (Debian 12's) would meet undefined behaviour: its test of whether a
+// character is whitespace ends in __builtin_unreachable for most non-ASCII characters
+// (found by fuzz/config_fuzzer.cpp; upstream issues #190 and #295). It asks that outside
+// strings and comments, where TOML allows no non-ASCII character anyway; after a backslash
+// in a basic string; and while it reads a bare value (a number, a date) on to the next
+// space, comma, bracket or '#', quotes and all. The offset of the first non-ASCII byte in
+// such a place. Stricter than TOML only for a non-ASCII quoted key after a bare one in a
+// table header or an inline table, which no key of ours is.
+std::optional<std::size_t> unsafe_for_toml(std::string_view text) {
+    const auto non_ascii = [&](std::size_t at) {
+        return at < text.size() && static_cast<unsigned char>(text[at]) >= 0x80;
+    };
+    const auto is_one_of = [](char c, std::string_view set) {
+        return set.find(c) != std::string_view::npos;
+    };
+    const std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a byte order mark
+    bool value_next = false;  // after '=', '[', '{' or ','
+    bool bare = false;        // in a bare value, which ends at a space, ']', '}', ',' or '#'
+    std::size_t i = start;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (bare && !is_one_of(c, " \t\r\n]},#")) {
+            if (non_ascii(i)) return i;
+            ++i;
+            continue;
+        }
+        bare = false;
+        const bool opens = i == start || is_one_of(text[i - 1], " \t\r\n=[{,.");
+        if (c == '#') {  // a comment, to the end of the line
+            i = text.find('\n', i);
+            if (i == std::string_view::npos) break;
+        } else if (is_one_of(c, " \t\r\n")) {
+            ++i;
+        } else if ((c == '"' || c == '\'') && opens) {
+            value_next = false;
+            const std::string_view quotes = c == '"' ? "\"\"\"" : "'''";
+            const bool multi_line = text.substr(i, 3) == quotes;
+            i += multi_line ? 3 : 1;
+            while (i < text.size()) {
+                if (text[i] == c) {
+                    // A run of 3 to 5 closes a multi-line string (a longer one is an error).
+                    std::size_t run = 1;
+                    while (multi_line && i + run < text.size() && text[i + run] == c) ++run;
+                    i += run;
+                    if (!multi_line || run >= 3) break;
+                } else if (text[i] == '\n' && !multi_line) {
+                    break;  // an unterminated string: toml++ stops there
+                } else if (text[i] == '\\' && c == '"') {
+                    std::size_t next = i + 1;
+                    const bool spaces = next < text.size() && is_one_of(text[next], " \t\r\n");
+                    if (spaces) {
+                        next = std::min(text.find_first_not_of(" \t\r\n", next), text.size());
+                    }
+                    if (non_ascii(next)) return next;
+                    i = spaces ? next : next + 1;
+                } else {
+                    ++i;
+                }
+            }
+        } else if (non_ascii(i)) {
+            return i;
+        } else {
+            bare = value_next && !is_one_of(c, "=[{,");
+            value_next = is_one_of(c, "=[{,");
+            ++i;
+        }
+    }
+    return std::nullopt;
+}
+
+// `text` with its control characters escaped (found by fuzz/config_fuzzer.cpp).
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+            out += escaped;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// The whole file (also a pipe, as from `--config <(...)`); throws std::invalid_argument.
+std::string read_config_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    int error = errno;
+    try {
+        if (in) return std::string(std::istreambuf_iterator<char>(in), {});
+    } catch (const std::ios_base::failure&) {  // a read error, as from a directory
+        error = errno;
+    }
+    throw std::invalid_argument("cannot read config file " + path + ": " +
+                                (error != 0 ? std::strerror(error) : "cannot be read"));
+}
+
 }  // namespace
 
 const std::vector<ConfigKey>& config_keys() {
@@ -163,18 +269,30 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
 }
 
 Config resolve_config(const FlagValues& flags, const std::optional<std::string>& config_file) {
-    toml::table file;
     std::optional<std::string> path = config_file;
     if (!path) {
         if (const char* env = std::getenv("JUTTU_CONFIG")) path = env;
     }
-    if (path) {
-        try {
-            file = toml::parse_file(*path);
-        } catch (const toml::parse_error& e) {
-            throw std::invalid_argument("cannot read config file " + *path + ": " +
-                                        std::string(e.description()));
-        }
+    if (!path) return resolve_config_text(flags, "");
+    return resolve_config_text(flags, read_config_file(*path), *path);
+}
+
+namespace {
+
+Config read_config(const FlagValues& flags, std::string_view toml_text, const std::string& source) {
+    if (auto at = unsafe_for_toml(toml_text)) {
+        const auto line = std::count(toml_text.begin(), toml_text.begin() + *at, '\n') + 1;
+        throw std::invalid_argument("cannot read config file " + source + ": line " +
+                                    std::to_string(line) +
+                                    ": non-ASCII text outside a string or a comment");
+    }
+    toml::table file;
+    try {
+        file = toml::parse(toml_text, source);
+    } catch (const toml::parse_error& e) {
+        throw std::invalid_argument("cannot read config file " + source + ": line " +
+                                    std::to_string(e.source().begin.line) + ": " +
+                                    std::string(e.description()));
     }
     std::map<std::string, std::string> values;
     for (const auto& key : config_keys()) {
@@ -237,6 +355,18 @@ Config resolve_config(const FlagValues& flags, const std::optional<std::string>&
     config.smtp = resolve_smtp(values);
     if (auto v = take("log-level")) config.log_level = *v;
     return config;
+}
+
+}  // namespace
+
+Config resolve_config_text(const FlagValues& flags, std::string_view toml_text,
+                           const std::string& source) {
+    try {
+        return read_config(flags, toml_text, source);
+    } catch (const std::invalid_argument& e) {
+        // A quoted value (a TOML string, the character toml++ saw) may hold a line break.
+        throw std::invalid_argument(one_line(e.what()));
+    }
 }
 
 }  // namespace juttu::app

@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace juttu::net {
 struct SmtpSettings;
@@ -57,6 +59,9 @@ using FlagValues = std::map<std::string, std::string>;
 
 // Throws std::invalid_argument with a one-line message for a bad value or file.
 Config resolve_config(const FlagValues& flags, const std::optional<std::string>& config_file);
+// The same with the TOML file's text given; `source` names it in errors.
+Config resolve_config_text(const FlagValues& flags, std::string_view toml_text,
+                           const std::string& source = "config");
 
 // The SMTP client's settings (net/smtp_client.hpp) for a resolved SmtpConfig.
 net::SmtpSettings smtp_settings(const SmtpConfig& smtp);
