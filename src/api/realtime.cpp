@@ -46,7 +46,10 @@ json::object ack_json(const store::AppendResult& appended) {
 std::shared_ptr<net::WsHandler> RealtimeGateway::make(std::shared_ptr<net::WsConnection> connection,
                                                       const net::Request& upgrade) {
     std::string origin(upgrade[boost::beast::http::field::origin]);
-    std::string user_agent(upgrade[boost::beast::http::field::user_agent].substr(0, 300));
+    // Agents see it in JSON frames, which must be UTF-8: whole characters, and none of a
+    // header that is not UTF-8 (HTTP allows any byte there).
+    std::string user_agent(core::utf8_prefix(upgrade[boost::beast::http::field::user_agent], 300));
+    if (!core::is_valid_utf8(user_agent)) user_agent.clear();
     auto handler = std::make_shared<RealtimeConnection>(deps_, std::move(connection),
                                                         std::move(origin), std::move(user_agent));
     handler->start();
@@ -167,8 +170,9 @@ void RealtimeConnection::dispatch(const std::string& type, const json::object& f
     if (type == "status") return on_status(frame);
     if (type == "ping") return send({{"type", "pong"}});
     deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
-    send_error("unknown_type", "unknown frame type '" + type.substr(0, 40) + "'",
-               type.substr(0, 40));
+    // Quoted by whole characters: a text frame cut inside one would fail the socket.
+    const std::string quoted(core::utf8_prefix(type, 40));
+    send_error("unknown_type", "unknown frame type '" + quoted + "'", quoted);
 }
 
 void RealtimeConnection::on_hello(const json::object& frame) {

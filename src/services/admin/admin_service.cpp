@@ -49,9 +49,9 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
         for (const auto& origin : *fields.allowed_origins) {
             auto normalized = core::normalize_origin(origin);
             if (!normalized) {
-                return fail(
-                    ErrorCode::validation_failed,
-                    "'" + origin.substr(0, 100) + "' is not an origin like https://shop.example");
+                return fail(ErrorCode::validation_failed,
+                            "'" + std::string(core::utf8_prefix(origin, 100)) +
+                                "' is not an origin like https://shop.example");
             }
             if (std::find(next.allowed_origins.begin(), next.allowed_origins.end(), *normalized) ==
                 next.allowed_origins.end()) {
@@ -100,7 +100,8 @@ std::optional<core::Error> check_languages(const std::optional<std::vector<std::
     for (const auto& tag : *tags) {
         if (!core::is_valid_language_tag(tag)) {
             return fail(ErrorCode::validation_failed,
-                        "'" + tag.substr(0, 40) + "' is not a language tag like fi or en-GB");
+                        "'" + std::string(core::utf8_prefix(tag, 40)) +
+                            "' is not a language tag like fi or en-GB");
         }
     }
     return std::nullopt;
