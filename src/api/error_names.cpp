@@ -25,6 +25,8 @@ std::string_view error_code_name(core::ErrorCode code) {
             return "origin_not_allowed";
         case ErrorCode::unavailable:
             return "unavailable";
+        case ErrorCode::rate_limited:
+            return "rate_limited";
     }
     return "internal";
 }

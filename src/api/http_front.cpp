@@ -23,6 +23,9 @@ net::Response json_response(const net::Request& request, const Reply& reply) {
         response.body() = boost::json::serialize(reply.body);
     }
     response.set(http::field::cache_control, "no-store");
+    if (reply.retry_after_s > 0) {
+        response.set(http::field::retry_after, std::to_string(reply.retry_after_s));
+    }
     response.keep_alive(request.keep_alive());
     response.prepare_payload();
     return response;
@@ -174,6 +177,9 @@ net::Response HttpFront::metrics(const net::Request& request) {
            metrics_.frames_received.load());
     metric(out, "juttu_frames_rejected_total", "counter", "WebSocket frames refused as invalid.",
            metrics_.frames_rejected.load());
+    metric(out, "juttu_frames_failed_total", "counter",
+           "WebSocket frames answered unavailable because the store failed.",
+           metrics_.frames_failed.load());
     metric(out, "juttu_events_published_total", "counter", "Events published to the bus.",
            metrics_.events_published.load());
     metric(out, "juttu_http_requests_total", "counter", "HTTP requests answered.",

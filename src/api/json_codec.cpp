@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/business_hours_text.hpp"
+#include "core/validation.hpp"
 
 namespace juttu::api {
 
@@ -199,7 +200,22 @@ std::optional<std::string> FieldReader::text(std::string_view key, bool required
         fail(key, "is too long (at most " + std::to_string(max_bytes) + " bytes)");
         return std::nullopt;
     }
+    // Boost.JSON keeps strings valid UTF-8, so the control checks may assume it.
+    if (!core::is_clean_text(text)) {
+        fail(key, "must not hold control characters other than newline and tab");
+        return std::nullopt;
+    }
     return std::string(text);
+}
+
+std::optional<std::string> FieldReader::line(std::string_view key, bool required,
+                                             std::size_t max_bytes) {
+    auto value = text(key, required, max_bytes);
+    if (value && !core::is_single_line(*value)) {
+        fail(key, "must be one line without control characters");
+        return std::nullopt;
+    }
+    return value;
 }
 
 std::optional<std::int64_t> FieldReader::integer(std::string_view key, bool required,

@@ -50,8 +50,13 @@ class FieldReader {
 public:
     explicit FieldReader(const json::object& object) : object_(object) {}
 
+    // Text of one or more lines: UTF-8 without NUL or control characters other than
+    // newline and tab.
     std::optional<std::string> text(std::string_view key, bool required,
                                     std::size_t max_bytes = 100'000);
+    // One line (a name, an e-mail, a title, a key): no control character at all.
+    std::optional<std::string> line(std::string_view key, bool required,
+                                    std::size_t max_bytes = 1'000);
     std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min = 0,
                                         std::int64_t max = INT64_MAX);
     std::optional<bool> boolean(std::string_view key, bool required);

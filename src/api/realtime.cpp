@@ -1,5 +1,7 @@
 #include "api/realtime.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
@@ -15,6 +17,7 @@ namespace juttu::api {
 namespace {
 
 constexpr std::uint16_t close_policy = 1008;
+constexpr std::uint16_t close_try_again = 1013;
 constexpr int default_sync_limit = 200;
 constexpr auto hello_timeout = std::chrono::seconds(10);
 
@@ -29,6 +32,12 @@ std::string_view frame_code(core::ErrorCode code) {
         default:
             return error_code_name(code);
     }
+}
+
+json::object error_frame(std::string_view code, const core::Error& error, std::string_view ref) {
+    json::object frame{{"type", "error"}, {"code", code}, {"message", error.message}, {"ref", ref}};
+    if (error.retry_after_ms > 0) frame["retry_after_ms"] = error.retry_after_ms;
+    return frame;
 }
 
 json::object ack_json(const store::AppendResult& appended) {
@@ -50,20 +59,23 @@ std::shared_ptr<net::WsHandler> RealtimeGateway::make(std::shared_ptr<net::WsCon
     // header that is not UTF-8 (HTTP allows any byte there).
     std::string user_agent(core::utf8_prefix(upgrade[boost::beast::http::field::user_agent], 300));
     if (!core::is_valid_utf8(user_agent)) user_agent.clear();
-    auto handler = std::make_shared<RealtimeConnection>(deps_, std::move(connection),
-                                                        std::move(origin), std::move(user_agent));
+    auto address = net::limit_key(upgrade[net::client_address_header]);
+    auto handler = std::make_shared<RealtimeConnection>(
+        deps_, std::move(connection), std::move(origin), std::move(user_agent), std::move(address));
     handler->start();
     return handler;
 }
 
 RealtimeConnection::RealtimeConnection(RealtimeDeps deps,
                                        std::shared_ptr<net::WsConnection> connection,
-                                       std::string origin, std::string user_agent)
+                                       std::string origin, std::string user_agent,
+                                       std::string address)
     : deps_(deps),
       connection_(std::move(connection)),
       strand_(boost::asio::make_strand(deps.pool.get_executor())),
       origin_(std::move(origin)),
       user_agent_(std::move(user_agent)),
+      address_(std::move(address)),
       hello_deadline_(strand_) {}
 
 void RealtimeConnection::start() {
@@ -84,8 +96,37 @@ void RealtimeConnection::on_strand(F fn) {
             std::atomic<std::uint32_t>& pending;
             ~Done() { pending.fetch_sub(1, std::memory_order_release); }
         } done{self->strand_pending_};
-        fn(*self);
+        self->guarded([&] { fn(*self); });
     });
+}
+
+template <class F>
+void RealtimeConnection::guarded(F&& fn) noexcept {
+    try {
+        fn();
+    } catch (const std::exception& error) {
+        unavailable(error.what());
+    } catch (...) {
+        unavailable("unknown exception");
+    }
+}
+
+void RealtimeConnection::unavailable(std::string_view what) noexcept {
+    try {
+        spdlog::error("a frame failed: {}", what);
+        deps_.metrics.frames_failed.fetch_add(1, std::memory_order_relaxed);
+        // The store failed: nothing changed, and the client may try again. Without a
+        // hello that worked there is nothing to go on with: close with "try again later".
+        if (phase_ == Phase::awaiting_hello) {
+            send_error("unavailable", "the server cannot answer now; try again", "hello");
+            phase_ = Phase::closed;
+            if (auto connection = connection_) connection->close(close_try_again, "unavailable");
+            return;
+        }
+        send_error("unavailable", "the server cannot answer now; try again", "");
+    } catch (...) {
+        // Out of memory while reporting: nothing more can be done for this frame.
+    }
 }
 
 void RealtimeConnection::on_text(std::string frame) {
@@ -99,8 +140,10 @@ void RealtimeConnection::on_text(std::string frame) {
             const auto* type = parsed->if_contains("type");
             // The two frames that never wait for the store on their own thread.
             if (type != nullptr && type->is_string()) {
-                if (type->get_string() == "send") return on_send(*parsed);
-                if (type->get_string() == "page_view") return on_page_view(*parsed);
+                if (type->get_string() == "send") return guarded([&] { on_send(*parsed); });
+                if (type->get_string() == "page_view") {
+                    return guarded([&] { on_page_view(*parsed); });
+                }
             }
             return on_strand([parsed = std::move(*parsed)](RealtimeConnection& self) {
                 self.handle_frame(parsed);
@@ -111,18 +154,23 @@ void RealtimeConnection::on_text(std::string frame) {
 }
 
 void RealtimeConnection::on_closed() {
-    boost::asio::post(strand_, [self = shared_from_this()] {
-        self->phase_ = Phase::closed;
-        self->hello_deadline_.cancel();
-        if (self->agent_) self->deps_.presence.disconnected(*self->agent_);
-        if (self->session_id_ != 0) self->deps_.auth.sessions().unwatch(self->session_id_);
-        const auto& who = self->participant_;
-        if (who && who->kind == core::AuthorKind::visitor) {
-            self->deps_.missed_chats.visitor_disconnected(who->workspace_id, who->id);
-        }
-        for (const auto& topic : self->topics_) self->deps_.bus.unsubscribe(topic, self.get());
-        self->topics_.clear();
-    });
+    boost::asio::post(strand_,
+                      [self = shared_from_this()] { self->guarded([&] { self->closed(); }); });
+}
+
+void RealtimeConnection::closed() {
+    phase_ = Phase::closed;
+    hello_deadline_.cancel();
+    for (const auto& topic : topics_) deps_.bus.unsubscribe(topic, this);
+    topics_.clear();
+    if (agent_) deps_.presence.disconnected(*agent_);
+    if (session_id_ != 0) deps_.auth.sessions().unwatch(session_id_);
+    const auto& who = participant_;
+    if (counted_socket_) deps_.limits.release_socket(std::to_string(who->id));
+    // Last, as it may reach the store (and throw): the rest is done by then.
+    if (who && who->kind == core::AuthorKind::visitor) {
+        deps_.missed_chats.visitor_disconnected(who->workspace_id, who->id);
+    }
 }
 
 void RealtimeConnection::deliver(const bus::Frame& frame) {
@@ -180,7 +228,7 @@ void RealtimeConnection::on_hello(const json::object& frame) {
         return send_error("bad_frame", "already said hello", "hello");
     }
     FieldReader in(frame);
-    auto role = in.text("role", true, 20);
+    auto role = in.line("role", true, 20);
     if (!in.ok()) return refuse("bad_frame", in.error());
     if (*role == "visitor") return hello_visitor(frame);
     if (*role == "agent") return hello_agent(frame);
@@ -189,8 +237,8 @@ void RealtimeConnection::on_hello(const json::object& frame) {
 
 void RealtimeConnection::hello_visitor(const json::object& frame) {
     FieldReader in(frame);
-    auto site_key = in.text("site_key", true, 100);
-    auto contact_token = in.text("contact_token", false, 200);
+    auto site_key = in.line("site_key", true, 100);
+    auto contact_token = in.line("contact_token", false, 200);
     if (!in.ok()) return refuse("bad_frame", in.error());
     std::map<std::string, std::string> context;
     if (!user_agent_.empty()) context["user_agent"] = user_agent_;
@@ -198,18 +246,24 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
         if (!given->is_object()) return refuse("bad_frame", "field 'context' must be an object");
         FieldReader fields(given->get_object());
         for (const char* key : {"language", "timezone", "screen"}) {
-            if (auto value = fields.text(key, false, 100)) context[key] = *value;
+            if (auto value = fields.line(key, false, 100)) context[key] = *value;
         }
         if (!fields.ok()) return refuse("bad_frame", "context: " + fields.error());
     }
-    auto welcome = deps_.chat.connect_visitor(*site_key, origin_,
-                                              contact_token.value_or(std::string()), context);
-    if (!welcome.ok()) {
-        return refuse(frame_code(welcome.error().code), welcome.error().message);
-    }
+    auto welcome = deps_.chat.connect_visitor(
+        *site_key, origin_, contact_token.value_or(std::string()), context, address_);
+    if (!welcome.ok()) return refuse(welcome.error());
     const auto& w = welcome.value();
-    participant_ = services::Participant{core::AuthorKind::visitor, w.site.workspace_id,
-                                         w.contact.id, w.site.id, w.contact.name};
+    if (!deps_.limits.acquire_socket(std::to_string(w.contact.id))) {
+        return refuse("rate_limited", "too many open chat windows for this visitor");
+    }
+    counted_socket_ = true;
+    participant_ = services::Participant{core::AuthorKind::visitor,
+                                         w.site.workspace_id,
+                                         w.contact.id,
+                                         w.site.id,
+                                         w.contact.name,
+                                         address_};
     subscribe(topics::contact(w.contact.id));
     subscribe(topics::site(w.site.id));
     deps_.missed_chats.visitor_connected(w.site.workspace_id, w.contact.id);
@@ -246,7 +300,7 @@ json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome&
 
 void RealtimeConnection::hello_agent(const json::object& frame) {
     FieldReader in(frame);
-    auto token = in.text("token", true, 4096);
+    auto token = in.line("token", true, 4096);
     if (!in.ok()) return refuse("bad_frame", in.error());
     auto session = deps_.auth.authenticate(*token);
     if (!session.ok()) return refuse("bad_token", session.error().message);
@@ -275,7 +329,7 @@ void RealtimeConnection::hello_agent(const json::object& frame) {
 
 void RealtimeConnection::on_send(const json::object& frame) {
     FieldReader in(frame);
-    auto client_id = in.text("client_id", true, 200);
+    auto client_id = in.line("client_id", true, 200);
     auto body = in.text("body", true, 1'000'000);
     auto conversation_id = in.integer("conversation_id", false, 1);
     auto team_id = in.integer("team_id", false, 1);
@@ -289,9 +343,9 @@ void RealtimeConnection::on_send(const json::object& frame) {
 void RealtimeConnection::on_leave_message(const json::object& frame) {
     if (!require_visitor("leave_message")) return;
     FieldReader in(frame);
-    auto client_id = in.text("client_id", true, 200);
-    auto name = in.text("name", false, 1000);
-    auto email = in.text("email", true, 1000);
+    auto client_id = in.line("client_id", true, 200);
+    auto name = in.line("name", false, 1000);
+    auto email = in.line("email", true, 1000);
     auto body = in.text("body", true, 1'000'000);
     if (!in.ok()) return send_error("bad_frame", in.error(), client_id.value_or("leave_message"));
     std::string ref = *client_id;
@@ -301,8 +355,17 @@ void RealtimeConnection::on_leave_message(const json::object& frame) {
 }
 
 services::ChatService::SendDone RealtimeConnection::acknowledge(std::string ref) {
+    // Bounded sends in flight: at the limit, no more frames are read until an ack leaves
+    // (the socket's own buffers then hold the client back, as TCP does).
+    if (sends_in_flight_.fetch_add(1) + 1 >= max_sends_in_flight) {
+        if (auto connection = connection_) connection->pause_reading();
+        reading_paused_ = true;
+        resume_if_drained();  // an ack may have come in between
+    }
     return [self = shared_from_this(),
             ref = std::move(ref)](core::Result<store::AppendResult> result) {
+        self->sends_in_flight_.fetch_sub(1);
+        self->resume_if_drained();
         if (!result.ok()) return self->send_error(result.error(), ref);
         const auto& appended = result.value();
         if (appended.status == store::AppendResult::Status::stored) {
@@ -310,6 +373,13 @@ services::ChatService::SendDone RealtimeConnection::acknowledge(std::string ref)
         }
         self->send(ack_json(appended));
     };
+}
+
+void RealtimeConnection::resume_if_drained() {
+    // One resume per pause, whichever thread gets here first.
+    if (sends_in_flight_ < max_sends_in_flight && reading_paused_.exchange(false)) {
+        if (auto connection = connection_) connection->resume_reading();
+    }
 }
 
 void RealtimeConnection::on_sync(const json::object& frame) {
@@ -351,7 +421,7 @@ void RealtimeConnection::on_read(const json::object& frame) {
 void RealtimeConnection::on_status(const json::object& frame) {
     if (!agent_) return send_error("bad_frame", "status is sent by agents", "status");
     FieldReader in(frame);
-    auto text = in.text("availability", true, 20);
+    auto text = in.line("availability", true, 20);
     if (!in.ok()) return send_error("bad_frame", in.error(), "status");
     auto availability = core::parse_availability(*text);
     if (!availability) {
@@ -369,8 +439,8 @@ bool RealtimeConnection::require_visitor(std::string_view type) {
 void RealtimeConnection::on_identify(const json::object& frame) {
     if (!require_visitor("identify")) return;
     FieldReader in(frame);
-    auto name = in.text("name", false, 1000);
-    auto email = in.text("email", false, 1000);
+    auto name = in.line("name", false, 1000);
+    auto email = in.line("email", false, 1000);
     if (!in.ok()) return send_error("bad_frame", in.error(), "identify");
     auto contact = deps_.chat.identify(*participant_, std::move(name), std::move(email));
     if (!contact.ok()) return send_error(contact.error(), "identify");
@@ -401,9 +471,9 @@ void RealtimeConnection::on_attributes(const json::object& frame) {
 void RealtimeConnection::on_page_view(const json::object& frame) {
     if (!require_visitor("page_view")) return;
     FieldReader in(frame);
-    auto url = in.text("url", true, core::limits::url_bytes);
-    auto title = in.text("title", false, core::limits::title_bytes);
-    auto referrer = in.text("referrer", false, core::limits::url_bytes);
+    auto url = in.line("url", true, core::limits::url_bytes);
+    auto title = in.line("title", false, core::limits::title_bytes);
+    auto referrer = in.line("referrer", false, core::limits::url_bytes);
     if (!in.ok()) return send_error("bad_frame", in.error(), "page_view");
     deps_.chat.page_view(*participant_, std::move(*url), title.value_or(""), referrer.value_or(""),
                          [self = shared_from_this()](core::Result<core::PageView> viewed) {
@@ -428,12 +498,17 @@ void RealtimeConnection::send_error(std::string_view code, std::string_view mess
 }
 
 void RealtimeConnection::send_error(const core::Error& error, std::string_view ref) {
-    send_error(frame_code(error.code), error.message, ref);
+    send(error_frame(frame_code(error.code), error, ref));
 }
 
 void RealtimeConnection::refuse(std::string_view code, std::string_view message) {
+    refuse(core::Error{core::ErrorCode::validation_failed, std::string(message)}, code);
+}
+
+void RealtimeConnection::refuse(const core::Error& error, std::string_view code) {
+    if (code.empty()) code = frame_code(error.code);
     deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
-    send_error(code, message, "hello");
+    send(error_frame(code, error, "hello"));
     phase_ = Phase::closed;
     if (auto connection = connection_) connection->close(close_policy, std::string(code));
 }

@@ -46,6 +46,7 @@ struct RealtimeDeps {
     services::SiteStatus& site_status;
     services::MissedChats& missed_chats;
     services::Teams& teams;
+    services::RateLimiter& limits;
     bus::Bus& bus;
     Metrics& metrics;
     boost::asio::thread_pool& pool;
@@ -66,7 +67,7 @@ class RealtimeConnection final : public net::WsHandler,
                                  public std::enable_shared_from_this<RealtimeConnection> {
 public:
     RealtimeConnection(RealtimeDeps deps, std::shared_ptr<net::WsConnection> connection,
-                       std::string origin, std::string user_agent);
+                       std::string origin, std::string user_agent, std::string address);
 
     // Starts the hello deadline; call once, right after construction.
     void start();
@@ -81,7 +82,13 @@ private:
     // Runs `fn` on the strand, after every frame posted there before it.
     template <class F>
     void on_strand(F fn);
+    // Runs a frame's handler; an exception (the store failed) is logged and answered
+    // with an `unavailable` error frame, never let out to the thread pool or the loop.
+    template <class F>
+    void guarded(F&& fn) noexcept;
+    void unavailable(std::string_view what) noexcept;
     void handle(const std::string& text);
+    void closed();  // on the strand, once the socket is gone
     void handle_frame(const boost::json::object& frame);
     void dispatch(const std::string& type, const boost::json::object& frame);
     void on_hello(const boost::json::object& frame);
@@ -93,6 +100,7 @@ private:
     boost::json::object visitor_welcome(const services::VisitorWelcome& welcome);
     // Answers a send or leave_message once it is stored (or refused).
     services::ChatService::SendDone acknowledge(std::string ref);
+    void resume_if_drained();
     void on_sync(const boost::json::object& frame);
     void on_typing(const boost::json::object& frame);
     void on_read(const boost::json::object& frame);
@@ -109,17 +117,25 @@ private:
     void send_error(const core::Error& error, std::string_view ref);
     // Answers with the error, then closes with 1008: the connection cannot go on.
     void refuse(std::string_view code, std::string_view message);
+    // The same for a service's error (`code`: the frame's code, else the error's own).
+    void refuse(const core::Error& error, std::string_view code = {});
 
     RealtimeDeps deps_;
     std::shared_ptr<net::WsConnection> connection_;
     boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
     std::string origin_;
     std::string user_agent_;
+    std::string address_;          // the client's, as net resolved it
+    bool counted_socket_ = false;  // a visitor socket counted in limits: released on close
     // Written on the strand; read on the loop by the fast path (and by the hello timer).
     std::atomic<Phase> phase_{Phase::awaiting_hello};
     // Frames posted to the strand and not yet handled. Changed by the loop (+1) and the
     // strand (-1) only.
     std::atomic<std::uint32_t> strand_pending_{0};
+    // Sends and left messages waiting for their ack (see acknowledge()).
+    std::atomic<std::uint32_t> sends_in_flight_{0};
+    std::atomic<bool> reading_paused_{false};  // by the bound above
+    static constexpr std::uint32_t max_sends_in_flight = 64;
     std::optional<services::Participant> participant_;
     std::optional<core::Agent> agent_;  // for agents: counted in Presence while connected
     core::Id session_id_ = 0;           // for agents: watched in SessionWatch while connected

@@ -33,6 +33,8 @@ http::status status_of(core::ErrorCode code) {
             return http::status::conflict;
         case ErrorCode::unavailable:
             return http::status::service_unavailable;
+        case ErrorCode::rate_limited:
+            return http::status::too_many_requests;
     }
     return http::status::internal_server_error;
 }
@@ -73,7 +75,16 @@ Reply error_reply(http::status status, std::string_view code, std::string_view m
 }
 
 Reply error_reply(const core::Error& error) {
-    return error_reply(status_of(error.code), error_code_name(error.code), error.message);
+    auto reply = error_reply(status_of(error.code), error_code_name(error.code), error.message);
+    if (error.retry_after_ms > 0) {
+        reply.retry_after_s = (error.retry_after_ms + 999) / 1000;
+        reply.body.as_object()["error"].as_object()["retry_after_ms"] = error.retry_after_ms;
+    }
+    return reply;
+}
+
+std::string_view RestApi::Call::client_address() const {
+    return request[net::client_address_header];
 }
 
 RestApi::RestApi(RestDeps deps) : deps_(std::move(deps)), routes_(routes()) {}

@@ -37,12 +37,14 @@ struct RestDeps {
     services::Teams& teams;
     services::Notes& notes;
     services::Router& router;
+    services::RateLimiter& limits;
     std::string public_url;  // for embed snippets
 };
 
 struct Reply {
     boost::beast::http::status status = boost::beast::http::status::ok;
-    boost::json::value body;  // null: no body (204)
+    boost::json::value body;         // null: no body (204)
+    std::int64_t retry_after_s = 0;  // > 0: sent as Retry-After (429)
 };
 
 Reply error_reply(const core::Error& error);
@@ -69,6 +71,8 @@ private:
         boost::json::object body;
 
         const core::Agent& agent() const { return session->agent; }
+        // The client's address as the net layer resolved it (net/client_address.hpp).
+        std::string_view client_address() const;
         core::Id workspace() const { return session->agent.workspace_id; }
     };
 

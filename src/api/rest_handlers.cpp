@@ -59,11 +59,11 @@ std::optional<services::SiteFields> site_fields(const json::object& body, bool c
                                                 std::string& error) {
     FieldReader in(body);
     services::SiteFields fields;
-    fields.name = in.text("name", creating, 1000);
+    fields.name = in.line("name", creating, 1000);
     fields.allowed_origins = in.texts("allowed_origins", false, 100);
     fields.greeting = in.text("greeting", false, 10'000);
-    fields.color = in.text("color", false, 100);
-    auto routing = in.text("routing", false, 20);
+    fields.color = in.line("color", false, 100);
+    auto routing = in.line("routing", false, 20);
     const auto* hours = in.object("hours", false);
     const auto* prechat = in.object("prechat", false);
     if (!in.ok()) {
@@ -86,10 +86,10 @@ std::optional<services::AgentFields> agent_fields(const json::object& body, bool
                                                   std::string& error) {
     FieldReader in(body);
     services::AgentFields fields;
-    fields.email = in.text("email", creating, 1000);
-    fields.name = in.text("name", creating, 1000);
+    fields.email = in.line("email", creating, 1000);
+    fields.name = in.line("name", creating, 1000);
     fields.password = in.text("password", creating, 1000);
-    auto role = in.text("role", false, 20);
+    auto role = in.line("role", false, 20);
     fields.disabled = in.boolean("disabled", false);
     if (auto capacity = in.integer("capacity", false, 1, services::AdminService::max_capacity)) {
         fields.capacity = static_cast<int>(*capacity);
@@ -116,8 +116,8 @@ std::optional<services::CannedFields> canned_fields(const json::object& body, bo
                                                     std::string& error) {
     FieldReader in(body);
     services::CannedFields fields;
-    fields.shortcut = in.text("shortcut", creating, 1000);
-    fields.title = in.text("title", false, 1000);
+    fields.shortcut = in.line("shortcut", creating, 1000);
+    fields.title = in.line("title", false, 1000);
     fields.body = in.text("body", creating, 100'000);
     fields.team_id = in.nullable_integer("team_id", false);
     if (!in.ok()) {
@@ -136,10 +136,27 @@ json::object conversation_reply(const core::Conversation& conversation) {
 
 Reply RestApi::login(Call& call) {
     FieldReader in(call.body);
-    auto email = in.text("email", true, 1000);
+    auto email = in.line("email", true, 1000);
     auto password = in.text("password", true, 1000);
     if (!in.ok()) return invalid(in.error());
-    return reply_with(deps_.auth.login(*email, *password), [](const services::LoginResult& r) {
+    // Failed attempts count against the address and the account named (known or not, so
+    // the limit tells nothing of which accounts exist); a success gives its tokens back.
+    using services::LimitKind;
+    const auto address = net::limit_key(call.client_address());
+    const auto account = core::normalize_email(*email).value_or(*email);
+    if (auto refused = deps_.limits.take(LimitKind::login_per_address, address)) {
+        return error_reply(*refused);
+    }
+    if (auto refused = deps_.limits.take(LimitKind::login_per_account, account)) {
+        deps_.limits.refund(LimitKind::login_per_address, address);
+        return error_reply(*refused);
+    }
+    auto result = deps_.auth.login(*email, *password);
+    if (result.ok()) {
+        deps_.limits.refund(LimitKind::login_per_address, address);
+        deps_.limits.refund(LimitKind::login_per_account, account);
+    }
+    return reply_with(result, [](const services::LoginResult& r) {
         return json::object{
             {"token", r.token}, {"expires_at", r.expires_at}, {"agent", to_json(r.agent)}};
     });
@@ -163,8 +180,15 @@ Reply RestApi::change_password(Call& call) {
     auto current = in.text("current_password", true, 1000);
     auto next = in.text("new_password", true, 1000);
     if (!in.ok()) return invalid(in.error());
+    // Wrong current passwords count against the agent: no guessing through this door.
+    const auto agent = std::to_string(call.agent().id);
+    using services::LimitKind;
+    if (auto refused = deps_.limits.take(LimitKind::password_change_per_agent, agent)) {
+        return error_reply(*refused);
+    }
     auto changed = deps_.auth.change_password(*call.session, *current, *next);
     if (!changed.ok()) return error_reply(changed.error());
+    deps_.limits.refund(LimitKind::password_change_per_agent, agent);
     return no_content();
 }
 

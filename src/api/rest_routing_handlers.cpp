@@ -16,7 +16,7 @@ std::optional<services::TeamFields> team_fields(const json::object& body, bool c
                                                 std::string& error) {
     FieldReader in(body);
     services::TeamFields fields;
-    fields.name = in.text("name", creating, 1000);
+    fields.name = in.line("name", creating, 1000);
     fields.agent_ids = in.integers("agent_ids", false, services::Teams::max_members);
     if (!in.ok()) {
         error = in.error();

@@ -76,7 +76,7 @@ bool read_exceptions(const json::value* exceptions, core::BusinessHours& hours,
 }
 
 std::optional<core::FieldRule> read_rule(FieldReader& in, std::string_view key) {
-    auto text = in.text(key, false, 20);
+    auto text = in.line(key, false, 20);
     if (!text) return core::FieldRule::off;
     auto rule = core::parse_field_rule(*text);
     if (!rule) in.fail(key, "must be \"off\", \"optional\" or \"required\"");
@@ -88,7 +88,7 @@ std::optional<core::FieldRule> read_rule(FieldReader& in, std::string_view key) 
 std::optional<core::BusinessHours> read_hours(const json::object& in, std::string& error) {
     FieldReader fields(in);
     core::BusinessHours hours;
-    hours.time_zone = fields.text("time_zone", false, 100).value_or("UTC");
+    hours.time_zone = fields.line("time_zone", false, 100).value_or("UTC");
     hours.always_open = fields.boolean("always_open", false).value_or(true);
     if (!fields.ok()) {
         error = "hours: " + fields.error();
@@ -110,7 +110,7 @@ std::optional<core::PrechatForm> read_prechat(const json::object& in, std::strin
     form.team = read_rule(fields, "team").value_or(core::FieldRule::off);
     if (const auto* question = fields.object("question", false)) {
         FieldReader q(*question);
-        form.question = q.text("label", false, 1000).value_or("");
+        form.question = q.line("label", false, 1000).value_or("");
         form.question_required = q.boolean("required", false).value_or(false);
         if (!q.ok()) fields.fail("question", q.error());
     }

@@ -9,11 +9,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <vector>
 
+#include "net/client_address.hpp"
 #include "net/smtp_client.hpp"
 #include "net/smtp_message.hpp"
 
@@ -78,19 +80,6 @@ SmtpConfig resolve_smtp(const Values& values) {
         throw std::invalid_argument("smtp-from is required with smtp-host");
     }
     return smtp;
-}
-
-// A token for "Authorization: Bearer" (RFC 6750's b64token), long enough not to be guessed.
-const std::string& check_metrics_token(const std::string& token) {
-    const bool token_chars = std::all_of(token.begin(), token.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-               std::string_view("-._~+/=").find(c) != std::string_view::npos;
-    });
-    if (token.size() < 16 || token.size() > 256 || !token_chars) {
-        throw std::invalid_argument(
-            "metrics-token must be 16-256 characters of A-Z, a-z, 0-9 and -._~+/=");
-    }
-    return token;
 }
 
 // Where toml++ 3.3.0 (Debian 12's) would meet undefined behaviour: its test of whether a
@@ -194,56 +183,134 @@ std::string read_config_file(const std::string& path) {
                                 (error != 0 ? std::strerror(error) : "cannot be read"));
 }
 
+// A token for "Authorization: Bearer" (RFC 6750's b64token), long enough not to be guessed.
+const std::string& check_metrics_token(const std::string& token) {
+    const bool token_chars = std::all_of(token.begin(), token.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view("-._~+/=").find(c) != std::string_view::npos;
+    });
+    if (token.size() < 16 || token.size() > 256 || !token_chars) {
+        throw std::invalid_argument(
+            "metrics-token must be 16-256 characters of A-Z, a-z, 0-9 and -._~+/=");
+    }
+    return token;
+}
+
+// "login_per_address" -> "limit-login-per-address", "JUTTU_LIMIT_LOGIN_PER_ADDRESS",
+// "limits.login_per_address": the rate limits' keys, made once from their names.
+void add_limit_keys(std::vector<ConfigKey>& keys) {
+    static std::deque<std::string> names;  // stable storage for the keys' pointers
+    auto add = [&](std::string name, const std::string& help) {
+        std::string flag = "limit-" + name;
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        std::string env = "JUTTU_LIMIT_" + name;
+        std::transform(env.begin(), env.end(), env.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        keys.push_back({names.emplace_back(flag).c_str(), names.emplace_back(env).c_str(),
+                        names.emplace_back("limits." + name).c_str(),
+                        names.emplace_back(help).c_str()});
+    };
+    for (std::size_t i = 0; i < services::limit_kinds; ++i) {
+        const auto& limit = services::info(static_cast<services::LimitKind>(i));
+        add(limit.name, std::string("BURST/SECONDS of ") + limit.what + ", 0 for none (default " +
+                            core::to_string(limit.default_rate) + ")");
+    }
+    add("sockets_per_contact", "open sockets of one visitor, 0 for no limit (default 20)");
+}
+
+services::RateLimits resolve_limits(const Values& values) {
+    auto limits = services::RateLimits::defaults();
+    for (std::size_t i = 0; i < services::limit_kinds; ++i) {
+        const auto kind = static_cast<services::LimitKind>(i);
+        std::string flag = std::string("limit-") + services::info(kind).name;
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        if (auto v = find_value(values, flag.c_str())) {
+            auto rate = core::parse_rate_limit(*v);
+            if (!rate) {
+                throw std::invalid_argument(
+                    flag + " must be BURST/SECONDS (as in 10/60) or 0, got '" + *v + "'");
+            }
+            limits[kind] = *rate;
+        }
+    }
+    if (auto v = find_value(values, "limit-sockets-per-contact")) {
+        limits.sockets_per_contact = parse_count("limit-sockets-per-contact", *v, 100'000);
+    }
+    return limits;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = std::min(text.find(',', start), text.size());
+        auto item = text.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) items.push_back(std::move(item));
+        start = comma + 1;
+    }
+    return items;
+}
+
 }  // namespace
 
 const std::vector<ConfigKey>& config_keys() {
-    static const std::vector<ConfigKey> keys{
-        {"listen", "JUTTU_LISTEN", "server.listen",
-         "HOST:PORT to listen on (default 127.0.0.1:8080)"},
-        {"data-dir", "JUTTU_DATA_DIR", "server.data_dir",
-         "directory of the SQLite database (default ./data)"},
-        {"public-url", "JUTTU_PUBLIC_URL", "server.public_url",
-         "URL the widget is served from (default http://LISTEN)"},
-        {"web-root", "JUTTU_WEB_ROOT", "server.web_root", "directory of the web assets"},
-        {"threads", "JUTTU_THREADS", "server.threads",
-         "event-loop threads (default: one per core but one, at least one)"},
-        {"workers", "JUTTU_WORKERS", "server.workers",
-         "blocking worker threads (default: 16 per core)"},
-        {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout",
-         "seconds before a silent WebSocket closes (default 60)"},
-        {"metrics-token", "JUTTU_METRICS_TOKEN", "server.metrics_token",
-         "bearer token that GET /metrics requires (default: none, /metrics is public)"},
-        {"metrics-listen", "JUTTU_METRICS_LISTEN", "server.metrics_listen",
-         "HOST:PORT serving /metrics alone, off the main listener (default: none)"},
-        {"agent-offline-grace", "JUTTU_AGENT_OFFLINE_GRACE", "routing.agent_offline_grace",
-         "seconds without a connection before an agent is offline (default 60)"},
-        {"visitor-leave-grace", "JUTTU_VISITOR_LEAVE_GRACE", "routing.visitor_leave_grace",
-         "seconds a visitor may be gone before an unanswered chat is missed (default 120)"},
-        {"commit-delay", "JUTTU_COMMIT_DELAY", "store.commit_delay",
-         "milliseconds a busy store waits to commit more writes together, 0-50 (default 2)"},
-        {"argon2-concurrency", "JUTTU_ARGON2_CONCURRENCY", "auth.argon2_concurrency",
-         "password hashes (19 MiB each) computed at once, 1-256 (default: one per core)"},
-        {"argon2-queue", "JUTTU_ARGON2_QUEUE", "auth.argon2_queue",
-         "logins waiting for a hash before more get 503 (default: 8 per concurrent hash)"},
-        {"session-check-interval", "JUTTU_SESSION_CHECK_INTERVAL", "auth.session_check_interval",
-         "seconds between checks that connected agents' sessions still exist (default 2)"},
-        {"smtp-host", "JUTTU_SMTP_HOST", "smtp.host",
-         "SMTP relay for outgoing e-mail (default: none, no e-mail)"},
-        {"smtp-port", "JUTTU_SMTP_PORT", "smtp.port",
-         "SMTP relay port (default 587, or 465 with smtp-tls tls)"},
-        {"smtp-username", "JUTTU_SMTP_USERNAME", "smtp.username",
-         "SMTP user name (default: none, no AUTH)"},
-        {"smtp-password", "JUTTU_SMTP_PASSWORD", "smtp.password", "SMTP password"},
-        {"smtp-tls", "JUTTU_SMTP_TLS", "smtp.tls", "starttls, tls or none (default starttls)"},
-        {"smtp-ca-file", "JUTTU_SMTP_CA_FILE", "smtp.ca_file",
-         "PEM file of the CAs to trust for the relay (default: the system's)"},
-        {"smtp-from", "JUTTU_SMTP_FROM", "smtp.from",
-         "sender of e-mail, \"Shop <support@shop.example>\" (required with smtp-host)"},
-        {"smtp-timeout", "JUTTU_SMTP_TIMEOUT", "smtp.timeout",
-         "seconds for each step of sending e-mail (default 30)"},
-        {"log-level", "JUTTU_LOG_LEVEL", "log.level",
-         "trace, debug, info, warn, error (default info)"},
-    };
+    static const std::vector<ConfigKey> keys = [] {
+        std::vector<ConfigKey> list{
+            {"listen", "JUTTU_LISTEN", "server.listen",
+             "HOST:PORT to listen on (default 127.0.0.1:8080)"},
+            {"data-dir", "JUTTU_DATA_DIR", "server.data_dir",
+             "directory of the SQLite database (default ./data)"},
+            {"public-url", "JUTTU_PUBLIC_URL", "server.public_url",
+             "URL the widget is served from (default http://LISTEN)"},
+            {"web-root", "JUTTU_WEB_ROOT", "server.web_root", "directory of the web assets"},
+            {"threads", "JUTTU_THREADS", "server.threads",
+             "event-loop threads (default: one per core but one, at least one)"},
+            {"workers", "JUTTU_WORKERS", "server.workers",
+             "blocking worker threads (default: 16 per core)"},
+            {"ws-idle-timeout", "JUTTU_WS_IDLE_TIMEOUT", "server.ws_idle_timeout",
+             "seconds before a silent WebSocket closes; pinged after half (default 30)"},
+            {"metrics-token", "JUTTU_METRICS_TOKEN", "server.metrics_token",
+             "bearer token that GET /metrics requires (default: none, /metrics is public)"},
+            {"metrics-listen", "JUTTU_METRICS_LISTEN", "server.metrics_listen",
+             "HOST:PORT serving /metrics alone, off the main listener (default: none)"},
+            {"agent-offline-grace", "JUTTU_AGENT_OFFLINE_GRACE", "routing.agent_offline_grace",
+             "seconds without a connection before an agent is offline (default 60)"},
+            {"visitor-leave-grace", "JUTTU_VISITOR_LEAVE_GRACE", "routing.visitor_leave_grace",
+             "seconds a visitor may be gone before an unanswered chat is missed (default 120)"},
+            {"commit-delay", "JUTTU_COMMIT_DELAY", "store.commit_delay",
+             "milliseconds a busy store waits to commit more writes together, 0-50 (default 2)"},
+            {"argon2-concurrency", "JUTTU_ARGON2_CONCURRENCY", "auth.argon2_concurrency",
+             "password hashes (19 MiB each) computed at once, 1-256 (default: one per core)"},
+            {"argon2-queue", "JUTTU_ARGON2_QUEUE", "auth.argon2_queue",
+             "logins waiting for a hash before more get 503 (default: 8 per concurrent hash)"},
+            {"session-check-interval", "JUTTU_SESSION_CHECK_INTERVAL",
+             "auth.session_check_interval",
+             "seconds between checks that connected agents' sessions still exist (default 2)"},
+            {"smtp-host", "JUTTU_SMTP_HOST", "smtp.host",
+             "SMTP relay for outgoing e-mail (default: none, no e-mail)"},
+            {"smtp-port", "JUTTU_SMTP_PORT", "smtp.port",
+             "SMTP relay port (default 587, or 465 with smtp-tls tls)"},
+            {"smtp-username", "JUTTU_SMTP_USERNAME", "smtp.username",
+             "SMTP user name (default: none, no AUTH)"},
+            {"smtp-password", "JUTTU_SMTP_PASSWORD", "smtp.password", "SMTP password"},
+            {"smtp-tls", "JUTTU_SMTP_TLS", "smtp.tls", "starttls, tls or none (default starttls)"},
+            {"smtp-ca-file", "JUTTU_SMTP_CA_FILE", "smtp.ca_file",
+             "PEM file of the CAs to trust for the relay (default: the system's)"},
+            {"smtp-from", "JUTTU_SMTP_FROM", "smtp.from",
+             "sender of e-mail, \"Shop <support@shop.example>\" (required with smtp-host)"},
+            {"smtp-timeout", "JUTTU_SMTP_TIMEOUT", "smtp.timeout",
+             "seconds for each step of sending e-mail (default 30)"},
+            {"log-level", "JUTTU_LOG_LEVEL", "log.level",
+             "trace, debug, info, warn, error (default info)"},
+            {"trusted-proxies", "JUTTU_TRUSTED_PROXIES", "server.trusted_proxies",
+             "addresses or networks of reverse proxies whose X-Forwarded-For is believed, "
+             "comma-separated (default: none)"},
+        };
+        add_limit_keys(list);
+        return list;
+    }();
     return keys;
 }
 
@@ -354,6 +421,11 @@ Config read_config(const FlagValues& flags, std::string_view toml_text, const st
     }
     config.smtp = resolve_smtp(values);
     if (auto v = take("log-level")) config.log_level = *v;
+    config.limits = resolve_limits(values);
+    if (auto v = take("trusted-proxies")) {
+        config.trusted_proxies = split_list(*v);
+        net::TrustedProxies{config.trusted_proxies};  // validates
+    }
     return config;
 }
 

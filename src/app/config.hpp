@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "services/limits/rate_limiter.hpp"
+
 namespace juttu::net {
 struct SmtpSettings;
 }
@@ -36,7 +38,8 @@ struct Config {
     std::filesystem::path web_root;  // empty: found next to the binary
     std::size_t threads = 0;         // 0: hardware threads
     std::size_t workers = 0;         // blocking pool; 0: 16 per hardware thread
-    std::chrono::seconds ws_idle_timeout{60};
+    // A silent peer is pinged after half of it and dropped at its end (docs/security.md).
+    std::chrono::seconds ws_idle_timeout{30};
     std::string metrics_token;   // empty: /metrics answers anyone
     std::string metrics_listen;  // HOST:PORT of /metrics alone; empty: on `listen`
     std::chrono::seconds agent_offline_grace{60};
@@ -52,6 +55,9 @@ struct Config {
     std::chrono::seconds session_check_interval{2};
     SmtpConfig smtp;
     std::string log_level = "info";
+    // Rate limits (docs/security.md), and the proxies whose X-Forwarded-For is believed.
+    services::RateLimits limits = services::RateLimits::defaults();
+    std::vector<std::string> trusted_proxies;
 };
 
 // Values given on the command line, by option name ("listen", "data-dir", ...).

@@ -17,6 +17,7 @@
 #include "api/http_front.hpp"
 #include "api/realtime.hpp"
 #include "api/rest_api.hpp"
+#include "app/background_jobs.hpp"
 #include "app/bootstrap.hpp"
 #include "app/commands.hpp"
 #include "app/ticker.hpp"
@@ -107,6 +108,11 @@ void run_logged(const char* what, const std::function<void()>& work) noexcept {
     }
 }
 
+void close_ended_sessions(services::AuthService& auth) {
+    const auto gone = auth.sessions().check();
+    if (!gone.empty()) spdlog::info("{} sessions ended elsewhere: closed", gone.size());
+}
+
 core::TimeMs seconds_to_ms(std::chrono::seconds duration) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
@@ -159,21 +165,29 @@ int serve(const Config& config) {
     api::EventPublisher publisher(bus, metrics);
     // Clients hear of each change first; then the services that react to it.
     services::EventTee events;
+    events.on_error([](std::string_view event, std::string_view what) {
+        spdlog::error("a listener of {} failed: {}", event, what);
+    });
     events.add(publisher);
     services::AuthService auth(*store, events, clock, argon2_limits(config));
     services::AdminService admin(*store, events, clock);
-    services::ChatService chat(*store, events, clock);
+    services::RateLimiter limits(config.limits, clock);
+    services::ChatService chat(*store, events, clock, limits);
 
     const auto cores = std::max(1U, std::thread::hardware_concurrency());
     // Visitor hellos wait for store commits on these threads, so their number bounds the
     // connect rate (BENCHMARKS.md: 32 workers connect 48 % faster than 8).
-    boost::asio::thread_pool pool(config.workers != 0 ? config.workers : 16 * cores);
+    // Destroyed by hand before the server (see the end): handlers still queued on it when
+    // it was joined hold connections whose sockets need the server's loops to close.
+    std::optional<boost::asio::thread_pool> pool_storage;
+    auto& pool = pool_storage.emplace(config.workers != 0 ? config.workers : 16 * cores);
 
     net::ServerOptions options;
     options.host = host;
     options.port = port;
     options.threads = config.threads;
     options.ws_idle_timeout = config.ws_idle_timeout;
+    options.trusted_proxies = net::TrustedProxies(config.trusted_proxies);
 
     services::Presence presence(events, clock, seconds_to_ms(config.agent_offline_grace));
     services::CannedResponses canned(*store, clock);
@@ -196,7 +210,7 @@ int serve(const Config& config) {
         events.add(*mailer);
     }
     api::RestApi rest(
-        {chat, auth, admin, presence, canned, teams, notes, router, config.public_url});
+        {chat, auth, admin, presence, canned, teams, notes, router, limits, config.public_url});
     net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
     api::HttpFront front(rest, *store, metrics, files, pool,
                          {config.metrics_token, !config.metrics_listen.empty()});
@@ -204,8 +218,8 @@ int serve(const Config& config) {
     auto metrics_server = config.metrics_listen.empty()
                               ? nullptr
                               : metrics_listener(config.metrics_listen, metrics_front);
-    api::RealtimeGateway gateway(
-        {chat, auth, presence, router, site_status, missed_chats, teams, bus, metrics, pool});
+    api::RealtimeGateway gateway({chat, auth, presence, router, site_status, missed_chats, teams,
+                                  limits, bus, metrics, pool});
     net::Server server(options, front, gateway);
     front.set_connections(&server.connections());
 
@@ -235,22 +249,19 @@ int serve(const Config& config) {
                       << "  (shown once: change it after logging in)\n";
         }
     }
-    // Once a second: agents gone past their grace period go offline, visitors gone before an
-    // answer make missed chats; every fifth, opening hours begin and end.
+    // The background jobs (app/background_jobs.hpp), each guarded by the ticker.
+    const auto log_failure = [](std::string_view job, std::string_view what) {
+        spdlog::error("{} failed: {}", job, what);
+    };
     std::optional<Ticker> ticker;
-    ticker.emplace(std::chrono::seconds(1), [&, seconds = 0]() mutable {
-        presence.expire();
-        run_logged("missed chats", [&] { missed_chats.expire(); });
-        if (++seconds % 5 == 0) run_logged("site status", [&] { site_status.tick(); });
-    });
+    ticker.emplace(std::chrono::seconds(1),
+                   background_jobs({presence, missed_chats, site_status, limits}), log_failure);
     // Sessions ended outside this process (the CLI, another node) close their sockets here.
     std::optional<Ticker> session_checks;
-    session_checks.emplace(config.session_check_interval, [&] {
-        run_logged("session check", [&] {
-            const auto gone = auth.sessions().check();
-            if (!gone.empty()) spdlog::info("{} sessions ended elsewhere: closed", gone.size());
-        });
-    });
+    session_checks.emplace(
+        config.session_check_interval,
+        std::vector<TickerJob>{{"session check", 1, [&auth] { close_ended_sessions(auth); }}},
+        log_failure);
     server.start();
     if (metrics_server) metrics_server->start();
     std::cout << "Console:   " << own_url << "/console/\n"
@@ -262,12 +273,18 @@ int serve(const Config& config) {
 
     wait_for_signal();
     if (metrics_server) metrics_server->stop();
-    server.stop();               // no new frames or requests after this
-    ticker.reset();              // nothing of its runs past here
-    session_checks.reset();      // nor of the session checks
-    pool.join();                 // finish in-flight handlers
+    // What was read is answered before the sockets close: stop reading and accepting,
+    // finish the frames and requests in hand, commit their writes (so their acks are
+    // queued), and only then send the close frames, after the acks.
+    server.quiesce();
+    ticker.reset();          // nothing of its runs past here
+    session_checks.reset();  // nor of the session checks
+    pool.join();             // finish in-flight handlers
+    store->flush();
+    server.stop();
     if (mailer) mailer->stop();  // unsent replies stay in the outbox
     store.reset();  // commit every queued write while the bus (and every listener) is alive
+    pool_storage.reset();
     spdlog::info("stopped");
     return 0;
 }

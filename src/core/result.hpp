@@ -1,6 +1,7 @@
 // Expected failures of the domain and services, returned as values (never thrown).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -18,11 +19,13 @@ enum class ErrorCode {
     unknown_site,         // no site has this key
     origin_not_allowed,   // the page's origin is not allowed for the site
     unavailable,          // the store failed; nothing changed
+    rate_limited,         // too many of these from this client: retry_after_ms says when
 };
 
 struct Error {
     ErrorCode code;
     std::string message;
+    std::int64_t retry_after_ms = 0;  // rate_limited: how long until a retry may succeed
 };
 
 // A value or an Error. Small on purpose: check ok(), then use value() or error().

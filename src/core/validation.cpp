@@ -203,12 +203,53 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_chars) {
     return text;
 }
 
+namespace {
+
+// The control characters of `text` other than those `allowed` lets through: C0, DEL,
+// C1 (U+0080-U+009F, 0xC2 0x80-0x9F in UTF-8), and U+2028/U+2029 (0xE2 0x80 0xA8/A9).
+template <class Allowed>
+bool has_control(std::string_view text, Allowed allowed) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 || c == 0x7f) && !allowed(c)) return true;
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+        if (c == 0xc2 && next >= 0x80 && next <= 0x9f) return true;
+        if (c == 0xe2 && next == 0x80 && i + 2 < text.size()) {
+            const auto last = static_cast<unsigned char>(text[i + 2]);
+            if (last == 0xa8 || last == 0xa9) return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+bool is_single_line(std::string_view text) {
+    return !has_control(text, [](unsigned char) { return false; });
+}
+
+bool is_clean_text(std::string_view text) {
+    return !has_control(text, [](unsigned char c) { return c == '\n' || c == '\t'; });
+}
+
+std::optional<std::string> line_problem(std::string_view text, std::size_t max_bytes,
+                                        bool may_be_empty) {
+    if (!is_valid_utf8(text)) return "is not valid UTF-8";
+    if (text.size() > max_bytes) return "is longer than " + std::to_string(max_bytes) + " bytes";
+    if (!is_single_line(text)) return "must be one line without control characters";
+    if (!may_be_empty && is_blank(text)) return "is empty";
+    return std::nullopt;
+}
+
 std::optional<std::string> message_body_problem(std::string_view body) {
     if (body.size() > limits::message_body_bytes) {
         return "message body is longer than 10000 bytes";
     }
     if (is_blank(body)) return "message body is empty";
     if (!is_valid_utf8(body)) return "message body is not valid UTF-8";
+    if (!is_clean_text(body)) {
+        return "message body has a control character (only newline and tab are allowed)";
+    }
     return std::nullopt;
 }
 

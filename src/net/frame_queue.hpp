@@ -16,11 +16,16 @@ public:
 
     bool empty() const { return head_ == frames_.size(); }
     std::size_t size() const { return frames_.size() - head_; }
+    std::size_t bytes() const { return bytes_; }  // of the frames' text, queued now
     const Frame& front() const { return frames_[head_]; }
 
-    void push(Frame frame) { frames_.push_back(std::move(frame)); }
+    void push(Frame frame) {
+        bytes_ += frame->size();
+        frames_.push_back(std::move(frame));
+    }
 
     void pop() {
+        bytes_ -= frames_[head_]->size();
         frames_[head_++].reset();
         if (empty()) clear();
     }
@@ -28,11 +33,13 @@ public:
     void clear() {
         std::vector<Frame>().swap(frames_);  // give the memory back
         head_ = 0;
+        bytes_ = 0;
     }
 
 private:
     std::vector<Frame> frames_;
     std::size_t head_ = 0;
+    std::size_t bytes_ = 0;
 };
 
 }  // namespace juttu::net

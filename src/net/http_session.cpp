@@ -74,6 +74,7 @@ void HttpSession::on_read(beast::error_code ec) {
                                  "the HTTP request is malformed", 11));
     }
     Request request = parser_->release();
+    stamp_client_address(request);
     if (beast::websocket::is_upgrade(request)) {
         if (request.target() != "/ws") {
             return write(plain_error(http::status::not_found, "not_found",
@@ -91,6 +92,16 @@ void HttpSession::on_read(beast::error_code ec) {
             self->stream_.get_executor(),
             [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
     });
+}
+
+void HttpSession::stamp_client_address(Request& request) {
+    boost::system::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    const auto address =
+        ec ? std::string()
+           : options_.trusted_proxies.client_address(peer.address(), request["X-Forwarded-For"]);
+    request.erase(client_address_header);
+    request.set(client_address_header, address);
 }
 
 void HttpSession::write(Response response) {

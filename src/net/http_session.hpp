@@ -24,6 +24,8 @@ public:
 private:
     void read_next();
     void on_read(boost::beast::error_code ec);
+    // Replaces any client_address_header the client sent with the address we know.
+    void stamp_client_address(Request& request);
     void write(Response response);
     void on_write(boost::beast::error_code ec, bool keep_alive);
     void close_socket();

@@ -5,6 +5,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <future>
 
 #include "net/http_session.hpp"
 
@@ -27,15 +28,21 @@ void ConnectionRegistry::remove(std::uint64_t id, bool websocket) {
     if (websocket) --websockets_;
 }
 
-void ConnectionRegistry::shutdown_all() {
+std::vector<std::shared_ptr<Closable>> ConnectionRegistry::live() const {
     std::vector<std::shared_ptr<Closable>> live;
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& [id, weak] : connections_) {
-            if (auto connection = weak.lock()) live.push_back(std::move(connection));
-        }
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, weak] : connections_) {
+        if (auto connection = weak.lock()) live.push_back(std::move(connection));
     }
-    for (const auto& connection : live) connection->shutdown();
+    return live;
+}
+
+void ConnectionRegistry::quiesce_all() {
+    for (const auto& connection : live()) connection->quiesce();
+}
+
+void ConnectionRegistry::shutdown_all() {
+    for (const auto& connection : live()) connection->shutdown();
 }
 
 std::size_t ConnectionRegistry::total() const {
@@ -101,13 +108,28 @@ void Server::start() {
     }
 }
 
-void Server::stop() {
-    if (stopped_ || threads_.empty()) return;
-    stopped_ = true;
+void Server::quiesce() {
+    if (stopped_ || threads_.empty() || quiesced_) return;
+    quiesced_ = true;
     asio::post(*loops_.front(), [this] {
         boost::system::error_code ignored;
         acceptor_->close(ignored);
     });
+    registry_.quiesce_all();
+    // Once every loop has run what was posted to it before now, every session has stopped
+    // taking frames: what it took is on the pool or the store's queue, for the caller to
+    // finish.
+    for (auto& loop : loops_) {
+        std::promise<void> passed;
+        asio::post(*loop, [&passed] { passed.set_value(); });
+        passed.get_future().wait();
+    }
+}
+
+void Server::stop() {
+    if (stopped_ || threads_.empty()) return;
+    quiesce();
+    stopped_ = true;
     registry_.shutdown_all();
     const auto deadline = std::chrono::steady_clock::now() + options_.shutdown_deadline;
     while (registry_.total() > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "net/client_address.hpp"
+
 namespace juttu::net {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -37,6 +39,10 @@ public:
     virtual void send(Frame frame) = 0;
     // Sends what is queued, then a close frame.
     virtual void close(std::uint16_t code, std::string reason) = 0;
+    // Back-pressure on the peer: no more frames are read from it until resume_reading()
+    // (the frame being handled is the last one for now). Callable from any thread.
+    virtual void pause_reading() = 0;
+    virtual void resume_reading() = 0;
 };
 
 // The protocol side of one WebSocket. Called on the connection's loop, in order.
@@ -59,17 +65,28 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
     std::size_t threads = 0;  // 0: default_threads()
-    std::chrono::seconds ws_idle_timeout{60};
+    // A silent peer is pinged after half of it and dropped at its end (docs/security.md).
+    std::chrono::seconds ws_idle_timeout{30};
     std::size_t ws_max_frame_bytes = 64 * 1024;
     std::size_t ws_queue_limit = 1024;
+    // The same bound in bytes: a few big frames (history pages) fill it before 1024 do.
+    // A frame larger than this still goes out alone when nothing else is queued.
+    std::size_t ws_queue_bytes = 8 * 1024 * 1024;
+    // How long a close may take (the close frame written, the peer's answered): then the
+    // socket is aborted, so a peer that never reads cannot keep it and its buffers.
+    std::chrono::seconds ws_close_deadline{5};
     std::size_t http_body_limit = 64 * 1024;
     std::chrono::seconds shutdown_deadline{5};
+    TrustedProxies trusted_proxies;  // whose X-Forwarded-For is believed
 };
 
 // Something the server must close on shutdown.
 class Closable {
 public:
     virtual ~Closable() = default;
+    // The first step of a graceful stop: read nothing more from the peer (what was read
+    // is still answered). By default nothing: an HTTP request is answered whole.
+    virtual void quiesce() {}
     virtual void shutdown() = 0;
 };
 
@@ -78,11 +95,14 @@ class ConnectionRegistry {
 public:
     std::uint64_t add(std::weak_ptr<Closable> connection, bool websocket);
     void remove(std::uint64_t id, bool websocket);
+    void quiesce_all();
     void shutdown_all();
     std::size_t websockets() const { return websockets_.load(); }
     std::size_t total() const;
 
 private:
+    std::vector<std::shared_ptr<Closable>> live() const;
+
     mutable std::mutex mutex_;
     std::uint64_t next_id_ = 1;
     std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> connections_;
@@ -100,6 +120,9 @@ public:
     static std::size_t default_threads();
     // Starts the event-loop threads; returns at once.
     void start();
+    // The first half of a graceful stop: no new connections, and no more frames read
+    // from the WebSockets, so that what they sent can be answered before they close.
+    void quiesce();
     // Graceful stop (see net/README.md); blocks until the loops have ended.
     void stop();
 
@@ -118,6 +141,7 @@ private:
     std::vector<std::thread> threads_;
     std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
     std::size_t next_loop_ = 0;
+    bool quiesced_ = false;
     bool stopped_ = false;
 };
 

@@ -74,8 +74,26 @@ void WsSession::on_accept(beast::error_code ec, WsHandlerFactory& factory) {
 }
 
 void WsSession::read_next() {
+    reading_ = true;
     ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->reading_ = false;
         self->on_read(ec);
+    });
+}
+
+void WsSession::pause_reading() { read_paused_.store(true, std::memory_order_release); }
+
+void WsSession::quiesce() {
+    pause_reading();
+    boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->quiesced_ = true; });
+}
+
+void WsSession::resume_reading() {
+    read_paused_.store(false, std::memory_order_release);
+    boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
+        if (!self->reading_ && !self->finished_ && !self->quiesced_ && !self->read_paused_) {
+            self->read_next();
+        }
     });
 }
 
@@ -88,11 +106,18 @@ void WsSession::on_read(beast::error_code ec) {
         begin_close(websocket::close_code::bad_payload, "binary frames are not supported");
         return;
     }
+    if (quiesced_) {
+        // Read after the server began to stop: neither handled nor acknowledged, so the
+        // client sends it again after reconnecting.
+        buffer_.consume(buffer_.size());
+        return;
+    }
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     buffer_.shrink_to_fit();  // an idle connection keeps no read buffer
     if (handler_) handler_->on_text(std::move(text));
-    read_next();
+    // Paused (too many sends await their acks, or a shutdown): resume_reading() goes on.
+    if (!read_paused_.load(std::memory_order_acquire)) read_next();
 }
 
 void WsSession::send(Frame frame) {
@@ -101,7 +126,9 @@ void WsSession::send(Frame frame) {
 
 void WsSession::enqueue(Frame frame, bool write) {
     if (closing_ || finished_) return;
-    if (queue_.size() >= options_.ws_queue_limit) {
+    const bool over_bytes =
+        !queue_.empty() && queue_.bytes() + frame->size() > options_.ws_queue_bytes;
+    if (queue_.size() >= options_.ws_queue_limit || over_bytes) {
         // A slow consumer: drop it rather than grow without bound; it resumes with sync.
         // What is already in the socket's buffer leaves first, then the close frame.
         queue_.clear();
@@ -138,7 +165,7 @@ void WsSession::write_queued() {
         auto reason = *pending_close_;
         pending_close_.reset();
         close_sent_ = true;
-        ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+        ws_.async_close(reason, [self = shared_from_this()](beast::error_code) { self->finish(); });
     }
 }
 
@@ -159,6 +186,7 @@ void WsSession::shutdown() { close(websocket::close_code::going_away, "server sh
 void WsSession::begin_close(std::uint16_t code, std::string reason) {
     if (closing_ || finished_) return;
     closing_ = true;
+    arm_close_deadline();
     websocket::close_reason close_reason;
     close_reason.code = code;
     close_reason.reason = reason;
@@ -167,12 +195,23 @@ void WsSession::begin_close(std::uint16_t code, std::string reason) {
         return;
     }
     close_sent_ = true;
-    ws_.async_close(close_reason, [self = shared_from_this()](beast::error_code) {});
+    ws_.async_close(close_reason,
+                    [self = shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+void WsSession::arm_close_deadline() {
+    close_deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor());
+    close_deadline_->expires_after(options_.ws_close_deadline);
+    close_deadline_->async_wait([weak = weak_from_this()](beast::error_code ec) {
+        if (ec) return;  // cancelled: the close finished in time
+        if (auto self = weak.lock()) self->finish();
+    });
 }
 
 void WsSession::finish() {
     if (finished_) return;
     finished_ = true;
+    if (close_deadline_) close_deadline_->cancel();
     queue_.clear();
     if (handler_) {
         handler_->on_closed();

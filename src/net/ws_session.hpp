@@ -2,7 +2,9 @@
 // Owned by its event loop (see net/README.md); every member is touched only there.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <memory>
@@ -28,6 +30,9 @@ public:
 
     void send(Frame frame) override;
     void close(std::uint16_t code, std::string reason) override;
+    void pause_reading() override;
+    void resume_reading() override;
+    void quiesce() override;
     void shutdown() override;
 
 private:
@@ -45,6 +50,8 @@ private:
     void write_queued();
     void on_room();
     void begin_close(std::uint16_t code, std::string reason);
+    // Aborts the socket if the close has not finished within ws_close_deadline.
+    void arm_close_deadline();
     void finish();
 
     // A plain socket underneath (the WebSocket's own timeout option covers the handshake
@@ -59,6 +66,11 @@ private:
     const ServerOptions& options_;
     ConnectionRegistry& registry_;
     std::uint64_t registry_id_ = 0;
+    std::unique_ptr<boost::asio::steady_timer> close_deadline_;  // while closing only
+    // Set by pause_reading() on any thread; read on the loop after each frame.
+    std::atomic<bool> read_paused_{false};
+    bool reading_ = false;           // a read is in progress
+    bool quiesced_ = false;          // shutting down: frames read from now on are dropped
     bool waiting_for_room_ = false;  // frames queued, the socket's buffer full
     bool closing_ = false;           // no more frames are queued once a close is requested
     bool close_sent_ = false;

@@ -4,8 +4,11 @@
 // listener overrides what it cares about, the rest do nothing.
 #pragma once
 
+#include <exception>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/types.hpp"
@@ -66,58 +69,79 @@ public:
 
 // Forwards every event to each listener, in order (the publisher first, so that clients
 // hear of a change before anything that reacts to it).
+// Calls every listener in turn. A listener that throws (its store failed) is reported
+// and the others still hear of the change: the change itself is already committed, so
+// neither the caller nor the next listener may be failed by it.
 class EventTee final : public EventSink {
 public:
+    using ErrorHandler = std::function<void(std::string_view event, std::string_view what)>;
+
     void add(EventSink& listener) { listeners_.push_back(&listener); }
+    // Set up before use, like the listeners.
+    void on_error(ErrorHandler handler) { on_error_ = std::move(handler); }
 
     void message_added(const core::Conversation& c, const core::Message& m) override {
-        for (auto* l : listeners_) l->message_added(c, m);
+        each("message_added", [&](EventSink& l) { l.message_added(c, m); });
     }
     void conversation_changed(const core::Conversation& c) override {
-        for (auto* l : listeners_) l->conversation_changed(c);
+        each("conversation_changed", [&](EventSink& l) { l.conversation_changed(c); });
     }
     void typing(const core::Conversation& c, const Author& a, bool active) override {
-        for (auto* l : listeners_) l->typing(c, a, active);
+        each("typing", [&](EventSink& l) { l.typing(c, a, active); });
     }
     void read_marked(const core::Conversation& c, const core::ReadMark& m) override {
-        for (auto* l : listeners_) l->read_marked(c, m);
+        each("read_marked", [&](EventSink& l) { l.read_marked(c, m); });
     }
     void page_viewed(const core::PageView& v) override {
-        for (auto* l : listeners_) l->page_viewed(v);
+        each("page_viewed", [&](EventSink& l) { l.page_viewed(v); });
     }
     void contact_changed(const core::Contact& c) override {
-        for (auto* l : listeners_) l->contact_changed(c);
+        each("contact_changed", [&](EventSink& l) { l.contact_changed(c); });
     }
     void availability_changed(core::Id w, core::Id a, core::Availability v) override {
-        for (auto* l : listeners_) l->availability_changed(w, a, v);
+        each("availability_changed", [&](EventSink& l) { l.availability_changed(w, a, v); });
     }
     void agent_changed(const core::Agent& a) override {
-        for (auto* l : listeners_) l->agent_changed(a);
+        each("agent_changed", [&](EventSink& l) { l.agent_changed(a); });
     }
     void site_changed(const core::Site& s) override {
-        for (auto* l : listeners_) l->site_changed(s);
+        each("site_changed", [&](EventSink& l) { l.site_changed(s); });
     }
     void routing_changed(core::Id workspace_id) override {
-        for (auto* l : listeners_) l->routing_changed(workspace_id);
+        each("routing_changed", [&](EventSink& l) { l.routing_changed(workspace_id); });
     }
     void note_added(const core::Conversation& c, const core::Note& n) override {
-        for (auto* l : listeners_) l->note_added(c, n);
+        each("note_added", [&](EventSink& l) { l.note_added(c, n); });
     }
     void queue_moved(const QueuePlace& p) override {
-        for (auto* l : listeners_) l->queue_moved(p);
+        each("queue_moved", [&](EventSink& l) { l.queue_moved(p); });
     }
     void site_availability_changed(const core::Site& s, const SiteAvailability& a) override {
-        for (auto* l : listeners_) l->site_availability_changed(s, a);
+        each("site_availability_changed", [&](EventSink& l) { l.site_availability_changed(s, a); });
     }
     void sessions_revoked(const std::vector<core::Id>& ids) override {
-        for (auto* l : listeners_) l->sessions_revoked(ids);
+        each("sessions_revoked", [&](EventSink& l) { l.sessions_revoked(ids); });
     }
     void agent_revoked(core::Id id) override {
-        for (auto* l : listeners_) l->agent_revoked(id);
+        each("agent_revoked", [&](EventSink& l) { l.agent_revoked(id); });
     }
 
 private:
+    template <class Call>
+    void each(std::string_view event, Call&& call) {
+        for (auto* listener : listeners_) {
+            try {
+                call(*listener);
+            } catch (const std::exception& error) {
+                if (on_error_) on_error_(event, error.what());
+            } catch (...) {
+                if (on_error_) on_error_(event, "unknown exception");
+            }
+        }
+    }
+
     std::vector<EventSink*> listeners_;  // set up before use, then only read
+    ErrorHandler on_error_;
 };
 
 }  // namespace juttu::services

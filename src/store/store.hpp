@@ -53,6 +53,9 @@ struct NewMessage {
     std::optional<Id> team_id;  // must be a team of workspace_id, else ignored
     // offline: also turns the visitor's existing conversation into an offline one.
     core::Channel channel = core::Channel::chat;
+    // False: a visitor's message that would start a conversation is refused (not_created)
+    // and nothing is stored (the visitor may not start one now: a rate limit).
+    bool may_create_conversation = true;
 };
 
 // An agent's reply in an offline conversation, waiting to be e-mailed to the contact.
@@ -76,6 +79,7 @@ struct AppendResult {
         duplicate,        // the same author already sent this client_id: message is the stored one
         no_conversation,  // conversation_id is not in workspace_id
         closed,           // the named conversation is closed
+        not_created,      // it would start a conversation, and may_create_conversation is false
         failed,           // the database failed; error says why, nothing was stored
     };
     Status status = Status::failed;
@@ -190,8 +194,9 @@ public:
     virtual std::optional<core::Contact> find_contact(Id workspace_id, Id contact_id) = 0;
     // A visitor's hello, in one write: the contact whose token hashes to `token_hash` (if
     // not empty) has one more visit; otherwise a contact is created with `new_token_hash`
-    // on the site (contact id 0 if the site is not the workspace's). `context` is merged
-    // into its attributes. Returns the contact as it now is.
+    // on the site (contact id 0 if the site is not the workspace's, or if new_token_hash is
+    // empty: the caller may not create a contact now). `context` is merged into its
+    // attributes. Returns the contact as it now is.
     virtual VisitorArrival arrive_visitor(Id workspace_id, Id site_id,
                                           const std::string& token_hash,
                                           const std::string& new_token_hash, TimeMs now,
@@ -199,7 +204,8 @@ public:
     // Updates name, email and attributes; false when not found.
     virtual bool update_contact(const core::Contact& contact) = 0;
 
-    // The view as stored (id 0 when the contact is not the workspace's).
+    // The view as stored (id 0 when the contact is not the workspace's). Only the newest
+    // core::limits::page_views_kept views of a contact are kept.
     virtual core::PageView add_page_view(const core::PageView& view) = 0;
     // The same without blocking: `done` runs on the writer thread after the commit with
     // the view as stored, or nullopt when it could not be stored; it must not block.
@@ -289,6 +295,9 @@ public:
 
     // True when a write transaction commits now.
     virtual bool probe_writable() = 0;
+    // Returns once every write queued before the call has committed (or failed) and its
+    // completion has run: what a graceful shutdown waits for before closing sockets.
+    virtual void flush() = 0;
     virtual StoreStats stats() = 0;
 };
 

@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, demo, api, expectStatus, visitor, agent, connectWs, expectError, uid, login,
+  startServer, demo, api, expectStatus, visitor, agent, connectWs, expectError, uid, login, runCli,
   ADMIN_EMAIL, ADMIN_PASSWORD,
 } from './lib/harness.mjs';
 
@@ -101,6 +101,14 @@ describe('WebSocket: broken frames are answered with errors and change nothing',
       { type: 'send', client_id: uid('blank'), body: '   \n\t  ' },
       { type: 'send', client_id: uid('long'), body: 'a'.repeat(10001) },
       { type: 'send', client_id: uid('long'), body: 'é'.repeat(5001) }, // 10,002 bytes
+      // NUL and control characters other than newline and tab
+      { type: 'send', client_id: uid('ctl'), body: '\u0000' },
+      { type: 'send', client_id: uid('ctl'), body: 'a\u0000b' },
+      { type: 'send', client_id: uid('ctl'), body: 'bell\u0007' },
+      { type: 'send', client_id: uid('ctl'), body: 'esc\u001b[31m' },
+      { type: 'send', client_id: uid('ctl'), body: 'cr\rlf' },
+      { type: 'send', client_id: uid('ctl'), body: 'del\u007f' },
+      { type: 'send', client_id: uid('ctl'), body: 'c1\u0085' },
     ];
     for (const frame of bad) await expectError(v, frame, 'bad_frame');
   });
@@ -354,7 +362,9 @@ describe('REST: broken requests', () => {
     const good = { name: 'Valid name', allowed_origins: ['https://valid.example'] };
     for (const override of [{ name: 123 }, { name: { $gt: '' } }, { name: null }, { allowed_origins: 'https://valid.example' },
       { allowed_origins: [5] }, { allowed_origins: ['ftp://valid.example'] }, { allowed_origins: ['https://valid.example/path'] },
-      { allowed_origins: ['not an origin'] }, { color: 'blue' }, { color: '#12345' }, { greeting: 5 }]) {
+      { allowed_origins: ['not an origin'] }, { color: 'blue' }, { color: '#12345' }, { greeting: 5 },
+      { name: 'Shop\r\nBcc: victim@example.com' }, { name: 'Tab\tName' }, { name: 'Nul\u0000' },
+      { name: 'Line\u2028separator' }, { greeting: 'Hi\u0000' }]) {
       res = await api(server, ctx.token, 'POST', '/sites', { ...good, ...override });
       expectStatus(res, 400, 'validation_failed');
     }
@@ -384,6 +394,18 @@ describe('REST: broken requests', () => {
     assert.deepEqual(expectStatus(await api(server, ctx.token, 'GET', '/sites'), 200).items, sitesBefore);
     assert.deepEqual(expectStatus(await api(server, ctx.token, 'GET', '/agents'), 200).items, agentsBefore);
     await login(server, ADMIN_EMAIL, ADMIN_PASSWORD);
+  });
+
+  it('the command line holds names to one line as well: exit 1, one line on stderr, nothing created', async () => {
+    const sitesBefore = expectStatus(await api(server, ctx.token, 'GET', '/sites'), 200).items;
+    for (const name of ['Shop\r\nBcc: victim@example.com', 'Tab\tshop', 'Nul\u0001']) {
+      const out = await runCli(['admin', 'site', 'create', '--data-dir', server.dataDir, '--workspace', 'Demo',
+        '--name', name, '--origin', 'https://cli-control.example']);
+      assert.equal(out.code, 1, out.stderr);
+      assert.equal(out.stderr.trim().split('\n').length, 1, out.stderr);
+      assert.match(out.stderr, /one line/);
+    }
+    assert.deepEqual(expectStatus(await api(server, ctx.token, 'GET', '/sites'), 200).items, sitesBefore);
   });
 
   it('conversation endpoints refuse wrong types and bad query values', async () => {

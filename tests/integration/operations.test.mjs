@@ -463,6 +463,9 @@ describe('command line', () => {
       ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--no-such-flag'],
       ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--commit-delay', '51'],
       ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--commit-delay', '1.5'],
+      ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--limit-messages-per-contact', '10'],
+      ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--limit-login-per-address', '5/0'],
+      ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--trusted-proxies', 'proxy.example'],
     ];
     const problems = [];
     for (const args of cases) {

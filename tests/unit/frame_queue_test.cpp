@@ -38,4 +38,15 @@ TEST(FrameQueue, ReleasesFramesAsTheyAreSent) {
 }
 
 }  // namespace
+TEST(FrameQueue, CountsTheBytesItHolds) {
+    FrameQueue queue;
+    queue.push(std::make_shared<const std::string>(1000, 'a'));
+    queue.push(std::make_shared<const std::string>(24, 'b'));
+    EXPECT_EQ(queue.bytes(), 1024U);
+    queue.pop();
+    EXPECT_EQ(queue.bytes(), 24U);
+    queue.clear();
+    EXPECT_EQ(queue.bytes(), 0U);
+}
+
 }  // namespace juttu::net

@@ -2119,6 +2119,20 @@ TEST_F(WriterTest, UpkeepRunsBetweenBatchesAfterTheirCompletions) {
     }
 }
 
+TEST_F(WriterTest, AFullQueueRefusesMoreAndWritesNothingOfIt) {
+    sqlite::Writer::Options options;
+    options.max_queue = 2;
+    restart(options);
+    block();  // the writer holds that job; the queue is empty again
+    auto first = submit(insert("queued0"));
+    auto second = submit(insert("queued1"));
+    EXPECT_THROW(submit(insert("refused")), StoreError);
+    release();
+    EXPECT_EQ(first.get(), nullptr);
+    EXPECT_EQ(second.get(), nullptr);
+    EXPECT_EQ(names(), (std::vector<std::string>{"queued0", "queued1"}));
+}
+
 TEST_F(WriterTest, AQuietWriterCommitsAtOnce) {
     sqlite::Writer::Options options;
     options.gather_delay = std::chrono::seconds(30);

@@ -88,5 +88,43 @@ TEST(Password, LengthInCharacters) {
     EXPECT_TRUE(password_problem(std::string(257, 'a')).has_value());
 }
 
+TEST(ControlCharacters, SingleLineRefusesEveryControlCharacter) {
+    EXPECT_TRUE(is_single_line("Kauppa Oy — Nordic homeware"));
+    EXPECT_TRUE(is_single_line(""));
+    for (std::string_view bad :
+         {std::string_view("a\nb"), std::string_view("a\rb"), std::string_view("a\tb"),
+          std::string_view("a\0b", 3), std::string_view("\x1b[31m"), std::string_view("del\x7f"),
+          std::string_view("c1 \xc2\x85"), std::string_view("ls \xe2\x80\xa8"),
+          std::string_view("ps \xe2\x80\xa9")}) {
+        EXPECT_FALSE(is_single_line(bad)) << bad;
+    }
+    // Neighbours of the refused code points are ordinary text.
+    EXPECT_TRUE(is_single_line("\xc2\xa0 \xe2\x80\xa6 \xe2\x80\x94"));
+}
+
+TEST(ControlCharacters, CleanTextKeepsNewlineAndTabOnly) {
+    EXPECT_TRUE(is_clean_text("line one\nline two\tindented"));
+    for (std::string_view bad :
+         {std::string_view("\0", 1), std::string_view("a\rb"), std::string_view("bell\a"),
+          std::string_view("\x7f"), std::string_view("\xc2\x9f")}) {
+        EXPECT_FALSE(is_clean_text(bad)) << bad;
+    }
+}
+
+TEST(ControlCharacters, LineProblemNamesTheReason) {
+    EXPECT_EQ(line_problem("Anna", 200), std::nullopt);
+    EXPECT_EQ(line_problem("", 200, true), std::nullopt);
+    EXPECT_NE(line_problem("", 200), std::nullopt);
+    EXPECT_NE(line_problem("Shop\r\nBcc: x@example.com", 200), std::nullopt);
+    EXPECT_NE(line_problem(std::string(201, 'a'), 200), std::nullopt);
+    EXPECT_NE(line_problem("\xff", 200), std::nullopt);
+}
+
+TEST(MessageBody, RefusesNulAndControlCharacters) {
+    EXPECT_EQ(message_body_problem("Hello\n\tworld"), std::nullopt);
+    EXPECT_NE(message_body_problem(std::string_view("\0", 1)), std::nullopt);
+    EXPECT_NE(message_body_problem("ok\x1b"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace juttu::core

@@ -15,10 +15,8 @@ using core::fail;
 namespace {
 
 std::optional<core::Error> check_name(const std::string& name, std::string_view what) {
-    if (core::is_blank(name) || name.size() > core::limits::name_bytes ||
-        !core::is_valid_utf8(name)) {
-        return fail(ErrorCode::validation_failed,
-                    std::string(what) + " must be 1-200 bytes of text");
+    if (auto problem = core::line_problem(name, core::limits::name_bytes)) {
+        return fail(ErrorCode::validation_failed, std::string(what) + " " + *problem);
     }
     return std::nullopt;
 }
@@ -61,7 +59,7 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
     }
     if (fields.greeting) {
         if (fields.greeting->size() > core::limits::greeting_bytes ||
-            !core::is_valid_utf8(*fields.greeting)) {
+            !core::is_valid_utf8(*fields.greeting) || !core::is_clean_text(*fields.greeting)) {
             return fail(ErrorCode::validation_failed,
                         "greeting must be at most 1000 bytes of text");
         }

@@ -31,9 +31,8 @@ core::Result<core::Team> Teams::get(core::Id workspace_id, core::Id team_id) {
 
 std::optional<core::Error> Teams::apply(core::Team& team, const TeamFields& fields) {
     if (fields.name) {
-        if (core::is_blank(*fields.name) || fields.name->size() > core::limits::name_bytes ||
-            !core::is_valid_utf8(*fields.name)) {
-            return fail(ErrorCode::validation_failed, "name must be 1-200 bytes of text");
+        if (auto problem = core::line_problem(*fields.name, core::limits::name_bytes)) {
+            return fail(ErrorCode::validation_failed, "name " + *problem);
         }
         team.name = *fields.name;
     }

@@ -31,9 +31,9 @@ std::optional<core::Error> apply(core::CannedResponse& response, const CannedFie
         next.shortcut = *fields.shortcut;
     }
     if (fields.title) {
-        if (fields.title->size() > CannedResponses::max_title_bytes ||
-            !core::is_valid_utf8(*fields.title)) {
-            return fail(ErrorCode::validation_failed, "title must be at most 200 bytes of text");
+        if (auto problem =
+                core::line_problem(*fields.title, CannedResponses::max_title_bytes, true)) {
+            return fail(ErrorCode::validation_failed, "title " + *problem);
         }
         next.title = *fields.title;
     }

@@ -24,6 +24,8 @@ core::Result<store::AppendResult> to_result(store::AppendResult result) {
             return no_conversation();
         case Status::closed:
             return fail(ErrorCode::conversation_closed, "the conversation is closed");
+        case Status::not_created:  // ChatService::append answers these itself
+            return fail(ErrorCode::rate_limited, "too many new chats");
         case Status::failed:
             break;
     }
@@ -47,15 +49,32 @@ std::optional<core::Error> check_send(const Participant& author, const SendReque
 }  // namespace
 
 Participant Participant::of(const core::Agent& agent) {
-    return Participant{core::AuthorKind::agent, agent.workspace_id, agent.id, 0, agent.name};
+    return Participant{core::AuthorKind::agent, agent.workspace_id, agent.id, 0, agent.name, {}};
 }
 
-ChatService::ChatService(store::Store& store, EventSink& events, const core::Clock& clock)
-    : store_(store), events_(events), clock_(clock) {}
+ChatService::ChatService(store::Store& store, EventSink& events, const core::Clock& clock,
+                         RateLimiter& limits)
+    : store_(store), events_(events), clock_(clock), limits_(limits) {}
+
+std::optional<core::Error> ChatService::take_new(LimitKind per_address, LimitKind per_site,
+                                                 std::string_view address, core::Id site_id) {
+    if (auto refused = limits_.take(per_address, address)) return refused;
+    if (auto refused = limits_.take(per_site, std::to_string(site_id))) {
+        limits_.refund(per_address, address);
+        return refused;
+    }
+    return std::nullopt;
+}
+
+void ChatService::refund_new(LimitKind per_address, LimitKind per_site, std::string_view address,
+                             core::Id site_id) {
+    limits_.refund(per_address, address);
+    limits_.refund(per_site, std::to_string(site_id));
+}
 
 core::Result<VisitorWelcome> ChatService::connect_visitor(
     std::string_view site_key, std::string_view origin, std::string_view contact_token,
-    const std::map<std::string, std::string>& context) {
+    const std::map<std::string, std::string>& context, std::string_view address) {
     auto site = store_.find_site_by_key(std::string(site_key));
     if (!site) return fail(ErrorCode::unknown_site, "no site has this key");
     const auto normalized = core::normalize_origin(origin);
@@ -69,9 +88,19 @@ core::Result<VisitorWelcome> ChatService::connect_visitor(
     if (!contact_token.empty() && contact_token.size() <= 200) {
         token_hash = sha256_hex(contact_token);
     }
+    // A returning visitor costs nothing; a new one a token of the address's and the
+    // site's limits. Without one, the store only finds a returning visitor.
+    const auto refused =
+        take_new(LimitKind::contacts_per_address, LimitKind::contacts_per_site, address, site->id);
     std::string new_token = random_token("ct_", 24);
     auto arrival = store_.arrive_visitor(site->workspace_id, site->id, token_hash,
-                                         sha256_hex(new_token), clock_.now_ms(), context);
+                                         refused ? std::string() : sha256_hex(new_token),
+                                         clock_.now_ms(), context);
+    if (!refused && !arrival.created) {
+        refund_new(LimitKind::contacts_per_address, LimitKind::contacts_per_site, address,
+                   site->id);
+    }
+    if (refused && arrival.contact.id == 0) return *refused;
     VisitorWelcome welcome{*site, std::move(arrival.contact),
                            arrival.created ? std::move(new_token) : std::string(contact_token),
                            std::nullopt};
@@ -130,13 +159,36 @@ void ChatService::append(const Participant& author, SendRequest request, core::C
     } else {
         message.conversation_id = request.conversation_id;
     }
+    // A visitor's message: the contact's message limit, and (should it start a
+    // conversation) the new-chat limits, given back when it did not start one.
+    std::optional<core::Error> may_not_start;
+    if (author.kind == core::AuthorKind::visitor) {
+        if (auto refused =
+                limits_.take(LimitKind::messages_per_contact, std::to_string(author.id))) {
+            done(std::move(*refused));
+            return;
+        }
+        may_not_start = take_new(LimitKind::conversations_per_address,
+                                 LimitKind::conversations_per_site, author.address, author.site_id);
+        message.may_create_conversation = !may_not_start;
+    }
     // A left message may also turn an existing chat into an offline conversation.
     const bool announce_conversation = channel == core::Channel::offline;
+    const bool counted_start = author.kind == core::AuthorKind::visitor && !may_not_start;
     store_.append_message_async(
         std::move(message),
-        [this, announce_conversation, done = std::move(done)](store::AppendResult appended) {
+        [this, announce_conversation, counted_start, may_not_start = std::move(may_not_start),
+         address = author.address, site_id = author.site_id,
+         done = std::move(done)](store::AppendResult appended) {
             const bool stored = appended.status == store::AppendResult::Status::stored;
             const bool created = appended.conversation_created;
+            if (counted_start && !created) {
+                refund_new(LimitKind::conversations_per_address, LimitKind::conversations_per_site,
+                           address, site_id);
+            }
+            if (appended.status == store::AppendResult::Status::not_created && may_not_start) {
+                return done(*may_not_start);
+            }
             const auto conversation = appended.conversation;
             const auto stored_message = appended.message;
             done(to_result(std::move(appended)));
@@ -158,8 +210,8 @@ core::Result<core::Contact> ChatService::identify(const Participant& visitor,
     auto contact = store_.find_contact(visitor.workspace_id, visitor.id);
     if (!contact) return fail(ErrorCode::not_found, "no such contact");
     if (name) {
-        if (name->size() > core::limits::name_bytes || !core::is_valid_utf8(*name)) {
-            return fail(ErrorCode::validation_failed, "name must be at most 200 bytes of text");
+        if (auto problem = core::line_problem(*name, core::limits::name_bytes, true)) {
+            return fail(ErrorCode::validation_failed, "name " + *problem);
         }
         contact->name = *name;
     }
@@ -175,18 +227,24 @@ core::Result<core::Contact> ChatService::identify(const Participant& visitor,
 
 core::Result<core::Contact> ChatService::set_attributes(
     const Participant& visitor, const std::map<std::string, std::optional<std::string>>& changes) {
+    if (auto refused =
+            limits_.take(LimitKind::attributes_per_contact, std::to_string(visitor.id))) {
+        return *refused;
+    }
     auto contact = store_.find_contact(visitor.workspace_id, visitor.id);
     if (!contact) return fail(ErrorCode::not_found, "no such contact");
     for (const auto& [key, value] : changes) {
-        if (key.empty() || !core::is_valid_utf8(key) ||
+        if (key.empty() || !core::is_valid_utf8(key) || !core::is_single_line(key) ||
             core::utf8_length(key) > max_attribute_key_chars) {
-            return fail(ErrorCode::validation_failed, "attribute names are 1-64 characters");
+            return fail(ErrorCode::validation_failed,
+                        "attribute names are 1-64 characters on one line");
         }
         if (!value) {
             contact->attributes.erase(key);
             continue;
         }
-        if (value->size() > max_attribute_value_bytes || !core::is_valid_utf8(*value)) {
+        if (value->size() > max_attribute_value_bytes || !core::is_valid_utf8(*value) ||
+            !core::is_clean_text(*value)) {
             return fail(ErrorCode::validation_failed,
                         "attribute values are at most 1000 bytes of text");
         }
@@ -272,11 +330,15 @@ void ChatService::page_view(const Participant& visitor, std::string url, std::st
     if (!core::is_valid_http_url(url)) {
         return done(fail(ErrorCode::validation_failed, "url must be an absolute http(s) URL"));
     }
-    if (title.size() > core::limits::title_bytes || !core::is_valid_utf8(title)) {
-        return done(fail(ErrorCode::validation_failed, "title must be at most 512 bytes of text"));
+    if (auto problem = core::line_problem(title, core::limits::title_bytes, true)) {
+        return done(fail(ErrorCode::validation_failed, "title " + *problem));
     }
     if (!referrer.empty() && !core::is_valid_http_url(referrer)) {
         return done(fail(ErrorCode::validation_failed, "referrer must be empty or an http(s) URL"));
+    }
+    if (auto refused =
+            limits_.take(LimitKind::page_views_per_contact, std::to_string(visitor.id))) {
+        return done(std::move(*refused));
     }
     core::PageView view{0,
                         visitor.workspace_id,

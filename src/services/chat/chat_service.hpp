@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "services/events.hpp"
+#include "services/limits/rate_limiter.hpp"
 #include "store/store.hpp"
 
 namespace juttu::services {
@@ -28,6 +29,7 @@ struct Participant {
     core::Id id = 0;
     core::Id site_id = 0;
     std::string name;
+    std::string address;  // visitors: the client address their limits are counted by
 
     static Participant of(const core::Agent& agent);
 };
@@ -91,13 +93,16 @@ class ChatService {
 public:
     using SendDone = std::function<void(core::Result<store::AppendResult>)>;
 
-    ChatService(store::Store& store, EventSink& events, const core::Clock& clock);
+    ChatService(store::Store& store, EventSink& events, const core::Clock& clock,
+                RateLimiter& limits);
 
     // `context` (language, timezone, screen, user_agent) is kept in the contact's
-    // attributes so that agents see the visitor's browser.
+    // attributes so that agents see the visitor's browser. A new contact counts against
+    // the limits of `address` and of the site (rate_limited, nothing created).
     core::Result<VisitorWelcome> connect_visitor(std::string_view site_key, std::string_view origin,
                                                  std::string_view contact_token,
-                                                 const std::map<std::string, std::string>& context);
+                                                 const std::map<std::string, std::string>& context,
+                                                 std::string_view address = {});
     // What the page says about its visitor (not a verified identity).
     core::Result<core::Contact> identify(const Participant& visitor,
                                          std::optional<std::string> name,
@@ -108,7 +113,9 @@ public:
         const std::map<std::string, std::optional<std::string>>& changes);
 
     // `done` runs once, after the durable commit (on the store's writer thread) or at
-    // once for invalid input; events follow it.
+    // once for invalid input or a rate limit; events follow it. A visitor's messages count
+    // against the contact's limit, and a message that starts a conversation against the
+    // address's and the site's.
     void send(const Participant& author, SendRequest request, SendDone done);
 
     // The offline form: keeps the name and e-mail on the contact, then appends the message
@@ -155,10 +162,16 @@ private:
                 SendDone done);
     core::Result<core::Contact> update_contact(core::Contact contact);
     core::Result<core::Conversation> accessible(const Participant& who, core::Id conversation_id);
+    // Takes a token of both the address's and the site's limits, or neither.
+    std::optional<core::Error> take_new(LimitKind per_address, LimitKind per_site,
+                                        std::string_view address, core::Id site_id);
+    void refund_new(LimitKind per_address, LimitKind per_site, std::string_view address,
+                    core::Id site_id);
 
     store::Store& store_;
     EventSink& events_;
     const core::Clock& clock_;
+    RateLimiter& limits_;
 };
 
 }  // namespace juttu::services

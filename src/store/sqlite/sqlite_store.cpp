@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/business_hours_text.hpp"
+#include "core/validation.hpp"
 #include "store/sqlite/conversation_listing.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/rows.hpp"
@@ -206,6 +207,7 @@ AppendResult append_in(Database& db, const NewMessage& input) {
             load_active_conversation(db, input.workspace_id, input.site_id, input.contact_id);
         if (!conversation) {
             if (auto sent = retried()) return std::move(*sent);
+            if (!input.may_create_conversation) return status_only(Status::not_created);
             Statement owned = db.prepare(
                 "SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1 AND workspace_id = ?3) AND "
                 "EXISTS (SELECT 1 FROM contacts WHERE id = ?2 AND workspace_id = ?3)");
@@ -302,6 +304,14 @@ core::PageView add_page_view_in(Database& db, const core::PageView& view) {
         .run();
     core::PageView stored = view;
     stored.id = db.changes() > 0 ? db.last_insert_rowid() : 0;
+    if (stored.id != 0) {
+        // A bounded recent history: a script's thousands of views keep only the newest.
+        db.prepare(
+              "DELETE FROM page_views WHERE id IN (SELECT id FROM page_views WHERE contact_id = ? "
+              "ORDER BY at DESC, id DESC LIMIT -1 OFFSET ?)")
+            .bind_all(view.contact_id, static_cast<std::int64_t>(core::limits::page_views_kept))
+            .run();
+    }
     return stored;
 }
 
@@ -827,7 +837,10 @@ VisitorArrival SqliteStore::arrive_visitor(Id workspace_id, Id site_id,
             visit.bind(1, now).bind(2, workspace_id).bind_blob(3, token_hash);
             returning = visit.step();
         }
-        if (!returning) insert_contact(db, workspace_id, site_id, new_token_hash, now);
+        if (!returning) {
+            if (new_token_hash.empty()) return arrival;  // the caller may not create one now
+            insert_contact(db, workspace_id, site_id, new_token_hash, now);
+        }
         auto contact =
             load_contact_by_token(db, workspace_id, returning ? token_hash : new_token_hash);
         if (!contact) return arrival;
@@ -1048,6 +1061,15 @@ bool SqliteStore::probe_writable() {
     }
     // A writer stuck behind a slow disk counts as unwritable rather than hanging the caller.
     return future.wait_for(probe_timeout) == std::future_status::ready && future.get();
+}
+
+void SqliteStore::flush() {
+    // Jobs run and complete in queue order, so an empty job's commit comes after theirs.
+    try {
+        writer_.run([](Database&) {});
+    } catch (const StoreError&) {
+        // Stopped (nothing is queued any more) or too busy to queue it: nothing to wait for.
+    }
 }
 
 StoreStats SqliteStore::stats() {

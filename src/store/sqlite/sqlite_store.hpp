@@ -140,6 +140,7 @@ public:
     std::vector<core::ReadMark> list_read_marks(Id workspace_id, Id conversation_id) override;
 
     bool probe_writable() override;
+    void flush() override;
     StoreStats stats() override;
 
 private:

@@ -34,6 +34,11 @@ void Writer::submit(Job job, Completion done, Caller caller) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_) throw StoreError("sqlite: the store is closed");
+        // Bounded, so that a flood the disk cannot keep up with is refused at once
+        // (nothing of it queued or written) instead of growing memory and every wait.
+        if (queue_.size() >= options_.max_queue) {
+            throw StoreError("sqlite: the store is busy (too many writes queued)");
+        }
         queue_.push_back(Entry{std::move(job), std::move(done)});
         ++stats_.queue_depth;
         someone_waits_ = someone_waits_ || caller == Caller::waits;

@@ -49,6 +49,9 @@ public:
 
     struct Options {
         std::size_t max_batch = 1024;
+        // Jobs queued at most; submit() refuses more (StoreError), so callers answer
+        // `unavailable` and nothing of the refused job is written.
+        std::size_t max_queue = 50'000;
         // The longest a job waits for others to share its transaction; zero never waits.
         std::chrono::microseconds gather_delay{2000};
         std::size_t gather_target = 64;
@@ -69,7 +72,7 @@ public:
     // others to share its transaction.
     enum class Caller { continues, waits };
 
-    // Queues a job. Throws StoreError when the writer is stopped.
+    // Queues a job. Throws StoreError when the writer is stopped or max_queue jobs wait.
     void submit(Job job, Completion done, Caller caller = Caller::continues);
 
     // Runs fn(Database&) as a job and blocks until its batch committed; returns its

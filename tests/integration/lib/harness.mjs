@@ -131,7 +131,16 @@ function capped(buffer, chunk, max = 256 * 1024) {
  * dir); a restarted server listens on a new port but keeps `origin`, which the Demo
  * site still allows.
  */
-export async function startServer({ dataDir, env = {}, origin } = {}) {
+// Every test client comes from 127.0.0.1, far past what the rate limits allow one
+// address: unless a test asks for the defaults (limits: 'default'), the limits stay on at
+// rates no test reaches, and the tests of the limits set their own (docs/security.md).
+export const LIMITS_OUT_OF_REACH = Object.fromEntries([
+  'LOGIN_PER_ADDRESS', 'LOGIN_PER_ACCOUNT', 'PASSWORD_CHANGE_PER_AGENT', 'CONTACTS_PER_ADDRESS',
+  'CONTACTS_PER_SITE', 'CONVERSATIONS_PER_ADDRESS', 'CONVERSATIONS_PER_SITE', 'MESSAGES_PER_CONTACT',
+  'PAGE_VIEWS_PER_CONTACT', 'ATTRIBUTES_PER_CONTACT',
+].map((name) => [`JUTTU_LIMIT_${name}`, '1000000/1']).concat([['JUTTU_LIMIT_SOCKETS_PER_CONTACT', '0']]));
+
+export async function startServer({ dataDir, env = {}, origin, limits = 'out-of-reach' } = {}) {
   assert.ok(fs.existsSync(BIN), `server binary not found: ${BIN} (set JUTTU_BIN)`);
   const dir = dataDir ?? tempDir();
   const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir], {
@@ -142,6 +151,7 @@ export async function startServer({ dataDir, env = {}, origin } = {}) {
       // Two event loops whatever the machine (the default leaves a core to the store):
       // connections then live on different loops, as they do in production.
       JUTTU_THREADS: '2',
+      ...(limits === 'default' ? {} : LIMITS_OUT_OF_REACH),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -219,7 +229,7 @@ export async function startServer({ dataDir, env = {}, origin } = {}) {
     /** Stops (SIGTERM) if still running, then starts a new server on the same data dir. */
     async restart(opts = {}) {
       if (server.alive) await server.stop();
-      return startServer({ dataDir: dir, env: opts.env ?? env, origin: server.origin });
+      return startServer({ dataDir: dir, env: opts.env ?? env, origin: server.origin, limits });
     },
   };
   return server;
