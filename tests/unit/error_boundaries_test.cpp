@@ -140,6 +140,20 @@ protected:
     static void say(net::WsHandler& handler, const json::object& frame) {
         handler.on_text(json::serialize(frame));
     }
+    // A visitor who said hello and started a conversation with one message.
+    struct Chat {
+        std::shared_ptr<RecordingConnection> connection;
+        std::shared_ptr<net::WsHandler> handler;
+        std::int64_t conversation = 0;
+    };
+    Chat open_chat(const std::string& client_id) {
+        auto [connection, handler] = connect();
+        say(*handler, visitor_hello());
+        connection->next("welcome");
+        say(*handler, {{"type", "send"}, {"client_id", client_id}, {"body", "hello"}});
+        const auto conversation = connection->next("ack")["conversation_id"].as_int64();
+        return {connection, handler, conversation};
+    }
     json::object visitor_hello() const {
         return {{"type", "hello"}, {"role", "visitor"}, {"site_key", site_key_}};
     }
@@ -210,11 +224,7 @@ TEST_F(ErrorBoundaries, AFailureAtAnyStepOfAVisitorsFirstMessageLeavesNothingHal
 }
 
 TEST_F(ErrorBoundaries, EveryVisitorFrameIsAnsweredWhileTheStoreFailsAndWorksAfter) {
-    auto [connection, handler] = connect();
-    say(*handler, visitor_hello());
-    connection->next("welcome");
-    say(*handler, {{"type", "send"}, {"client_id", "first"}, {"body", "hello"}});
-    const auto conversation = connection->next("ack")["conversation_id"].as_int64();
+    auto [connection, handler, conversation] = open_chat("first");
 
     store_.fail_always();
     const std::vector<json::object> frames{
@@ -248,11 +258,7 @@ TEST_F(ErrorBoundaries, EveryVisitorFrameIsAnsweredWhileTheStoreFailsAndWorksAft
 }
 
 TEST_F(ErrorBoundaries, EveryAgentFrameIsAnsweredWhileTheStoreFails) {
-    auto [visitor, visitor_handler] = connect();
-    say(*visitor_handler, visitor_hello());
-    visitor->next("welcome");
-    say(*visitor_handler, {{"type", "send"}, {"client_id", "v1"}, {"body", "hello"}});
-    const auto conversation = visitor->next("ack")["conversation_id"].as_int64();
+    auto [visitor, visitor_handler, conversation] = open_chat("v1");
 
     auto [connection, handler] = connect();
     say(*handler, {{"type", "hello"}, {"role", "agent"}, {"token", token_}});
@@ -285,12 +291,7 @@ TEST_F(ErrorBoundaries, EveryAgentFrameIsAnsweredWhileTheStoreFails) {
 
 TEST_F(ErrorBoundaries, EveryBackgroundJobFailsAloneAndRecovers) {
     // A visitor gone before an answer, so that the missed-chat job has work to do.
-    auto [connection, handler] = connect();
-    say(*handler, visitor_hello());
-    connection->next("welcome");
-    say(*handler, {{"type", "send"}, {"client_id", "m1"}, {"body", "anyone?"}});
-    connection->next("ack");
-    handler->on_closed();
+    open_chat("m1").handler->on_closed();
     pool_.wait();
 
     const auto jobs = app::background_jobs({presence_, missed_chats_, site_status_, limits_});
