@@ -39,6 +39,24 @@ std::optional<std::string> text(FieldReader& in, const json::object& frame, std:
         FUZZ_CHECK(value->size() <= max_bytes);
         FUZZ_CHECK(frame.at(key).as_string() == *value);
         FUZZ_CHECK(core::is_valid_utf8(*value));  // Boost.JSON refuses anything else
+        FUZZ_CHECK(core::is_clean_text(*value));
+    } else if (was_ok && in.ok()) {
+        FUZZ_CHECK(!required && !frame.contains(key));
+    }
+    check_error(in);
+    return value;
+}
+
+// One line (FieldReader::line): text with no control character at all.
+std::optional<std::string> line(FieldReader& in, const json::object& frame, std::string_view key,
+                                bool required, std::size_t max_bytes) {
+    const bool was_ok = in.ok();
+    auto value = in.line(key, required, max_bytes);
+    if (value) {
+        FUZZ_CHECK(was_ok && in.ok());
+        FUZZ_CHECK(value->size() <= max_bytes);
+        FUZZ_CHECK(frame.at(key).as_string() == *value);
+        FUZZ_CHECK(core::is_valid_utf8(*value) && core::is_single_line(*value));
     } else if (was_ok && in.ok()) {
         FUZZ_CHECK(!required && !frame.contains(key));
     }
@@ -120,22 +138,22 @@ void read_frame(const json::object& frame) {
     }
     {  // hello (on_hello, hello_visitor, hello_agent)
         FieldReader in(frame);
-        text(in, frame, "role", true, 20);
+        line(in, frame, "role", true, 20);
         FieldReader visitor(frame);
-        text(visitor, frame, "site_key", true, 100);
-        text(visitor, frame, "contact_token", false, 200);
+        line(visitor, frame, "site_key", true, 100);
+        line(visitor, frame, "contact_token", false, 200);
         if (const auto* context = frame.if_contains("context"); context && context->is_object()) {
             FieldReader fields(context->get_object());
             for (const char* key : {"language", "timezone", "screen"}) {
-                text(fields, context->get_object(), key, false, 100);
+                line(fields, context->get_object(), key, false, 100);
             }
         }
         FieldReader agent(frame);
-        text(agent, frame, "token", true, 4096);
+        line(agent, frame, "token", true, 4096);
     }
     {  // send
         FieldReader in(frame);
-        auto client_id = text(in, frame, "client_id", true, 200);
+        auto client_id = line(in, frame, "client_id", true, 200);
         auto body = text(in, frame, "body", true, 1'000'000);
         integer(in, "conversation_id", false, 1);
         integer(in, "team_id", false, 1);
@@ -143,9 +161,9 @@ void read_frame(const json::object& frame) {
     }
     {  // leave_message
         FieldReader in(frame);
-        text(in, frame, "client_id", true, 200);
-        text(in, frame, "name", false, 1000);
-        check_email(text(in, frame, "email", true, 1000));
+        line(in, frame, "client_id", true, 200);
+        line(in, frame, "name", false, 1000);
+        check_email(line(in, frame, "email", true, 1000));
         text(in, frame, "body", true, 1'000'000);
     }
     {  // sync
@@ -166,7 +184,7 @@ void read_frame(const json::object& frame) {
     }
     {  // status
         FieldReader in(frame);
-        if (auto availability = text(in, frame, "availability", true, 20)) {
+        if (auto availability = line(in, frame, "availability", true, 20)) {
             if (auto parsed = core::parse_availability(*availability)) {
                 FUZZ_CHECK(core::to_string(*parsed) == *availability);
             }
@@ -174,16 +192,16 @@ void read_frame(const json::object& frame) {
     }
     {  // identify
         FieldReader in(frame);
-        text(in, frame, "name", false, 1000);
-        check_email(text(in, frame, "email", false, 1000));
+        line(in, frame, "name", false, 1000);
+        check_email(line(in, frame, "email", false, 1000));
     }
     {  // page_view
         FieldReader in(frame);
-        if (auto url = text(in, frame, "url", true, core::limits::url_bytes)) {
+        if (auto url = line(in, frame, "url", true, core::limits::url_bytes)) {
             core::is_valid_http_url(*url);
         }
-        text(in, frame, "title", false, core::limits::title_bytes);
-        text(in, frame, "referrer", false, core::limits::url_bytes);
+        line(in, frame, "title", false, core::limits::title_bytes);
+        line(in, frame, "referrer", false, core::limits::url_bytes);
     }
     {  // attributes: strings or null, under keys of at most 64 characters
         if (const auto* given = frame.if_contains("attributes"); given && given->is_object()) {

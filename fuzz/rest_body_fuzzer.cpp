@@ -37,6 +37,10 @@ void check_reader(const FieldReader& in) {
     if (!in.ok()) check_error(in.error());
 }
 
+void check_problem(const std::optional<std::string>& problem) {
+    if (problem) check_error(*problem);
+}
+
 bool same_intervals(const std::vector<core::OpeningInterval>& a,
                     const std::vector<core::OpeningInterval>& b) {
     return a == b;
@@ -107,11 +111,11 @@ void check_origins(const std::vector<std::string>& origins) {
 
 void site_body(const json::object& body, bool creating) {
     FieldReader in(body);
-    auto name = in.text("name", creating, 1000);
+    auto name = in.line("name", creating, 1000);
     auto origins = in.texts("allowed_origins", false, 100);
     in.text("greeting", false, 10'000);
-    auto color = in.text("color", false, 100);
-    auto routing = in.text("routing", false, 20);
+    auto color = in.line("color", false, 100);
+    auto routing = in.line("routing", false, 20);
     const auto* hours = in.object("hours", false);
     const auto* prechat = in.object("prechat", false);
     check_reader(in);
@@ -120,7 +124,7 @@ void site_body(const json::object& body, bool creating) {
         FUZZ_CHECK(origins->size() <= 100);
         check_origins(*origins);
     }
-    if (name) core::utf8_length(*name);
+    if (name) check_problem(core::line_problem(*name, core::limits::name_bytes));
     if (color) core::is_valid_color(*color);
     if (routing) {
         if (auto mode = core::parse_routing_mode(*routing)) {
@@ -133,10 +137,10 @@ void site_body(const json::object& body, bool creating) {
 
 void agent_body(const json::object& body, bool creating) {
     FieldReader in(body);
-    auto email = in.text("email", creating, 1000);
-    in.text("name", creating, 1000);
+    auto email = in.line("email", creating, 1000);
+    in.line("name", creating, 1000);
     auto password = in.text("password", creating, 1000);
-    auto role = in.text("role", false, 20);
+    auto role = in.line("role", false, 20);
     in.boolean("disabled", false);
     if (auto capacity = in.integer("capacity", false, 1, 100)) {
         FUZZ_CHECK(*capacity >= 1 && *capacity <= 100);
@@ -166,19 +170,19 @@ void agent_body(const json::object& body, bool creating) {
 
 void canned_body(const json::object& body, bool creating) {
     FieldReader in(body);
-    in.text("shortcut", creating, 1000);
-    auto title = in.text("title", false, 1000);
+    in.line("shortcut", creating, 1000);
+    auto title = in.line("title", false, 1000);
     auto text = in.text("body", creating, 100'000);
     auto team_id = in.nullable_integer("team_id", false);
     check_reader(in);
     if (team_id && *team_id) FUZZ_CHECK(**team_id >= 1);
-    if (title) core::utf8_length(*title);
+    if (title) check_problem(core::line_problem(*title, 200, true));
     if (text) core::message_body_problem(*text);
 }
 
 void team_body(const json::object& body, bool creating) {
     FieldReader in(body);
-    in.text("name", creating, 1000);
+    in.line("name", creating, 1000);
     auto agent_ids = in.integers("agent_ids", false, 1000);
     check_reader(in);
     if (agent_ids) {
@@ -190,7 +194,7 @@ void team_body(const json::object& body, bool creating) {
 void small_bodies(const json::object& body) {
     {  // POST /auth/login
         FieldReader in(body);
-        in.text("email", true, 1000);
+        in.line("email", true, 1000);
         in.text("password", true, 1000);
         check_reader(in);
     }
