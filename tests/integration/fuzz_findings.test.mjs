@@ -84,6 +84,15 @@ describe('config files', () => {
     }
   });
 
+  it('a float where an integer belongs is refused with one line', async () => {
+    for (const value of ['1e32', '-1e300', '587.0']) {
+      const res = await smtpTest(`[smtp]\nhost = "127.0.0.1"\nport = ${value}\nfrom = "a@shop.example"\n`);
+      assert.equal(res.code, 2, `${value}: ${res.stderr}`);
+      assert.match(res.stderr, /'smtp\.port' must be a string or an integer/);
+      assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+    }
+  });
+
   it('non-ASCII text in strings and comments is read', async () => {
     const res = await smtpTest(`# Kauppa Äö
 [smtp]
