@@ -510,7 +510,11 @@ void RealtimeConnection::refuse(const core::Error& error, std::string_view code)
     deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
     send(error_frame(code, error, "hello"));
     phase_ = Phase::closed;
-    if (auto connection = connection_) connection->close(close_policy, std::string(code));
+    // A limit passes with time: "try again later" lets the client reconnect, where the
+    // policy close of a refused origin or key tells it not to.
+    const auto close_code =
+        error.code == core::ErrorCode::rate_limited ? close_try_again : close_policy;
+    if (auto connection = connection_) connection->close(close_code, std::string(code));
 }
 
 }  // namespace juttu::api

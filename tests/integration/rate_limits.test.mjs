@@ -50,7 +50,7 @@ async function visitorFrom(address, opts = {}) {
 async function refusedHello(address, hello = {}) {
   const client = await connectWs(server, { origin: server.origin, headers: from(address) });
   const err = await expectError(client, { type: 'hello', role: 'visitor', site_key: ctx.siteKey, ...hello },
-    'rate_limited', { closeCode: 1008 });
+    'rate_limited', { closeCode: 1013 });
   return err;
 }
 
@@ -195,7 +195,7 @@ describe('chat limits', () => {
       await chatVisitor('192.0.2.30', { contactToken: first.contactToken })];
     const fourth = await connectWs(chat, { origin: chat.origin, headers: from('192.0.2.30') });
     await expectError(fourth, { type: 'hello', role: 'visitor', site_key: chatCtx.siteKey, contact_token: first.contactToken },
-      'rate_limited', { closeCode: 1008 });
+      'rate_limited', { closeCode: 1013 });
     await more[0].close();
     await new Promise((r) => setTimeout(r, 200));
     await chatVisitor('192.0.2.30', { contactToken: first.contactToken });

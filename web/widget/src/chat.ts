@@ -288,7 +288,7 @@ export class ChatClient {
       case 'conversation':
         return this.conversationChanged(frame.conversation);
       case 'error':
-        return this.refused(frame.code, frame.ref);
+        return this.refused(frame.code, frame.ref, frame.retry_after_ms);
     }
   }
 
@@ -424,12 +424,14 @@ export class ChatClient {
     this.events.onState();
   }
 
-  private refused(code: string, ref: string): void {
+  private refused(code: string, ref: string, retryAfterMs?: number): void {
     const pending = this.pending(ref);
     if (pending) {
-      if (code === 'unavailable') {
-        // Nothing was stored: try the same message again a little later.
-        window.setTimeout(() => this.transmit(pending), RETRY_UNAVAILABLE_MS);
+      if (code === 'unavailable' || code === 'rate_limited') {
+        // Nothing was stored: try the same message again a little later (when the server
+        // says it may succeed, for a rate limit), still shown as sending.
+        const wait = code === 'rate_limited' ? Math.max(retryAfterMs || 0, 1000) : RETRY_UNAVAILABLE_MS;
+        window.setTimeout(() => this.transmit(pending), wait);
         return;
       }
       if (pending.leave) {

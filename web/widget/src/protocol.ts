@@ -86,7 +86,7 @@ export type ServerFrame =
   | { type: 'conversation'; conversation: Conversation }
   | ({ type: 'site_status' } & Availability)
   | ({ type: 'queue' } & QueuePlace)
-  | { type: 'error'; code: string; message: string; ref: string }
+  | { type: 'error'; code: string; message: string; ref: string; retry_after_ms?: number }
   | { type: 'pong' };
 
 export type ClientFrame =
