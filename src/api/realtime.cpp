@@ -255,7 +255,9 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
     if (!welcome.ok()) return refuse(welcome.error());
     const auto& w = welcome.value();
     if (!deps_.limits.acquire_socket(std::to_string(w.contact.id))) {
-        return refuse("rate_limited", "too many open chat windows for this visitor");
+        // A window may close soon: the client reconnects later (1013) and may get in then.
+        return refuse(core::fail(core::ErrorCode::rate_limited,
+                                 "too many open chat windows for this visitor"));
     }
     counted_socket_ = true;
     participant_ = services::Participant{core::AuthorKind::visitor,
