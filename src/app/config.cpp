@@ -89,9 +89,9 @@ SmtpConfig resolve_smtp(const Values& values) {
 // (found by fuzz/config_fuzzer.cpp; upstream issues #190 and #295). It asks that outside
 // strings and comments, where TOML allows no non-ASCII character anyway; after a backslash
 // in a basic string; and while it reads a bare value (a number, a date) on to the next
-// space, comma, bracket or '#', quotes and all. The offset of the first non-ASCII byte in
-// such a place. Stricter than TOML only for a non-ASCII quoted key after a bare one in a
-// table header or an inline table, which no key of ours is.
+// space, comma, bracket or '#', quotes and all (past a space after a date). The offset of
+// the first non-ASCII byte in such a place. Stricter than TOML only for a non-ASCII quoted
+// key after a bare one in a table header or an inline table, which no key of ours is.
 std::optional<std::size_t> unsafe_for_toml(std::string_view text) {
     const auto non_ascii = [&](std::size_t at) {
         return at < text.size() && static_cast<unsigned char>(text[at]) >= 0x80;
@@ -105,6 +105,14 @@ std::optional<std::size_t> unsafe_for_toml(std::string_view text) {
     std::size_t i = start;
     while (i < text.size()) {
         const char c = text[i];
+        if (bare && c == ' ' && i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9') {
+            // A date, a space and a digit may be a date-time: toml++ reads on, and takes the
+            // character after the digit whatever it is.
+            i += 2;
+            if (non_ascii(i)) return i;
+            if (i < text.size()) ++i;
+            continue;
+        }
         if (bare && !is_one_of(c, " \t\r\n]},#")) {
             if (non_ascii(i)) return i;
             ++i;

@@ -76,7 +76,8 @@ describe('config files', () => {
   }
 
   it('non-ASCII text outside strings and comments is refused with one line', async () => {
-    for (const text of ['[smtp]\nhost = "127.0.0.1"\n[ä]\n', 's = """\\\n§"""\n', 'threads = 2ä\n']) {
+    for (const text of ['[smtp]\nhost = "127.0.0.1"\n[ä]\n', 's = """\\\n§"""\n', 'threads = 2ä\n',
+      'd = 1979-05-27 1#ä\n']) {
       const res = await smtpTest(text);
       assert.equal(res.code, 2, `${JSON.stringify(text)}: ${res.stderr}`);
       assert.match(res.stderr, /non-ASCII text outside a string or a comment/);
