@@ -117,13 +117,10 @@ void RealtimeConnection::unavailable(std::string_view what) noexcept {
         deps_.metrics.frames_failed.fetch_add(1, std::memory_order_relaxed);
         // The store failed: nothing changed, and the client may try again. Without a
         // hello that worked there is nothing to go on with: close with "try again later".
-        if (phase_ == Phase::awaiting_hello) {
-            send_error("unavailable", "the server cannot answer now; try again", "hello");
-            phase_ = Phase::closed;
-            if (auto connection = connection_) connection->close(close_try_again, "unavailable");
-            return;
-        }
-        send_error("unavailable", "the server cannot answer now; try again", "");
+        const auto error =
+            core::fail(core::ErrorCode::unavailable, "the server cannot answer now; try again");
+        if (phase_ == Phase::awaiting_hello) return close_with(error, "unavailable");
+        send_error(error, "");
     } catch (...) {
         // Out of memory while reporting: nothing more can be done for this frame.
     }
@@ -508,15 +505,20 @@ void RealtimeConnection::refuse(std::string_view code, std::string_view message)
 }
 
 void RealtimeConnection::refuse(const core::Error& error, std::string_view code) {
-    if (code.empty()) code = frame_code(error.code);
     deps_.metrics.frames_rejected.fetch_add(1, std::memory_order_relaxed);
+    close_with(error, code.empty() ? frame_code(error.code) : code);
+}
+
+void RealtimeConnection::close_with(const core::Error& error, std::string_view code) {
     send(error_frame(code, error, "hello"));
     phase_ = Phase::closed;
-    // A limit passes with time: "try again later" lets the client reconnect, where the
-    // policy close of a refused origin or key tells it not to.
-    const auto close_code =
-        error.code == core::ErrorCode::rate_limited ? close_try_again : close_policy;
-    if (auto connection = connection_) connection->close(close_code, std::string(code));
+    // A limit or a failing store passes with time: "try again later" lets the client
+    // reconnect, where the policy close of a refused origin or key tells it not to.
+    const bool passes =
+        error.code == core::ErrorCode::rate_limited || error.code == core::ErrorCode::unavailable;
+    if (auto connection = connection_) {
+        connection->close(passes ? close_try_again : close_policy, std::string(code));
+    }
 }
 
 }  // namespace juttu::api

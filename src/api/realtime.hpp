@@ -119,6 +119,9 @@ private:
     void refuse(std::string_view code, std::string_view message);
     // The same for a service's error (`code`: the frame's code, else the error's own).
     void refuse(const core::Error& error, std::string_view code = {});
+    // Answers the hello with the error, then closes: 1013 when it may pass (a limit, the
+    // store), else 1008.
+    void close_with(const core::Error& error, std::string_view code);
 
     RealtimeDeps deps_;
     std::shared_ptr<net::WsConnection> connection_;

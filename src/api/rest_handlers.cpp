@@ -144,17 +144,14 @@ Reply RestApi::login(Call& call) {
     using services::LimitKind;
     const auto address = net::limit_key(call.client_address());
     const auto account = core::normalize_email(*email).value_or(*email);
-    if (auto refused = deps_.limits.take(LimitKind::login_per_address, address)) {
-        return error_reply(*refused);
-    }
-    if (auto refused = deps_.limits.take(LimitKind::login_per_account, account)) {
-        deps_.limits.refund(LimitKind::login_per_address, address);
+    if (auto refused = deps_.limits.take_both(LimitKind::login_per_address, address,
+                                              LimitKind::login_per_account, account)) {
         return error_reply(*refused);
     }
     auto result = deps_.auth.login(*email, *password);
     if (result.ok()) {
-        deps_.limits.refund(LimitKind::login_per_address, address);
-        deps_.limits.refund(LimitKind::login_per_account, account);
+        deps_.limits.refund_both(LimitKind::login_per_address, address,
+                                 LimitKind::login_per_account, account);
     }
     return reply_with(result, [](const services::LoginResult& r) {
         return json::object{

@@ -208,11 +208,16 @@ const std::string& check_metrics_token(const std::string& token) {
 
 // "login_per_address" -> "limit-login-per-address", "JUTTU_LIMIT_LOGIN_PER_ADDRESS",
 // "limits.login_per_address": the rate limits' keys, made once from their names.
+std::string limit_flag(std::string_view name) {
+    std::string flag = "limit-" + std::string(name);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    return flag;
+}
+
 void add_limit_keys(std::vector<ConfigKey>& keys) {
     static std::deque<std::string> names;  // stable storage for the keys' pointers
     auto add = [&](std::string name, const std::string& help) {
-        std::string flag = "limit-" + name;
-        std::replace(flag.begin(), flag.end(), '_', '-');
+        const std::string flag = limit_flag(name);
         std::string env = "JUTTU_LIMIT_" + name;
         std::transform(env.begin(), env.end(), env.begin(),
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -232,8 +237,7 @@ services::RateLimits resolve_limits(const Values& values) {
     auto limits = services::RateLimits::defaults();
     for (std::size_t i = 0; i < services::limit_kinds; ++i) {
         const auto kind = static_cast<services::LimitKind>(i);
-        std::string flag = std::string("limit-") + services::info(kind).name;
-        std::replace(flag.begin(), flag.end(), '_', '-');
+        const std::string flag = limit_flag(services::info(kind).name);
         if (auto v = find_value(values, flag.c_str())) {
             auto rate = core::parse_rate_limit(*v);
             if (!rate) {

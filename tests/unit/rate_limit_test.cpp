@@ -70,6 +70,25 @@ TEST(RateLimiter, KeysAndKindsAreCountedApart) {
     EXPECT_FALSE(limiter.take(LimitKind::login_per_address, "1"));  // off
 }
 
+TEST(RateLimiter, TakeBothTakesOfBothOrOfNeither) {
+    testing::ManualClock clock;
+    auto limits = services::RateLimits::unlimited();
+    using services::LimitKind;
+    limits[LimitKind::contacts_per_address] = RateLimit{2, 60'000};
+    limits[LimitKind::contacts_per_site] = RateLimit{1, 60'000};
+    services::RateLimiter limiter(limits, clock);
+    const auto both = [&] {
+        return limiter.take_both(LimitKind::contacts_per_address, "addr",
+                                 LimitKind::contacts_per_site, "site");
+    };
+    EXPECT_FALSE(both());
+    EXPECT_TRUE(both());  // the site is spent: the address's token is given back
+    EXPECT_FALSE(limiter.take(LimitKind::contacts_per_address, "addr"));
+    limiter.refund_both(LimitKind::contacts_per_address, "addr", LimitKind::contacts_per_site,
+                        "site");
+    EXPECT_FALSE(both());
+}
+
 TEST(RateLimiter, SweepForgetsOnlyRefilledBuckets) {
     testing::ManualClock clock;
     auto limits = services::RateLimits::unlimited();

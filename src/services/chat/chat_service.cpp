@@ -58,18 +58,12 @@ ChatService::ChatService(store::Store& store, EventSink& events, const core::Clo
 
 std::optional<core::Error> ChatService::take_new(LimitKind per_address, LimitKind per_site,
                                                  std::string_view address, core::Id site_id) {
-    if (auto refused = limits_.take(per_address, address)) return refused;
-    if (auto refused = limits_.take(per_site, std::to_string(site_id))) {
-        limits_.refund(per_address, address);
-        return refused;
-    }
-    return std::nullopt;
+    return limits_.take_both(per_address, address, per_site, std::to_string(site_id));
 }
 
 void ChatService::refund_new(LimitKind per_address, LimitKind per_site, std::string_view address,
                              core::Id site_id) {
-    limits_.refund(per_address, address);
-    limits_.refund(per_site, std::to_string(site_id));
+    limits_.refund_both(per_address, address, per_site, std::to_string(site_id));
 }
 
 core::Result<VisitorWelcome> ChatService::connect_visitor(

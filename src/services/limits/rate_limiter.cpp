@@ -89,6 +89,22 @@ void RateLimiter::refund(LimitKind kind, std::string_view key) {
     }
 }
 
+std::optional<core::Error> RateLimiter::take_both(LimitKind first, std::string_view first_key,
+                                                  LimitKind second, std::string_view second_key) {
+    if (auto refused = take(first, first_key)) return refused;
+    if (auto refused = take(second, second_key)) {
+        refund(first, first_key);
+        return refused;
+    }
+    return std::nullopt;
+}
+
+void RateLimiter::refund_both(LimitKind first, std::string_view first_key, LimitKind second,
+                              std::string_view second_key) {
+    refund(first, first_key);
+    refund(second, second_key);
+}
+
 bool RateLimiter::acquire_socket(std::string_view contact) {
     if (limits_.sockets_per_contact == 0) return true;
     const std::string key(contact);

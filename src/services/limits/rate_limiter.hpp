@@ -68,6 +68,12 @@ public:
     [[nodiscard]] std::optional<core::Error> take(LimitKind kind, std::string_view key);
     // Gives back a token taken for something that did not happen after all.
     void refund(LimitKind kind, std::string_view key);
+    // Takes a token of both limits, or of neither (the first refusal).
+    [[nodiscard]] std::optional<core::Error> take_both(LimitKind first, std::string_view first_key,
+                                                       LimitKind second,
+                                                       std::string_view second_key);
+    void refund_both(LimitKind first, std::string_view first_key, LimitKind second,
+                     std::string_view second_key);
 
     // A contact's sockets: acquire when one says hello (false: too many, refused),
     // release when an acquired one closes.
