@@ -31,22 +31,25 @@ void PollSession::start(WsHandlerFactory& factory, Request opening) {
 void PollSession::poll(std::uint64_t ack, PollDone done) {
     asio::dispatch(strand_, [self = shared_from_this(), ack, done = std::move(done)]() mutable {
         if (self->ended_) return done(PollStatus::unknown_session, {});
-        if (ack < self->base_ || ack > self->base_ + self->queue_.size()) {
-            return done(PollStatus::bad_cursor, {});
-        }
+        const bool in_range = ack >= self->base_ && ack <= self->base_ + self->queue_.size();
         // The client has everything before `ack`.
-        while (self->base_ < ack) {
+        while (in_range && self->base_ < ack) {
             self->queue_.pop();
             ++self->base_;
         }
+        if (self->close_ && self->queue_.empty()) {
+            // Closed with nothing left to deliver (a slow consumer's frames were dropped,
+            // so its cursor may be behind): the close, and the session is over.
+            auto closing = self->batch();
+            closing.cursor = ack;
+            if (self->waiting_) std::exchange(self->waiting_, {})(PollStatus::ok, closing);
+            done(PollStatus::ok, std::move(closing));
+            return self->end();
+        }
+        if (!in_range) return done(PollStatus::bad_cursor, {});
         self->idle_timer_.cancel();
         // One poll waits at a time: the one before gave up (or its answer was lost).
         if (self->waiting_) std::exchange(self->waiting_, {})(PollStatus::ok, self->batch());
-        if (self->close_ && self->queue_.empty()) {
-            // The client has seen the close: the session is over.
-            done(PollStatus::ok, self->batch());
-            return self->end();
-        }
         self->waiting_ = std::move(done);
         if (!self->queue_.empty() || self->close_) return self->answer_waiting();
         self->wait_timer_.expires_after(self->options_.poll_wait);
