@@ -99,6 +99,9 @@ HttpFront::HttpFront(RestApi& rest, store::Store& store, Metrics& metrics, net::
 
 void HttpFront::handle(net::Request request, std::function<void(net::Response)> respond) {
     metrics_.http_requests.fetch_add(1, std::memory_order_relaxed);
+    if (poll_ != nullptr && PollFront::handles(path_of(request))) {
+        return poll_->handle(std::move(request), std::move(respond));
+    }
     boost::asio::post(pool_, [this, request = std::move(request), respond = std::move(respond)] {
         respond(answer(request));
     });

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/metrics.hpp"
+#include "api/poll_front.hpp"
 #include "api/rest_api.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
@@ -30,6 +31,8 @@ public:
     void handle_metrics(net::Request request, std::function<void(net::Response)> respond);
     // Connection gauges come from the server, which is built after this front.
     void set_connections(const net::ConnectionRegistry* connections) { connections_ = connections; }
+    // The HTTP transport's routes (/rt/), answered off the pool: a poll waits for frames.
+    void set_poll(PollFront* poll) { poll_ = poll; }
 
 private:
     net::Response answer(const net::Request& request);
@@ -45,6 +48,7 @@ private:
     net::StaticFiles& files_;
     boost::asio::thread_pool& pool_;
     const net::ConnectionRegistry* connections_ = nullptr;
+    PollFront* poll_ = nullptr;
     std::string metrics_token_hash_;  // SHA-256 hex of the token; empty: no token
     bool metrics_here_;
 };

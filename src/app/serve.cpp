@@ -15,6 +15,7 @@
 
 #include "api/event_publisher.hpp"
 #include "api/http_front.hpp"
+#include "api/poll_front.hpp"
 #include "api/realtime.hpp"
 #include "api/rest_api.hpp"
 #include "app/background_jobs.hpp"
@@ -23,6 +24,7 @@
 #include "app/ticker.hpp"
 #include "bus/local_bus.hpp"
 #include "core/clock.hpp"
+#include "net/poll_hub.hpp"
 #include "net/server.hpp"
 #include "net/smtp_client.hpp"
 #include "net/static_files.hpp"
@@ -222,6 +224,15 @@ int serve(const Config& config) {
                                   limits, bus, metrics, pool});
     net::Server server(options, front, gateway);
     front.set_connections(&server.connections());
+    // The HTTP transport for clients whose WebSockets are blocked: the same protocol.
+    net::PollOptions poll_options;
+    poll_options.idle_timeout = config.ws_idle_timeout;
+    poll_options.queue_limit = options.ws_queue_limit;
+    poll_options.queue_bytes = options.ws_queue_bytes;
+    poll_options.frame_bytes = options.ws_max_frame_bytes;
+    net::PollHub poll_hub(pool.get_executor(), poll_options, gateway);
+    api::PollFront poll_front(poll_hub);
+    front.set_poll(&poll_front);
 
     // The own URL is known only once the port is bound (port 0 picks one); nothing is
     // served before start(), so setting it here races with nothing.
@@ -277,6 +288,7 @@ int serve(const Config& config) {
     // finish the frames and requests in hand, commit their writes (so their acks are
     // queued), and only then send the close frames, after the acks.
     server.quiesce();
+    poll_hub.shutdown();     // its sessions close as the sockets do; its timers end
     ticker.reset();          // nothing of its runs past here
     session_checks.reset();  // nor of the session checks
     pool.join();             // finish in-flight handlers

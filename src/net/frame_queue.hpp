@@ -18,6 +18,7 @@ public:
     std::size_t size() const { return frames_.size() - head_; }
     std::size_t bytes() const { return bytes_; }  // of the frames' text, queued now
     const Frame& front() const { return frames_[head_]; }
+    const Frame& at(std::size_t i) const { return frames_[head_ + i]; }  // i < size()
 
     void push(Frame frame) {
         bytes_ += frame->size();

@@ -1,5 +1,7 @@
 // The agent's WebSocket to /ws (docs/protocol.md): hello with the session token, frames in
 // and out, and reconnecting with exponential backoff and jitter when the socket drops.
+// When WebSockets are blocked, the same frames go over HTTP (web/shared/transport.ts).
+import { SocketLike, TransportChooser } from '../../shared/transport';
 import type { Agent, Availability, ClientFrame, ServerFrame, Workspace } from './types';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'stopped';
@@ -21,9 +23,13 @@ const HELLO_TIMEOUT_MS = 10000;
 // without a close frame (laptop sleep, a dropped NAT mapping).
 const PING_EVERY_MS = 25000;
 const SILENCE_LIMIT_MS = 40000;
+const CONNECTING = 0;
+const OPEN = 1;
 
 export class RealtimeClient {
-  private socket: WebSocket | null = null;
+  private socket: SocketLike | null = null;
+  private readonly transport: TransportChooser;
+  private openTimer: ReturnType<typeof setTimeout> | undefined;
   private state: ConnectionState = 'connecting';
   private attempts = 0;
   private welcomed = false;
@@ -37,6 +43,12 @@ export class RealtimeClient {
 
   constructor(private readonly token: string, private readonly handlers: RealtimeHandlers) {
     this.url.protocol = this.url.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.transport = new TransportChooser(this.url);
+  }
+
+  /** 'websocket' or 'http': the transport in use. */
+  get transportKind(): string {
+    return this.transport.kind;
   }
 
   start(): void {
@@ -48,12 +60,13 @@ export class RealtimeClient {
     this.stopped = true;
     window.removeEventListener('online', this.reconnectNow);
     clearTimeout(this.retryTimer);
+    this.transport.stop();
     this.dropSocket(1000);
     this.setState('stopped');
   }
 
   get isOnline(): boolean {
-    return this.welcomed && this.socket?.readyState === WebSocket.OPEN;
+    return this.welcomed && this.socket?.readyState === OPEN;
   }
 
   /** Sends a frame when the connection is up; false when it is not (the caller retries later). */
@@ -66,15 +79,24 @@ export class RealtimeClient {
   private connect(): void {
     if (this.stopped) return;
     this.setState(this.everWelcomed || this.attempts > 0 ? 'reconnecting' : 'connecting');
-    let socket: WebSocket;
+    let socket: SocketLike;
     try {
-      socket = new WebSocket(this.url);
+      socket = this.transport.open();
     } catch {
+      if (this.transport.failedBeforeWelcome(false)) return this.connect();
       this.scheduleReconnect();
       return;
     }
     this.socket = socket;
     this.welcomed = false;
+    clearTimeout(this.openTimer);
+    this.openTimer = setTimeout(() => {
+      if (this.socket !== socket || socket.readyState !== CONNECTING) return;
+      // A blocked WebSocket often hangs rather than fails: HTTP at once.
+      if (!this.transport.failedBeforeWelcome(true)) return this.abandon(socket);
+      this.dropSocket(4000);
+      this.connect();
+    }, this.transport.openTimeoutMs);
     socket.onopen = () => {
       socket.send(JSON.stringify({ type: 'hello', role: 'agent', token: this.token } satisfies ClientFrame));
       this.helloTimer = setTimeout(() => this.abandon(socket), HELLO_TIMEOUT_MS);
@@ -83,7 +105,7 @@ export class RealtimeClient {
     socket.onclose = (event) => this.closed(socket, event.code);
   }
 
-  private receive(socket: WebSocket, event: MessageEvent): void {
+  private receive(socket: SocketLike, event: MessageEvent): void {
     if (socket !== this.socket || typeof event.data !== 'string') return;
     this.lastFrameAt = Date.now();
     let frame: ServerFrame;
@@ -100,6 +122,12 @@ export class RealtimeClient {
       this.attempts = 0;
       this.startPinging();
       this.setState('online');
+      // On HTTP: back to a WebSocket once a probe opens one.
+      this.transport.welcomed(() => {
+        if (this.stopped) return;
+        this.dropSocket(1000);
+        this.connect();
+      });
       this.handlers.onWelcome({ agent: frame.agent, workspace: frame.workspace, availability: frame.availability }, resumed);
       return;
     }
@@ -110,9 +138,11 @@ export class RealtimeClient {
     if (frame.type !== 'pong') this.handlers.onFrame(frame);
   }
 
-  private closed(socket: WebSocket, code: number): void {
+  private closed(socket: SocketLike, code: number): void {
     if (socket !== this.socket) return;
+    const wasWelcomed = this.welcomed;
     this.socket = null;
+    clearTimeout(this.openTimer);
     this.welcomed = false;
     clearTimeout(this.helloTimer);
     clearInterval(this.pingTimer);
@@ -121,6 +151,7 @@ export class RealtimeClient {
       this.endSession();
       return;
     }
+    if (!wasWelcomed && this.transport.failedBeforeWelcome(false)) return this.connect();
     this.scheduleReconnect();
   }
 
@@ -158,12 +189,12 @@ export class RealtimeClient {
         this.abandon(socket);
         return;
       }
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'ping' }));
+      if (socket.readyState === OPEN) socket.send(JSON.stringify({ type: 'ping' }));
     }, PING_EVERY_MS);
   }
 
   /** Gives up on a socket that stopped answering; a dead one may take minutes to close. */
-  private abandon(socket: WebSocket): void {
+  private abandon(socket: SocketLike): void {
     if (socket !== this.socket) return;
     this.dropSocket(4000);
     this.scheduleReconnect();

@@ -18,6 +18,8 @@ export interface ChatEvents {
   /** The server refused a message left with the offline form (it is no longer pending). */
   onLeaveFailed(message: PendingMessage): void;
   onReconnecting(reconnecting: boolean): void;
+  /** Nothing reaches the server for a while (true), or it is reached again (false). */
+  onUnreachable(unreachable: boolean): void;
   /** Names of the agents typing now ('' when the server sent no name). */
   onTyping(names: string[]): void;
   /** A message the widget had not seen, except those of the history loaded at start. */
@@ -93,6 +95,8 @@ export class ChatClient {
   /** The current conversation is open or pending (not closed). */
   private conversationOpen = false;
   private readonly connection: Connection;
+  /** Neither transport has reached the server for a while (see connection.ts). */
+  unreachable = false;
   private conversationId: number | null = null;
   private welcomed = false;
   private pageViewSent = false;
@@ -115,6 +119,10 @@ export class ChatClient {
         if (state !== 'open') this.welcomed = false;
         this.events.onReconnecting(state === 'reconnecting');
         if (state === 'stopped') this.events.onRefused();
+      },
+      onUnreachable: (unreachable) => {
+        this.unreachable = unreachable;
+        this.events.onUnreachable(unreachable);
       },
     });
     // Messages written on an earlier page that never reached the server.

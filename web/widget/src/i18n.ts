@@ -16,6 +16,8 @@ export interface Strings {
   read: string;
   failed: string;
   reconnecting: string;
+  /** Neither a WebSocket nor HTTP reaches the server: the offline form is offered. */
+  unreachable: string;
   tooLong: string;
   unread: (count: number) => string;
   typing: (name: string) => string;
@@ -60,6 +62,7 @@ const en: Strings = {
   read: 'Read',
   failed: 'Not sent',
   reconnecting: 'Reconnecting…',
+  unreachable: "We can't reach the chat right now. Leave a message and we'll reply by email.",
   tooLong: 'This message is too long.',
   unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
   typing: (name) => `${name} is typing…`,
@@ -98,6 +101,7 @@ const fi: Strings = {
   read: 'Luettu',
   failed: 'Ei lähetetty',
   reconnecting: 'Yhdistetään uudelleen…',
+  unreachable: 'Emme juuri nyt saa yhteyttä chattiin. Jätä viesti, niin vastaamme sähköpostitse.',
   tooLong: 'Viesti on liian pitkä.',
   unread: (n) => (n === 1 ? '1 lukematon viesti' : `${n} lukematonta viestiä`),
   typing: (name) => `${name} kirjoittaa…`,
@@ -137,6 +141,7 @@ const et: Strings = {
   read: 'Loetud',
   failed: 'Saatmata',
   reconnecting: 'Ühenduse taastamine…',
+  unreachable: 'Me ei saa praegu vestlusega ühendust. Jäta sõnum ja vastame e-posti teel.',
   tooLong: 'Sõnum on liiga pikk.',
   unread: (n) => (n === 1 ? '1 lugemata sõnum' : `${n} lugemata sõnumit`),
   typing: (name) => `${name} kirjutab…`,
@@ -179,6 +184,7 @@ const sv: Strings = {
   read: 'Läst',
   failed: 'Inte skickat',
   reconnecting: 'Återansluter…',
+  unreachable: 'Vi når inte chatten just nu. Lämna ett meddelande så svarar vi via e-post.',
   tooLong: 'Meddelandet är för långt.',
   unread: (n) => (n === 1 ? '1 oläst meddelande' : `${n} olästa meddelanden`),
   typing: (name) => `${name} skriver…`,

@@ -78,6 +78,10 @@ function start(script: HTMLScriptElement): void {
       onState: layout,
       onLeaveFailed: (message) => view.leaveFailed(message.leave!.name, message.leave!.email, message.body),
       onReconnecting: (reconnecting) => view.setReconnecting(reconnecting),
+      onUnreachable: (unreachable) => {
+        view.setUnreachable(unreachable);
+        layout();
+      },
       onTyping: (names) => view.setTyping(names.map((name) => name || t.support)),
       onNewMessage: (item) => announce(item),
       onRefused: () => {
@@ -120,6 +124,8 @@ function start(script: HTMLScriptElement): void {
       else if (!availability.online) mode = 'offline';
       else if (asks && !chat.prechatDone) mode = 'prechat';
     }
+    // Nothing reaches the server: a message left now is sent once it does (the outbox).
+    if (chat.unreachable && !chat.active && !chat.leaving) mode = 'offline';
     if (prechat && asks) {
       const { name, email, team, question } = prechat;
       view.setPrechat({ name, email, team, question: question || null, teams: chat.teams });

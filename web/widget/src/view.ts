@@ -166,6 +166,7 @@ export class WidgetView {
   private prechatFields: { name?: Field; email?: Field; team?: Field; answer?: Field } = {};
   private known = { name: '', email: '' };
   private mode: PanelMode = 'chat';
+  private unreachable = false;
   private elements = new Map<string, HTMLDivElement>();
   private siteName = '';
   private timeFormat: Intl.DateTimeFormat;
@@ -418,7 +419,14 @@ export class WidgetView {
   }
 
   setReconnecting(reconnecting: boolean): void {
-    this.status.hidden = !reconnecting;
+    this.status.hidden = !reconnecting && !this.unreachable;
+  }
+
+  /** Nothing reaches the server: the status line says so (the offline form is offered). */
+  setUnreachable(unreachable: boolean): void {
+    this.unreachable = unreachable;
+    this.status.textContent = unreachable ? this.t.unreachable : this.t.reconnecting;
+    this.status.hidden = !unreachable;
   }
 
   setUnread(count: number): void {
