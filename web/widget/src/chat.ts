@@ -88,6 +88,8 @@ export class ChatClient {
   leftEmail: string | null = null;
   /** The pre-chat form was filled in and no conversation has started since. */
   prechatDone = false;
+  /** An agent closed the conversation shown on this page; the visitor has not started anew. */
+  ended = false;
   private team: number | null = null;
   private identified: { name?: string; email?: string } = {};
   /** The current conversation is open or pending (not closed). */
@@ -167,6 +169,12 @@ export class ChatClient {
     const pending = this.newPending(body);
     pending.leave = { name: clip(name.trim(), 200), email: email.trim() };
     return this.queueMessage(pending);
+  }
+
+  /** The visitor asked for a new chat after the last one ended: its next message starts one. */
+  startNew(): void {
+    this.ended = false;
+    this.events.onState();
   }
 
   /** The pre-chat form was sent: tell the agents who this is, remember the team. */
@@ -363,6 +371,7 @@ export class ChatClient {
     if (this.conversationId !== null && conversationId <= this.conversationId) return;
     this.conversationId = conversationId;
     this.conversationOpen = true;
+    this.ended = false;
     this.forgetPrechat();
     // Our own first message opened it: there is no history before it to load.
     if (startedByUs) this.historyLoaded.add(conversationId);
@@ -416,6 +425,7 @@ export class ChatClient {
       if (id === this.conversationId) {
         this.conversationOpen = false;
         this.leftEmail = null;
+        this.ended = true;
       }
     } else if (id >= (this.conversationId || 0)) {
       this.follow(id);

@@ -63,6 +63,7 @@ function start(script: HTMLScriptElement): void {
     onComposing: (text) => chat.composing(text),
     onLeave: (name, email, body) => chat.leaveMessage(name, email, body),
     onStartChat: (answers) => chat.startChat(answers),
+    onStartNew: () => chat.startNew(),
   });
 
   const chat: ChatClient = new ChatClient(
@@ -117,6 +118,7 @@ function start(script: HTMLScriptElement): void {
     // Before the first welcome nothing is known: the composer, as always.
     if (availability && !chat.active) {
       if (chat.leaving) mode = 'none';
+      else if (chat.ended) mode = 'ended';
       else if (!availability.online) mode = 'offline';
       else if (asks && !chat.prechatDone) mode = 'prechat';
     }

@@ -9,7 +9,7 @@ import { Strings } from './i18n';
 import { Delivery } from './store';
 import { css } from './styles';
 
-export type PanelMode = 'chat' | 'offline' | 'prechat' | 'none';
+export type PanelMode = 'chat' | 'offline' | 'prechat' | 'ended' | 'none';
 
 type Rule = 'off' | 'optional' | 'required';
 
@@ -40,6 +40,8 @@ export interface ViewHandlers {
   /** The offline form was sent; false when the message is too long. */
   onLeave(name: string, email: string, body: string): boolean;
   onStartChat(answers: PrechatAnswers): void;
+  /** "Start a new chat" after an agent closed the last one. */
+  onStartNew(): void;
 }
 
 // The icons' paths. They are built as elements, never through innerHTML, so that a page
@@ -155,6 +157,9 @@ export class WidgetView {
   private composer: HTMLFormElement;
   private queueText: HTMLDivElement;
   private notice: HTMLDivElement;
+  /** The log's last line while the conversation has ended, and the button under it. */
+  private endedLine: HTMLDivElement;
+  private ended: HTMLDivElement;
   private offline: HTMLFormElement;
   private reopens: HTMLParagraphElement;
   private offName: Field;
@@ -239,7 +244,9 @@ export class WidgetView {
     this.log.tabIndex = 0; // scrollable region: reachable by keyboard
     this.greeting = el('div', 'msg greeting');
     this.greeting.hidden = true;
-    this.log.append(this.greeting);
+    this.endedLine = el('div', 'msg system', t.chatEnded);
+    this.endedLine.hidden = true;
+    this.log.append(this.greeting, this.endedLine);
 
     this.typing = el('div', 'typing');
     this.typing.setAttribute('aria-live', 'polite');
@@ -298,6 +305,13 @@ export class WidgetView {
       this.leave();
     });
 
+    this.ended = el('div', 'ended');
+    this.ended.hidden = true;
+    const startNew = el('button', 'primary', t.startNewChat);
+    startNew.type = 'button';
+    startNew.addEventListener('click', () => this.handlers.onStartNew());
+    this.ended.append(startNew);
+
     this.prechat = form(t.startChat);
     this.prechat.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -305,7 +319,7 @@ export class WidgetView {
     });
 
     this.panel.append(header, this.status, this.log, this.queueText, this.typing, this.notice, composer,
-      this.offline, this.prechat, this.error);
+      this.offline, this.prechat, this.ended, this.error);
     this.root.append(this.launcher, this.unreadText, this.panel);
     this.setSite({ name: '', greeting: '', color: DEFAULT_COLOR });
   }
@@ -348,6 +362,9 @@ export class WidgetView {
     this.composer.hidden = mode !== 'chat';
     this.offline.hidden = mode !== 'offline';
     this.prechat.hidden = mode !== 'prechat';
+    this.ended.hidden = mode !== 'ended';
+    this.endedLine.hidden = mode !== 'ended';
+    if (mode === 'ended') this.log.append(this.endedLine);
     if (mode !== 'chat') this.error.hidden = true;
     this.fill();
     // Focus was on something that just went away: move it to what replaced it.
@@ -459,6 +476,7 @@ export class WidgetView {
       previousItem = item;
       if (!item.own && item.authorName) lastAgent = item.authorName;
     }
+    if (previous.nextElementSibling !== this.endedLine) previous.after(this.endedLine);
     this.subtitle.textContent = lastAgent;
     this.subtitle.hidden = !lastAgent;
     this.headerAvatar.textContent = initials(lastAgent || this.siteName);
@@ -500,7 +518,15 @@ export class WidgetView {
   private focusMain(): void {
     const first = (f: HTMLFormElement) => f.querySelector<HTMLElement>('input, select, textarea');
     const target =
-      this.mode === 'chat' ? this.input : this.mode === 'offline' ? first(this.offline) : this.mode === 'prechat' ? first(this.prechat) : this.log;
+      this.mode === 'chat'
+        ? this.input
+        : this.mode === 'offline'
+          ? first(this.offline)
+          : this.mode === 'prechat'
+            ? first(this.prechat)
+            : this.mode === 'ended'
+              ? this.ended.querySelector('button')
+              : this.log;
     if (target) target.focus();
   }
 
