@@ -90,6 +90,8 @@ export class ChatClient {
   prechatDone = false;
   /** An agent closed the conversation shown on this page; the visitor has not started anew. */
   ended = false;
+  /** The agent who has the current conversation now ('' while nobody has it). */
+  assigneeName = '';
   private team: number | null = null;
   private identified: { name?: string; email?: string } = {};
   /** The current conversation is open or pending (not closed). */
@@ -174,6 +176,7 @@ export class ChatClient {
   /** The visitor asked for a new chat after the last one ended: its next message starts one. */
   startNew(): void {
     this.ended = false;
+    this.assigneeName = '';
     this.events.onState();
   }
 
@@ -317,6 +320,7 @@ export class ChatClient {
     };
     this.queue = frame.queue && frame.queue.position > 0 ? frame.queue : null;
     this.conversationOpen = !!conversation;
+    this.assigneeName = (conversation && conversation.assignee && conversation.assignee.name) || '';
     if (conversation) this.forgetPrechat();
     if (!this.pageViewSent) {
       this.pageViewSent = true;
@@ -430,6 +434,8 @@ export class ChatClient {
     } else if (id >= (this.conversationId || 0)) {
       this.follow(id);
       this.conversationOpen = true;
+      // Assigned, transferred or taken: the header follows whoever has it now.
+      this.assigneeName = (conversation.assignee && conversation.assignee.name) || '';
     }
     this.events.onState();
   }

@@ -135,6 +135,7 @@ function start(script: HTMLScriptElement): void {
       view.setReopens('');
     }
     view.setMode(mode);
+    view.setAssignee(chat.assigneeName);
     const place = chat.queue;
     const wait = place && place.estimated_wait_s ? Math.ceil(place.estimated_wait_s / 60) : 0;
     view.setQueue(place && place.position > 0 ? t.queue(place.position, wait) : '');

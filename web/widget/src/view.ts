@@ -434,6 +434,13 @@ export class WidgetView {
     if (hadFocus || document.activeElement === document.body) this.launcher.focus();
   }
 
+  /** The header: the agent who has the chat now, or the site alone while nobody has it. */
+  setAssignee(name: string): void {
+    this.subtitle.textContent = name;
+    this.subtitle.hidden = !name;
+    this.headerAvatar.textContent = initials(name || this.siteName);
+  }
+
   setReconnecting(reconnecting: boolean): void {
     this.status.hidden = !reconnecting;
   }
@@ -461,7 +468,6 @@ export class WidgetView {
     let previous: Element = this.greeting;
     let previousItem: ViewItem | undefined;
     let addedOwn = false;
-    let lastAgent = '';
     for (const item of items) {
       let node = this.elements.get(item.key);
       if (!node) {
@@ -474,12 +480,8 @@ export class WidgetView {
       if (previous.nextElementSibling !== node) previous.after(node);
       previous = node;
       previousItem = item;
-      if (!item.own && item.authorName) lastAgent = item.authorName;
     }
     if (previous.nextElementSibling !== this.endedLine) previous.after(this.endedLine);
-    this.subtitle.textContent = lastAgent;
-    this.subtitle.hidden = !lastAgent;
-    this.headerAvatar.textContent = initials(lastAgent || this.siteName);
     if (nearEnd || addedOwn) this.scrollToEnd();
   }
 
