@@ -86,8 +86,13 @@ void EventPublisher::message_added(const core::Conversation& conversation,
 }
 
 void EventPublisher::conversation_changed(const core::Conversation& conversation) {
-    to_participants(conversation,
-                    frame({{"type", "conversation"}, {"conversation", to_json(conversation)}}));
+    std::string name;
+    if (conversation.assignee_id && agent_names_) {
+        name = agent_names_(conversation.workspace_id, *conversation.assignee_id);
+    }
+    auto encoded = to_json(conversation);
+    encoded["assignee"] = assignee_json(conversation, name);
+    to_participants(conversation, frame({{"type", "conversation"}, {"conversation", encoded}}));
 }
 
 void EventPublisher::typing(const core::Conversation& conversation, const services::Author& author,

@@ -2,6 +2,9 @@
 // on the bus topics of the connections that must see them.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "api/json_codec.hpp"
 #include "api/metrics.hpp"
 #include "bus/bus.hpp"
@@ -17,6 +20,11 @@ json::object to_json(const services::QueuePlace& place);
 class EventPublisher final : public services::EventSink {
 public:
     EventPublisher(bus::Bus& bus, Metrics& metrics) : bus_(bus), metrics_(metrics) {}
+
+    // An agent's display name (workspace, agent id), for the assignee of conversation
+    // events; called on the thread that reports the change. Without it the name is empty.
+    using AgentNames = std::function<std::string(core::Id, core::Id)>;
+    void set_agent_names(AgentNames names) { agent_names_ = std::move(names); }
 
     void message_added(const core::Conversation& conversation,
                        const core::Message& message) override;
@@ -45,6 +53,7 @@ private:
 
     bus::Bus& bus_;
     Metrics& metrics_;
+    AgentNames agent_names_;
 };
 
 }  // namespace juttu::api

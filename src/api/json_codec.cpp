@@ -134,6 +134,11 @@ json::object to_json(const core::Conversation& conversation) {
             {"first_response_at", optional_id(conversation.first_response_at)}};
 }
 
+json::value assignee_json(const core::Conversation& conversation, std::string_view name) {
+    if (!conversation.assignee_id) return nullptr;
+    return json::object{{"id", *conversation.assignee_id}, {"name", name}};
+}
+
 json::object author_json(core::AuthorKind kind, std::optional<core::Id> id,
                          std::optional<std::string_view> name) {
     json::object author{{"kind", core::to_string(kind)}, {"id", optional_id(id)}};

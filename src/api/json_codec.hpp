@@ -29,6 +29,9 @@ json::object to_json(const core::BusinessHours& hours);
 json::object to_json(const core::PrechatForm& form);
 json::object to_json(const core::Team& team);
 json::object to_json(const core::Note& note);
+// A conversation's "assignee" for the visitor's widget: {"id","name"}, or null when nobody
+// has it (waiting, or transferred to a team).
+json::value assignee_json(const core::Conversation& conversation, std::string_view name);
 json::object author_json(core::AuthorKind kind, std::optional<core::Id> id,
                          std::optional<std::string_view> name = std::nullopt);
 

@@ -275,7 +275,9 @@ json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome&
     json::value conversation = nullptr;
     json::value queue = nullptr;
     if (w.conversation) {
-        conversation = to_json(*w.conversation);
+        auto encoded = to_json(*w.conversation);
+        encoded["assignee"] = assignee_json(*w.conversation, w.assignee_name);
+        conversation = std::move(encoded);
         if (auto place = deps_.router.place(*w.conversation)) queue = to_json(*place);
     }
     json::array teams;

@@ -165,6 +165,10 @@ int serve(const Config& config) {
     bus::LocalBus bus;
     api::Metrics metrics;
     api::EventPublisher publisher(bus, metrics);
+    publisher.set_agent_names([&store](core::Id workspace_id, core::Id agent_id) {
+        auto agent = store->find_agent(workspace_id, agent_id);
+        return agent ? agent->name : std::string();
+    });
     // Clients hear of each change first; then the services that react to it.
     services::EventTee events;
     events.on_error([](std::string_view event, std::string_view what) {

@@ -13,6 +13,8 @@ using testing::ManualClock;
 
 struct Recorder final : EventSink {
     std::vector<std::pair<core::Id, Availability>> changes;
+    int routing_requests = 0;
+    void routing_changed(core::Id) override { ++routing_requests; }
     void availability_changed(core::Id, core::Id agent_id, Availability availability) override {
         changes.emplace_back(agent_id, availability);
     }
@@ -41,6 +43,26 @@ TEST(Presence, OnlineOnConnectOfflineAfterTheGracePeriod) {
     EXPECT_EQ(presence.availability(7), Availability::offline);
     EXPECT_EQ(events.changes, (std::vector<std::pair<core::Id, Availability>>{
                                   {7, Availability::online}, {7, Availability::offline}}));
+}
+
+TEST(Presence, WithinTheGraceTheStatusStaysButNoChatIsRouted) {
+    ManualClock clock;
+    Recorder events;
+    Presence presence(events, clock, 60'000);
+    presence.connected(agent(7));
+    EXPECT_TRUE(presence.routable(7));
+    presence.disconnected(agent(7));
+    clock.now += 10'000;
+    presence.expire();
+    EXPECT_EQ(presence.availability(7), Availability::online);
+    EXPECT_FALSE(presence.routable(7));
+    EXPECT_EQ(events.routing_requests, 0);
+    presence.connected(agent(7));  // a reload: the same status, routable again
+    EXPECT_TRUE(presence.routable(7));
+    EXPECT_EQ(events.routing_requests, 1);
+    EXPECT_EQ(events.changes.size(), 1U);
+    presence.choose(agent(7), Availability::away);
+    EXPECT_FALSE(presence.routable(7));
 }
 
 TEST(Presence, AnyOpenConnectionKeepsTheAgentAndItsChoice) {

@@ -97,9 +97,13 @@ core::Result<VisitorWelcome> ChatService::connect_visitor(
     if (refused && arrival.contact.id == 0) return *refused;
     VisitorWelcome welcome{*site, std::move(arrival.contact),
                            arrival.created ? std::move(new_token) : std::string(contact_token),
-                           std::nullopt};
+                           std::nullopt, std::string()};
     welcome.conversation =
         store_.find_active_conversation(site->workspace_id, site->id, welcome.contact.id);
+    if (welcome.conversation && welcome.conversation->assignee_id) {
+        auto agent = store_.find_agent(site->workspace_id, *welcome.conversation->assignee_id);
+        if (agent) welcome.assignee_name = agent->name;
+    }
     return welcome;
 }
 

@@ -39,6 +39,7 @@ struct VisitorWelcome {
     core::Contact contact;
     std::string contact_token;  // the one given, or a new one
     std::optional<core::Conversation> conversation;
+    std::string assignee_name;  // of the conversation's assignee, if any
 };
 
 struct History {

@@ -24,14 +24,17 @@ void Presence::announce(const std::vector<Change>& changes) {
 
 void Presence::connected(const core::Agent& agent) {
     std::vector<Change> changes;
+    bool back_within_grace = false;
     {
         std::lock_guard lock(mutex_);
         auto& state = agents_[agent.id];
         state.workspace_id = agent.workspace_id;
-        ++state.connections;
+        back_within_grace = ++state.connections == 1 && state.shown == state.chosen;
         show(agent.id, state, state.chosen, changes);
     }
     announce(changes);
+    // Nothing others see changed, but the agent can be routed chats again.
+    if (back_within_grace) events_.routing_changed(agent.workspace_id);
 }
 
 void Presence::disconnected(const core::Agent& agent) {
@@ -71,6 +74,13 @@ Availability Presence::availability(core::Id agent_id) const {
     std::lock_guard lock(mutex_);
     auto it = agents_.find(agent_id);
     return it == agents_.end() ? Availability::offline : it->second.shown;
+}
+
+bool Presence::routable(core::Id agent_id) const {
+    std::lock_guard lock(mutex_);
+    auto it = agents_.find(agent_id);
+    return it != agents_.end() && it->second.connections > 0 &&
+           it->second.shown == Availability::online;
 }
 
 bool Presence::anyone_online(core::Id workspace_id) const {

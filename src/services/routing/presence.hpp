@@ -1,7 +1,9 @@
 // Who can take chats right now: each agent's availability, from the agent's own choice
 // (online / away / offline) and whether any of its connections is open. An agent whose
 // connections are all gone for longer than the grace period (a reload, a flaky network
-// should not flip it) becomes offline by itself.
+// should not flip it) becomes offline by itself. The grace keeps only the status: an agent
+// with no open connection is never routed new chats (`routable`), and reconnecting asks the
+// router to look at the queue again.
 //
 // In memory, for one node. Thread-safe; events are emitted outside the lock.
 #pragma once
@@ -29,6 +31,8 @@ public:
     void expire();
 
     core::Availability availability(core::Id agent_id) const;
+    // Online with at least one open connection: may be given new chats.
+    bool routable(core::Id agent_id) const;
     // Whether any agent of the workspace is online.
     bool anyone_online(core::Id workspace_id) const;
 

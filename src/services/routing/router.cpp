@@ -125,7 +125,12 @@ std::vector<core::AgentLoad> Router::loads(core::Id workspace_id,
         if (agent.disabled) continue;
         core::AgentLoad load;
         load.agent_id = agent.id;
-        load.availability = presence_.availability(agent.id);
+        // Within the grace after its last connection closed an agent still shows online,
+        // but nobody would see a chat routed to it.
+        const auto shown = presence_.availability(agent.id);
+        load.availability = shown == core::Availability::online && !presence_.routable(agent.id)
+                                ? core::Availability::away
+                                : shown;
         const auto count = open_chats.find(agent.id);
         load.open_chats = count == open_chats.end() ? 0 : count->second;
         load.capacity = agent.capacity;

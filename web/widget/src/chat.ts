@@ -90,6 +90,10 @@ export class ChatClient {
   leftEmail: string | null = null;
   /** The pre-chat form was filled in and no conversation has started since. */
   prechatDone = false;
+  /** An agent closed the conversation shown on this page; the visitor has not started anew. */
+  ended = false;
+  /** The agent who has the current conversation now ('' while nobody has it). */
+  assigneeName = '';
   private team: number | null = null;
   private identified: { name?: string; email?: string } = {};
   /** The current conversation is open or pending (not closed). */
@@ -175,6 +179,13 @@ export class ChatClient {
     const pending = this.newPending(body);
     pending.leave = { name: clip(name.trim(), 200), email: email.trim() };
     return this.queueMessage(pending);
+  }
+
+  /** The visitor asked for a new chat after the last one ended: its next message starts one. */
+  startNew(): void {
+    this.ended = false;
+    this.assigneeName = '';
+    this.events.onState();
   }
 
   /** The pre-chat form was sent: tell the agents who this is, remember the team. */
@@ -317,6 +328,7 @@ export class ChatClient {
     };
     this.queue = frame.queue && frame.queue.position > 0 ? frame.queue : null;
     this.conversationOpen = !!conversation;
+    this.assigneeName = (conversation && conversation.assignee && conversation.assignee.name) || '';
     if (conversation) this.forgetPrechat();
     if (!this.pageViewSent) {
       this.pageViewSent = true;
@@ -371,6 +383,7 @@ export class ChatClient {
     if (this.conversationId !== null && conversationId <= this.conversationId) return;
     this.conversationId = conversationId;
     this.conversationOpen = true;
+    this.ended = false;
     this.forgetPrechat();
     // Our own first message opened it: there is no history before it to load.
     if (startedByUs) this.historyLoaded.add(conversationId);
@@ -424,10 +437,13 @@ export class ChatClient {
       if (id === this.conversationId) {
         this.conversationOpen = false;
         this.leftEmail = null;
+        this.ended = true;
       }
     } else if (id >= (this.conversationId || 0)) {
       this.follow(id);
       this.conversationOpen = true;
+      // Assigned, transferred or taken: the header follows whoever has it now.
+      this.assigneeName = (conversation.assignee && conversation.assignee.name) || '';
     }
     this.events.onState();
   }

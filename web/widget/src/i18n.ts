@@ -40,6 +40,9 @@ export interface Strings {
   leaveFailed: string;
   /** The place in the queue and the estimated wait in minutes (0: no estimate). */
   queue: (position: number, minutes: number) => string;
+  /** A system line in the log: an agent closed the conversation. */
+  chatEnded: string;
+  startNewChat: string;
 }
 
 const format = (lang: string, at: Date, options: Intl.DateTimeFormatOptions) =>
@@ -84,6 +87,8 @@ const en: Strings = {
   chooseTopic: 'Please choose a topic.',
   leaveFailed: 'Your message could not be sent. Please check your details and try again.',
   queue: (n, min) => `You are number ${n} in the queue.${min ? ` Estimated wait: about ${min} min.` : ''}`,
+  chatEnded: 'The chat has ended.',
+  startNewChat: 'Start a new chat',
 };
 
 const fi: Strings = {
@@ -124,6 +129,8 @@ const fi: Strings = {
   chooseTopic: 'Valitse aihe.',
   leaveFailed: 'Viestiä ei voitu lähettää. Tarkista tiedot ja yritä uudelleen.',
   queue: (n, min) => `Olet jonossa sijalla ${n}.${min ? ` Arvioitu odotusaika: noin ${min} min.` : ''}`,
+  chatEnded: 'Chat on päättynyt.',
+  startNewChat: 'Aloita uusi chat',
 };
 
 const et: Strings = {
@@ -167,6 +174,8 @@ const et: Strings = {
   chooseTopic: 'Vali teema.',
   leaveFailed: 'Sõnumit ei õnnestunud saata. Kontrolli andmeid ja proovi uuesti.',
   queue: (n, min) => `Oled järjekorras ${n}. kohal.${min ? ` Eeldatav ooteaeg: umbes ${min} min.` : ''}`,
+  chatEnded: 'Vestlus on lõppenud.',
+  startNewChat: 'Alusta uut vestlust',
 };
 
 const sv: Strings = {
@@ -206,6 +215,8 @@ const sv: Strings = {
   chooseTopic: 'Välj ett ämne.',
   leaveFailed: 'Meddelandet kunde inte skickas. Kontrollera uppgifterna och försök igen.',
   queue: (n, min) => `Du är nummer ${n} i kön.${min ? ` Beräknad väntetid: cirka ${min} min.` : ''}`,
+  chatEnded: 'Chatten har avslutats.',
+  startNewChat: 'Starta en ny chatt',
 };
 
 const dictionaries: Record<string, Strings> = { en, fi, et, sv };

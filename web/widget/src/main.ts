@@ -63,6 +63,7 @@ function start(script: HTMLScriptElement): void {
     onComposing: (text) => chat.composing(text),
     onLeave: (name, email, body) => chat.leaveMessage(name, email, body),
     onStartChat: (answers) => chat.startChat(answers),
+    onStartNew: () => chat.startNew(),
   });
 
   const chat: ChatClient = new ChatClient(
@@ -121,6 +122,7 @@ function start(script: HTMLScriptElement): void {
     // Before the first welcome nothing is known: the composer, as always.
     if (availability && !chat.active) {
       if (chat.leaving) mode = 'none';
+      else if (chat.ended) mode = 'ended';
       else if (!availability.online) mode = 'offline';
       else if (asks && !chat.prechatDone) mode = 'prechat';
     }
@@ -139,6 +141,7 @@ function start(script: HTMLScriptElement): void {
       view.setReopens('');
     }
     view.setMode(mode);
+    view.setAssignee(chat.assigneeName);
     const place = chat.queue;
     const wait = place && place.estimated_wait_s ? Math.ceil(place.estimated_wait_s / 60) : 0;
     view.setQueue(place && place.position > 0 ? t.queue(place.position, wait) : '');

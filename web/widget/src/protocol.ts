@@ -21,6 +21,8 @@ export interface Conversation {
   id: number;
   status: string;
   last_seq: number;
+  /** Who has the chat now; null while nobody has (waiting, or transferred to a team). */
+  assignee?: { id: number; name: string } | null;
 }
 
 export interface SiteSettings {

@@ -142,6 +142,8 @@ textarea:focus-visible, input:focus-visible, select:focus-visible { outline-offs
 .queue, .notice { padding: 8px 16px; font-size: 14px; background: #ebf4ff; color: #1a365d; border-top: 1px solid #bee3f8; }
 .notice { background: #f0fff4; color: #22543d; border-color: #c6f6d5; }
 .queue:empty, .notice:empty { padding: 0; border: 0; }
+.system { align-self: center; font-size: 13px; color: #4a5568; }
+.ended { padding: 12px 16px; border-top: 1px solid #e2e8f0; }
 
 .form {
   flex: none; max-height: 75%; overflow-y: auto;

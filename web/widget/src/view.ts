@@ -9,7 +9,7 @@ import { Strings } from './i18n';
 import { Delivery } from './store';
 import { css } from './styles';
 
-export type PanelMode = 'chat' | 'offline' | 'prechat' | 'none';
+export type PanelMode = 'chat' | 'offline' | 'prechat' | 'ended' | 'none';
 
 type Rule = 'off' | 'optional' | 'required';
 
@@ -40,6 +40,8 @@ export interface ViewHandlers {
   /** The offline form was sent; false when the message is too long. */
   onLeave(name: string, email: string, body: string): boolean;
   onStartChat(answers: PrechatAnswers): void;
+  /** "Start a new chat" after an agent closed the last one. */
+  onStartNew(): void;
 }
 
 // The icons' paths. They are built as elements, never through innerHTML, so that a page
@@ -155,6 +157,9 @@ export class WidgetView {
   private composer: HTMLFormElement;
   private queueText: HTMLDivElement;
   private notice: HTMLDivElement;
+  /** The log's last line while the conversation has ended, and the button under it. */
+  private endedLine: HTMLDivElement;
+  private ended: HTMLDivElement;
   private offline: HTMLFormElement;
   private reopens: HTMLParagraphElement;
   private offName: Field;
@@ -240,7 +245,9 @@ export class WidgetView {
     this.log.tabIndex = 0; // scrollable region: reachable by keyboard
     this.greeting = el('div', 'msg greeting');
     this.greeting.hidden = true;
-    this.log.append(this.greeting);
+    this.endedLine = el('div', 'msg system', t.chatEnded);
+    this.endedLine.hidden = true;
+    this.log.append(this.greeting, this.endedLine);
 
     this.typing = el('div', 'typing');
     this.typing.setAttribute('aria-live', 'polite');
@@ -299,6 +306,13 @@ export class WidgetView {
       this.leave();
     });
 
+    this.ended = el('div', 'ended');
+    this.ended.hidden = true;
+    const startNew = el('button', 'primary', t.startNewChat);
+    startNew.type = 'button';
+    startNew.addEventListener('click', () => this.handlers.onStartNew());
+    this.ended.append(startNew);
+
     this.prechat = form(t.startChat);
     this.prechat.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -306,7 +320,7 @@ export class WidgetView {
     });
 
     this.panel.append(header, this.status, this.log, this.queueText, this.typing, this.notice, composer,
-      this.offline, this.prechat, this.error);
+      this.offline, this.prechat, this.ended, this.error);
     this.root.append(this.launcher, this.unreadText, this.panel);
     this.setSite({ name: '', greeting: '', color: DEFAULT_COLOR });
   }
@@ -349,6 +363,9 @@ export class WidgetView {
     this.composer.hidden = mode !== 'chat';
     this.offline.hidden = mode !== 'offline';
     this.prechat.hidden = mode !== 'prechat';
+    this.ended.hidden = mode !== 'ended';
+    this.endedLine.hidden = mode !== 'ended';
+    if (mode === 'ended') this.log.append(this.endedLine);
     if (mode !== 'chat') this.error.hidden = true;
     this.fill();
     // Focus was on something that just went away: move it to what replaced it.
@@ -418,6 +435,13 @@ export class WidgetView {
     if (hadFocus || document.activeElement === document.body) this.launcher.focus();
   }
 
+  /** The header: the agent who has the chat now, or the site alone while nobody has it. */
+  setAssignee(name: string): void {
+    this.subtitle.textContent = name;
+    this.subtitle.hidden = !name;
+    this.headerAvatar.textContent = initials(name || this.siteName);
+  }
+
   setReconnecting(reconnecting: boolean): void {
     this.status.hidden = !reconnecting && !this.unreachable;
   }
@@ -452,7 +476,6 @@ export class WidgetView {
     let previous: Element = this.greeting;
     let previousItem: ViewItem | undefined;
     let addedOwn = false;
-    let lastAgent = '';
     for (const item of items) {
       let node = this.elements.get(item.key);
       if (!node) {
@@ -465,11 +488,8 @@ export class WidgetView {
       if (previous.nextElementSibling !== node) previous.after(node);
       previous = node;
       previousItem = item;
-      if (!item.own && item.authorName) lastAgent = item.authorName;
     }
-    this.subtitle.textContent = lastAgent;
-    this.subtitle.hidden = !lastAgent;
-    this.headerAvatar.textContent = initials(lastAgent || this.siteName);
+    if (previous.nextElementSibling !== this.endedLine) previous.after(this.endedLine);
     if (nearEnd || addedOwn) this.scrollToEnd();
   }
 
@@ -508,7 +528,15 @@ export class WidgetView {
   private focusMain(): void {
     const first = (f: HTMLFormElement) => f.querySelector<HTMLElement>('input, select, textarea');
     const target =
-      this.mode === 'chat' ? this.input : this.mode === 'offline' ? first(this.offline) : this.mode === 'prechat' ? first(this.prechat) : this.log;
+      this.mode === 'chat'
+        ? this.input
+        : this.mode === 'offline'
+          ? first(this.offline)
+          : this.mode === 'prechat'
+            ? first(this.prechat)
+            : this.mode === 'ended'
+              ? this.ended.querySelector('button')
+              : this.log;
     if (target) target.focus();
   }
 
