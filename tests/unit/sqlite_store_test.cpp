@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/visits.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/writer.hpp"
@@ -572,13 +573,14 @@ TEST_P(StoreContract, ContactsAreScopedByWorkspace) {
     // Creating an existing token again returns the existing contact.
     EXPECT_EQ(make_contact(acme, "acme-token", 9'000).id, acme.contact.id);
 
-    // A returning visitor's hello counts a visit.
+    // A returning visitor's hello after the visit gap counts a visit.
+    const TimeMs later = 1'000 + core::visit_gap_ms;
     VisitorArrival again =
-        store().arrive_visitor(acme.workspace.id, acme.site.id, "acme-token", "unused", 5'000, {});
+        store().arrive_visitor(acme.workspace.id, acme.site.id, "acme-token", "unused", later, {});
     EXPECT_FALSE(again.created);
     EXPECT_EQ(again.contact.id, acme.contact.id);
     core::Contact visited = store().find_contact(acme.workspace.id, acme.contact.id).value();
-    EXPECT_EQ(visited.last_seen, 5'000);
+    EXPECT_EQ(visited.last_seen, later);
     EXPECT_EQ(visited.visits, 2);
     EXPECT_EQ(visited.first_seen, 1'000);
 
@@ -609,6 +611,34 @@ TEST_P(StoreContract, ContactsAreScopedByWorkspace) {
     EXPECT_FALSE(store().find_contact_by_token(acme.workspace.id, "cross"));
 }
 
+TEST_P(StoreContract, AVisitIsASessionOfPageViews) {
+    Tenant acme = make_tenant("acme", 0);
+    const Id ws = acme.workspace.id;
+    const TimeMs gap = core::visit_gap_ms;
+    auto arrive = [&](TimeMs at) {
+        return store().arrive_visitor(ws, acme.site.id, "acme-token", "", at, {}).contact.visits;
+    };
+    auto view_page = [&](TimeMs at) {
+        core::PageView view;
+        view.workspace_id = ws;
+        view.contact_id = acme.contact.id;
+        view.url = "https://shop.example/p";
+        view.at = at;
+        ASSERT_NE(store().add_page_view(view).id, 0);
+    };
+    // Reloads, new tabs and reconnects within the gap are the same visit.
+    EXPECT_EQ(arrive(1'000), 1);
+    EXPECT_EQ(arrive(gap - 1), 1);
+    // Page views keep it going: a hello 40 minutes after the first, 20 after a page view.
+    view_page(gap / 3 * 2);
+    EXPECT_EQ(arrive(gap / 3 * 4), 1);
+    // Half an hour without a page view ends it.
+    EXPECT_EQ(arrive(gap / 3 * 4 + gap), 2);
+    EXPECT_EQ(arrive(gap / 3 * 4 + gap + 5'000), 2);
+    // A clock that went back is the same visit.
+    EXPECT_EQ(arrive(10), 2);
+}
+
 TEST_P(StoreContract, VisitorArrivals) {
     Tenant acme = make_tenant("acme", 1'000);
     Tenant other = make_tenant("other", 1'000);
@@ -628,12 +658,13 @@ TEST_P(StoreContract, VisitorArrivals) {
     core::Contact known = first.contact;
     known.attributes["plan"] = "pro";
     ASSERT_TRUE(store().update_contact(known));
+    const TimeMs later = 2'000 + core::visit_gap_ms;
     VisitorArrival back =
-        store().arrive_visitor(ws, acme.site.id, "new-token", "spare", 3'000, {{"language", "sv"}});
+        store().arrive_visitor(ws, acme.site.id, "new-token", "spare", later, {{"language", "sv"}});
     EXPECT_FALSE(back.created);
     EXPECT_EQ(back.contact.id, first.contact.id);
     EXPECT_EQ(back.contact.visits, 2);
-    EXPECT_EQ(back.contact.last_seen, 3'000);
+    EXPECT_EQ(back.contact.last_seen, later);
     const std::map<std::string, std::string> merged{
         {"language", "sv"}, {"plan", "pro"}, {"screen", "390x844"}};
     EXPECT_EQ(back.contact.attributes, merged);

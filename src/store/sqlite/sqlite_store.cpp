@@ -12,6 +12,7 @@
 
 #include "core/business_hours_text.hpp"
 #include "core/validation.hpp"
+#include "core/visits.hpp"
 #include "store/sqlite/conversation_listing.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/rows.hpp"
@@ -305,6 +306,10 @@ core::PageView add_page_view_in(Database& db, const core::PageView& view) {
     core::PageView stored = view;
     stored.id = db.changes() > 0 ? db.last_insert_rowid() : 0;
     if (stored.id != 0) {
+        // A page view keeps the visit going (core::starts_new_visit).
+        db.prepare("UPDATE contacts SET last_seen = MAX(last_seen, ?) WHERE id = ?")
+            .bind_all(view.at, view.contact_id)
+            .run();
         // A bounded recent history: a script's thousands of views keep only the newest.
         db.prepare(
               "DELETE FROM page_views WHERE id IN (SELECT id FROM page_views WHERE contact_id = ? "
@@ -823,6 +828,27 @@ std::optional<core::Contact> SqliteStore::find_contact(Id workspace_id, Id conta
     return contact;
 }
 
+namespace {
+
+// A returning visitor's hello: seen now, and one more visit when it starts a new one
+// (core::starts_new_visit). False when the token is not the workspace's.
+bool count_arrival(Database& db, Id workspace_id, const std::string& token_hash, TimeMs now) {
+    Statement seen =
+        db.prepare("SELECT id, last_seen FROM contacts WHERE workspace_id = ? AND token_hash = ?");
+    seen.bind(1, workspace_id).bind_blob(2, token_hash);
+    if (!seen.step()) return false;
+    const Id id = seen.column_int64(0);
+    const bool new_visit = core::starts_new_visit(seen.column_int64(1), now);
+    db.prepare(
+          "UPDATE contacts SET last_seen = MAX(last_seen, ?), visits = visits + ? "
+          "WHERE id = ?")
+        .bind_all(now, std::int64_t{new_visit ? 1 : 0}, id)
+        .run();
+    return true;
+}
+
+}  // namespace
+
 VisitorArrival SqliteStore::arrive_visitor(Id workspace_id, Id site_id,
                                            const std::string& token_hash,
                                            const std::string& new_token_hash, TimeMs now,
@@ -830,13 +856,7 @@ VisitorArrival SqliteStore::arrive_visitor(Id workspace_id, Id site_id,
     return writer_.run([&](Database& db) {
         VisitorArrival arrival;
         bool returning = false;
-        if (!token_hash.empty()) {
-            Statement visit = db.prepare(
-                "UPDATE contacts SET last_seen = MAX(last_seen, ?), visits = visits + 1 "
-                "WHERE workspace_id = ? AND token_hash = ? RETURNING id");
-            visit.bind(1, now).bind(2, workspace_id).bind_blob(3, token_hash);
-            returning = visit.step();
-        }
+        if (!token_hash.empty()) returning = count_arrival(db, workspace_id, token_hash, now);
         if (!returning) {
             if (new_token_hash.empty()) return arrival;  // the caller may not create one now
             insert_contact(db, workspace_id, site_id, new_token_hash, now);
