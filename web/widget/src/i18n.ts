@@ -4,6 +4,7 @@
 export interface Strings {
   openChat: string;
   closeChat: string;
+  sound: string;
   chat: string;
   messages: string;
   message: string;
@@ -53,6 +54,7 @@ const weekday = (lang: string, at: Date) => format(lang, at, { weekday: 'long' }
 const en: Strings = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
+  sound: 'Sound',
   chat: 'Chat',
   messages: 'Messages',
   message: 'Message',
@@ -94,6 +96,7 @@ const en: Strings = {
 const fi: Strings = {
   openChat: 'Avaa chat',
   closeChat: 'Sulje chat',
+  sound: 'Ääni',
   chat: 'Chat',
   messages: 'Viestit',
   message: 'Viesti',
@@ -136,6 +139,7 @@ const fi: Strings = {
 const et: Strings = {
   openChat: 'Ava vestlus',
   closeChat: 'Sulge vestlus',
+  sound: 'Heli',
   chat: 'Vestlus',
   messages: 'Sõnumid',
   message: 'Sõnum',
@@ -181,6 +185,7 @@ const et: Strings = {
 const sv: Strings = {
   openChat: 'Öppna chatt',
   closeChat: 'Stäng chatt',
+  sound: 'Ljud',
   chat: 'Chatt',
   messages: 'Meddelanden',
   message: 'Meddelande',

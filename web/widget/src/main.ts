@@ -17,6 +17,7 @@
 import { ChatClient } from './chat';
 import { pickLanguage, stringsFor } from './i18n';
 import { alreadyLoaded, cleanAttributes, installPageApi, MessageEvent } from './page-api';
+import { Chime } from './sound';
 import { SiteStorage } from './storage';
 import { ChatItem } from './store';
 import { PanelMode, WidgetView } from './view';
@@ -56,6 +57,8 @@ function start(script: HTMLScriptElement): void {
   const t = stringsFor(lang);
   const listeners = new Set<(message: MessageEvent) => void>();
 
+  const storage = new SiteStorage(`juttu:${siteKey}:`);
+  const chime = new Chime(storage);
   const view: WidgetView = new WidgetView(t, lang, {
     onOpen: () => openPanel(true),
     onClose: () => closePanel(),
@@ -64,13 +67,17 @@ function start(script: HTMLScriptElement): void {
     onLeave: (name, email, body) => chat.leaveMessage(name, email, body),
     onStartChat: (answers) => chat.startChat(answers),
     onStartNew: () => chat.startNew(),
+    soundOn: () => chime.enabled,
+    onSound: (on) => {
+      chime.enabled = on;
+    },
   });
 
   const chat: ChatClient = new ChatClient(
     {
       wsUrl: socketUrl(script.src),
       siteKey,
-      storage: new SiteStorage(`juttu:${siteKey}:`),
+      storage,
       isReading: () => view.isOpen && document.visibilityState === 'visible',
     },
     {
@@ -149,6 +156,9 @@ function start(script: HTMLScriptElement): void {
   }
 
   function announce(item: ChatItem): void {
+    // A chime for an agent's message the visitor is not looking at.
+    const watching = view.isOpen && document.visibilityState === 'visible';
+    if (item.author.kind === 'agent' && !watching) chime.play();
     const event: MessageEvent = {
       body: item.body,
       author: { kind: item.author.kind, name: item.author.name || '' },

@@ -86,6 +86,7 @@ svg { display: block; fill: none; stroke: currentColor; stroke-width: 2; stroke-
 }
 .close:hover { background: rgba(0,0,0,.12); }
 .close svg { width: 22px; height: 22px; }
+.sound[aria-pressed="false"] svg { opacity: .45; }
 .close:focus-visible { outline-color: var(--on-accent); outline-offset: -3px; }
 
 .avatar {

@@ -42,6 +42,9 @@ export interface ViewHandlers {
   onStartChat(answers: PrechatAnswers): void;
   /** "Start a new chat" after an agent closed the last one. */
   onStartNew(): void;
+  /** The "Sound" toggle: whether new agent messages chime, and its change. */
+  soundOn(): boolean;
+  onSound(on: boolean): void;
 }
 
 // The icons' paths. They are built as elements, never through innerHTML, so that a page
@@ -50,6 +53,7 @@ const icons = {
   chat: 'M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z',
   close: 'M6 6l12 12M18 6L6 18',
   send: 'M4 12l16-8-6 17-3-7-7-2z',
+  sound: 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a7.5 7.5 0 0 1 0 11',
 };
 
 function icon(path: string): SVGSVGElement {
@@ -232,7 +236,18 @@ export class WidgetView {
     close.setAttribute('aria-label', t.closeChat);
     close.title = t.closeChat;
     close.addEventListener('click', () => this.handlers.onClose());
-    header.append(this.headerAvatar, titles, close);
+    const sound = el('button', 'close sound');
+    sound.type = 'button';
+    sound.append(icon(icons.sound));
+    sound.setAttribute('aria-label', t.sound);
+    sound.title = t.sound;
+    const showSound = () => sound.setAttribute('aria-pressed', String(this.handlers.soundOn()));
+    showSound();
+    sound.addEventListener('click', () => {
+      this.handlers.onSound(!this.handlers.soundOn());
+      showSound();
+    });
+    header.append(this.headerAvatar, titles, sound, close);
 
     this.status = el('div', 'status', t.reconnecting);
     this.status.setAttribute('role', 'status');
