@@ -1625,12 +1625,13 @@ TEST(SqliteMigrations, AppliedOnceAndRecorded) {
 
     std::unique_ptr<sqlite::Database> db =
         sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
-    auto latest = static_cast<int>(sqlite::migrations().size());
+    // Branches take version numbers apart, so the list may have a gap until they all land.
+    auto latest = sqlite::migrations().back().version;
     EXPECT_EQ(sqlite::schema_version(*db), latest);
     EXPECT_EQ(sqlite::apply_migrations(*db), 0);
     sqlite::Statement rows = db->prepare("SELECT COUNT(*), MIN(version) FROM schema_migrations");
     ASSERT_TRUE(rows.step());
-    EXPECT_EQ(rows.column_int64(0), latest);
+    EXPECT_EQ(rows.column_int64(0), static_cast<std::int64_t>(sqlite::migrations().size()));
     EXPECT_EQ(rows.column_int64(1), 1);
 }
 
