@@ -100,8 +100,8 @@ TEST(SearchText, ALongTextIsCutAroundTheFirstMatch) {
     for (int i = 0; i < 60; ++i) text += "sana ";
     const auto segments = highlight(text, parse_query("tilaus"), 100);
     ASSERT_GE(segments.size(), 3u);
-    EXPECT_EQ(segments.front().text, "…");
-    EXPECT_EQ(segments.back().text, "…");
+    EXPECT_TRUE(segments.front().text.starts_with("…"));
+    EXPECT_TRUE(segments.back().text.ends_with("…"));
     std::size_t bytes = 0;
     bool found = false;
     for (const auto& segment : segments) {
