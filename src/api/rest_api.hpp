@@ -25,6 +25,7 @@
 #include "services/chat/notes.hpp"
 #include "services/routing/presence.hpp"
 #include "services/routing/router.hpp"
+#include "services/search/search_service.hpp"
 
 namespace juttu::api {
 
@@ -38,6 +39,7 @@ struct RestDeps {
     services::Notes& notes;
     services::Router& router;
     services::RateLimiter& limits;
+    services::Search& search;
     std::string public_url;  // for embed snippets
 };
 
@@ -108,6 +110,9 @@ private:
     Reply assign_conversation(Call& call);
     Reply take_conversation(Call& call);
     Reply get_contact(Call& call);
+    Reply search(Call& call);
+    Reply list_contacts(Call& call);
+    Reply update_contact(Call& call);
 
     Reply list_sites(Call& call);
     Reply create_site(Call& call);

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/json_codec.hpp"
+#include "api/query_params.hpp"
 #include "api/rest_api.hpp"
 #include "api/rest_replies.hpp"
 #include "api/site_codec.hpp"
@@ -16,44 +17,6 @@ namespace http = boost::beast::http;
 using namespace replies;
 
 namespace {
-
-std::optional<std::string> query_value(const boost::urls::params_view& query,
-                                       std::string_view key) {
-    auto it = query.find(key);
-    if (it == query.end()) return std::nullopt;
-    return std::string((*it).value);
-}
-
-// A non-negative integer query parameter; `bad` is set when present but malformed.
-std::optional<std::int64_t> query_integer(const boost::urls::params_view& query,
-                                          std::string_view key, bool& bad) {
-    auto text = query_value(query, key);
-    if (!text) return std::nullopt;
-    std::int64_t value = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc() || end != text->data() + text->size() || value < 0) {
-        bad = true;
-        return std::nullopt;
-    }
-    return value;
-}
-
-// Cursor "UPDATED_AT.ID" of the last item of the previous page.
-bool parse_cursor(const std::string& cursor, store::ConversationFilter& filter) {
-    const auto dot = cursor.find('.');
-    if (dot == std::string::npos) return false;
-    std::int64_t updated_at = 0;
-    std::int64_t id = 0;
-    auto first = std::from_chars(cursor.data(), cursor.data() + dot, updated_at);
-    auto second = std::from_chars(cursor.data() + dot + 1, cursor.data() + cursor.size(), id);
-    if (first.ec != std::errc() || first.ptr != cursor.data() + dot || second.ec != std::errc() ||
-        second.ptr != cursor.data() + cursor.size()) {
-        return false;
-    }
-    filter.before_updated_at = updated_at;
-    filter.before_id = id;
-    return true;
-}
 
 std::optional<services::SiteFields> site_fields(const json::object& body, bool creating,
                                                 std::string& error) {
@@ -213,38 +176,8 @@ Reply RestApi::demo_site(Call& call) {
 Reply RestApi::list_conversations(Call& call) {
     store::ConversationFilter filter;
     filter.workspace_id = call.workspace();
-    bool bad = false;
-    if (auto status = query_value(call.query, "status")) {
-        filter.status = core::parse_status(*status);
-        if (!filter.status) return invalid("status must be open, pending or closed");
-    }
-    if (auto assignee = query_value(call.query, "assignee")) {
-        if (*assignee == "me") {
-            filter.assignee = store::ConversationFilter::Assignee::agent;
-            filter.assignee_id = call.agent().id;
-        } else if (*assignee == "none") {
-            filter.assignee = store::ConversationFilter::Assignee::unassigned;
-        } else if (auto id = query_integer(call.query, "assignee", bad); id && !bad) {
-            filter.assignee = store::ConversationFilter::Assignee::agent;
-            filter.assignee_id = *id;
-        } else {
-            return invalid("assignee must be me, none or an agent id");
-        }
-    }
-    filter.site_id = query_integer(call.query, "site", bad);
-    filter.team_id = query_integer(call.query, "team", bad);
-    filter.limit = static_cast<int>(query_integer(call.query, "limit", bad).value_or(50));
-    if (bad) return invalid("site, team and limit must be non-negative integers");
-    if (auto channel = query_value(call.query, "channel")) {
-        filter.channel = core::parse_channel(*channel);
-        if (!filter.channel) return invalid("channel must be chat or offline");
-    }
-    if (auto missed = query_value(call.query, "missed")) {
-        if (*missed != "true" && *missed != "false") return invalid("missed must be true or false");
-        filter.missed = *missed == "true";
-    }
-    if (auto cursor = query_value(call.query, "cursor"); cursor && !parse_cursor(*cursor, filter)) {
-        return invalid("cursor is malformed");
+    if (auto problem = read_conversation_filter(call.query, call.agent().id, filter)) {
+        return invalid(*problem);
     }
     auto page = deps_.chat.list_conversations(filter, call.agent().id);
     return reply_with(std::move(page), [](const services::ConversationPage& p) {
@@ -318,8 +251,8 @@ Reply RestApi::take_conversation(Call& call) {
 }
 
 Reply RestApi::get_contact(Call& call) {
-    return reply_with(deps_.chat.contact_detail(call.workspace(), call.ids[0]),
-                      [](const services::ContactDetail& d) {
+    return reply_with(deps_.search.contact(call.workspace(), call.ids[0]),
+                      [](const services::ContactRecord& d) {
                           return json::object{{"contact", to_json(d.contact)},
                                               {"conversations", to_json_array(d.conversations)},
                                               {"page_views", to_json_array(d.page_views)}};

@@ -39,6 +39,7 @@
 #include "services/routing/presence.hpp"
 #include "services/routing/router.hpp"
 #include "services/routing/site_status.hpp"
+#include "services/search/search_service.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -215,8 +216,9 @@ int serve(const Config& config) {
         mailer.emplace(*store, *smtp, clock, config.smtp.from);
         events.add(*mailer);
     }
-    api::RestApi rest(
-        {chat, auth, admin, presence, canned, teams, notes, router, limits, config.public_url});
+    services::Search search(*store);
+    api::RestApi rest({chat, auth, admin, presence, canned, teams, notes, router, limits, search,
+                       config.public_url});
     net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
     api::HttpFront front(rest, *store, metrics, files, pool,
                          {config.metrics_token, !config.metrics_listen.empty()});

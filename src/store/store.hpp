@@ -100,9 +100,24 @@ struct ConversationFilter {
     std::optional<Id> team_id;
     std::optional<core::Channel> channel;
     std::optional<bool> missed;
+    // Search: when not empty, an FTS5 expression (core::search::match_expression) that a
+    // message of the conversation, or its contact, must match; and a range its activity
+    // overlaps (last activity at or after active_from, created at or before active_to).
+    std::string text_match;
+    std::optional<TimeMs> active_from;
+    std::optional<TimeMs> active_to;
     // Keyset cursor: newest activity first, ordered by (updated_at DESC, id DESC);
     // only rows strictly after (before_updated_at, before_id) in that order.
     std::optional<TimeMs> before_updated_at;
+    std::optional<Id> before_id;
+    int limit = 50;
+};
+
+// The contacts page: newest seen first, ordered by (last_seen DESC, id DESC).
+struct ContactFilter {
+    Id workspace_id = 0;
+    std::string text_match;  // when not empty, an FTS5 expression the contact must match
+    std::optional<TimeMs> before_last_seen;  // keyset cursor, with before_id
     std::optional<Id> before_id;
     int limit = 50;
 };
@@ -203,6 +218,8 @@ public:
                                           const std::map<std::string, std::string>& context) = 0;
     // Updates name, email and attributes; false when not found.
     virtual bool update_contact(const core::Contact& contact) = 0;
+    // Without their attributes.
+    virtual std::vector<core::Contact> list_contacts(const ContactFilter& filter) = 0;
 
     // The view as stored (id 0 when the contact is not the workspace's). Only the newest
     // core::limits::page_views_kept views of a contact are kept.
@@ -274,6 +291,12 @@ public:
     // With a before_seq and no after_seq, the *latest* `limit` messages below it.
     virtual std::vector<core::Message> list_messages(Id workspace_id, Id conversation_id,
                                                      Seq after_seq, Seq before_seq, int limit) = 0;
+    // Search: the newest `per_conversation` messages of each of the workspace's
+    // conversations named that match the FTS5 expression `text_match`, newest first.
+    virtual std::vector<core::Message> matching_messages(Id workspace_id,
+                                                         const std::vector<Id>& conversation_ids,
+                                                         const std::string& text_match,
+                                                         int per_conversation) = 0;
 
     // Raises the reader's mark to min(seq, last_seq) if higher; returns the mark now stored.
     virtual Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) = 0;

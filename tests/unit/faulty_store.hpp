@@ -53,6 +53,7 @@ public:
     using AgentCredentials = store::AgentCredentials;
     using VisitorArrival = store::VisitorArrival;
     using ConversationFilter = store::ConversationFilter;
+    using ContactFilter = store::ContactFilter;
     using OutboxEmail = store::OutboxEmail;
     using AppendResult = store::AppendResult;
     using NewMessage = store::NewMessage;
@@ -90,6 +91,8 @@ public:
     std::optional<core::Contact> find_contact(Id workspace_id, Id contact_id) override { return hit("find_contact"), inner_.find_contact(workspace_id, contact_id); }
     VisitorArrival arrive_visitor(Id workspace_id, Id site_id, const std::string& token_hash, const std::string& new_token_hash, TimeMs now, const std::map<std::string, std::string>& context) override { return hit("arrive_visitor"), inner_.arrive_visitor(workspace_id, site_id, token_hash, new_token_hash, now, context); }
     bool update_contact(const core::Contact& contact) override { return hit("update_contact"), inner_.update_contact(contact); }
+    std::vector<core::Contact> list_contacts(const ContactFilter& filter) override { return hit("list_contacts"), inner_.list_contacts(filter); }
+    std::vector<core::Message> matching_messages(Id workspace_id, const std::vector<Id>& conversation_ids, const std::string& text_match, int per_conversation) override { return hit("matching_messages"), inner_.matching_messages(workspace_id, conversation_ids, text_match, per_conversation); }
     core::PageView add_page_view(const core::PageView& view) override { return hit("add_page_view"), inner_.add_page_view(view); }
     std::vector<core::PageView> list_page_views(Id workspace_id, Id contact_id, int limit) override { return hit("list_page_views"), inner_.list_page_views(workspace_id, contact_id, limit); }
     std::optional<core::Conversation> find_conversation(Id workspace_id, Id id) override { return hit("find_conversation"), inner_.find_conversation(workspace_id, id); }

@@ -1656,12 +1656,13 @@ TEST(SqliteMigrations, AppliedOnceAndRecorded) {
 
     std::unique_ptr<sqlite::Database> db =
         sqlite::Database::open(file, sqlite::Database::Mode::read_write_create);
-    auto latest = static_cast<int>(sqlite::migrations().size());
+    // Branches take version numbers apart, so the list may have a gap until they all land.
+    auto latest = sqlite::migrations().back().version;
     EXPECT_EQ(sqlite::schema_version(*db), latest);
     EXPECT_EQ(sqlite::apply_migrations(*db), 0);
     sqlite::Statement rows = db->prepare("SELECT COUNT(*), MIN(version) FROM schema_migrations");
     ASSERT_TRUE(rows.step());
-    EXPECT_EQ(rows.column_int64(0), latest);
+    EXPECT_EQ(rows.column_int64(0), static_cast<std::int64_t>(sqlite::migrations().size()));
     EXPECT_EQ(rows.column_int64(1), 1);
 }
 
@@ -1911,7 +1912,11 @@ TEST(SqliteMigrations, AConversationsActivityComesFromItsMessagesOnceItsColumnsA
             "VALUES (1, 1, 1, 1, 'open', 2, 'Kiitos', 20, 5, 15);"
             "INSERT INTO messages(conversation_id, seq, author_kind, body, created_at) "
             "VALUES (1, 1, 'visitor', 'Hei', 10), (1, 2, 'agent', 'Kiitos', 20);");
-        EXPECT_EQ(sqlite::apply_migrations(*db), 1);
+        EXPECT_EQ(sqlite::apply_migrations(*db), static_cast<int>(sqlite::migrations().size()) - 9);
+        // The search index (migration 12) holds the messages stored before it.
+        EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM message_search WHERE message_search MATCH "
+                                "'kiitos'"),
+                  1);
         EXPECT_EQ(count_of(*db,
                            "SELECT COUNT(*) FROM pragma_table_info('conversations') WHERE name "
                            "IN ('last_seq', 'last_message_preview', 'last_message_at')"),

@@ -205,7 +205,13 @@ core::Result<core::Contact> ChatService::update_contact(core::Contact contact) {
 core::Result<core::Contact> ChatService::identify(const Participant& visitor,
                                                   std::optional<std::string> name,
                                                   std::optional<std::string> email) {
-    auto contact = store_.find_contact(visitor.workspace_id, visitor.id);
+    return edit_contact(visitor.workspace_id, visitor.id, std::move(name), std::move(email));
+}
+
+core::Result<core::Contact> ChatService::edit_contact(core::Id workspace_id, core::Id contact_id,
+                                                      std::optional<std::string> name,
+                                                      std::optional<std::string> email) {
+    auto contact = store_.find_contact(workspace_id, contact_id);
     if (!contact) return fail(ErrorCode::not_found, "no such contact");
     if (name) {
         if (auto problem = core::line_problem(*name, core::limits::name_bytes, true)) {
@@ -430,18 +436,6 @@ core::Result<core::Conversation> ChatService::take(const core::Agent& agent, cor
     }
     events_.conversation_changed(*claimed);
     return *claimed;
-}
-
-core::Result<ContactDetail> ChatService::contact_detail(core::Id workspace_id,
-                                                        core::Id contact_id) {
-    auto contact = store_.find_contact(workspace_id, contact_id);
-    if (!contact) return fail(ErrorCode::not_found, "no such contact");
-    store::ConversationFilter filter;
-    filter.workspace_id = workspace_id;
-    filter.contact_id = contact_id;
-    filter.limit = max_conversation_page;
-    return ContactDetail{*contact, store_.list_conversations(filter),
-                         store_.list_page_views(workspace_id, contact_id, 50)};
 }
 
 std::optional<core::Contact> ChatService::find_contact(core::Id workspace_id, core::Id contact_id) {

@@ -69,12 +69,6 @@ struct ConversationDetail {
     std::vector<core::ReadMark> read_marks;
 };
 
-struct ContactDetail {
-    core::Contact contact;
-    std::vector<core::Conversation> conversations;
-    std::vector<core::PageView> page_views;
-};
-
 struct SendRequest {
     std::optional<core::Id> conversation_id;  // required for agents, ignored for visitors
     std::string client_id;
@@ -108,6 +102,11 @@ public:
     core::Result<core::Contact> identify(const Participant& visitor,
                                          std::optional<std::string> name,
                                          std::optional<std::string> email);
+    // An agent's edit of a workspace's contact, with the same rules (a blank e-mail
+    // clears it); agents are told of the change as of a visitor's own.
+    core::Result<core::Contact> edit_contact(core::Id workspace_id, core::Id contact_id,
+                                             std::optional<std::string> name,
+                                             std::optional<std::string> email);
     // Merges attributes; a nullopt value removes the key.
     core::Result<core::Contact> set_attributes(
         const Participant& visitor,
@@ -149,7 +148,6 @@ public:
     // An agent takes a waiting chat for itself: only while it is open and nobody's, so two
     // agents taking the same chat at once never take it from each other (conflict).
     core::Result<core::Conversation> take(const core::Agent& agent, core::Id id);
-    core::Result<ContactDetail> contact_detail(core::Id workspace_id, core::Id contact_id);
     std::optional<core::Contact> find_contact(core::Id workspace_id, core::Id contact_id);
 
     static constexpr int max_history_page = 500;

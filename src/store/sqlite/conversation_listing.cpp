@@ -62,6 +62,24 @@ std::string select_where(const ConversationFilter& filter, std::string_view stat
         sql += " AND c.missed = ?";
         values.emplace_back(std::int64_t{*filter.missed});
     }
+    if (!filter.text_match.empty()) {
+        // The index finds the matching messages and contacts; their conversations are
+        // then filtered as any listing is.
+        sql +=
+            " AND (c.id IN (SELECT m.conversation_id FROM message_search s JOIN messages m ON "
+            "m.id = s.rowid WHERE message_search MATCH ?) OR c.contact_id IN (SELECT rowid FROM "
+            "contact_search WHERE contact_search MATCH ?))";
+        values.emplace_back(std::string_view(filter.text_match));
+        values.emplace_back(std::string_view(filter.text_match));
+    }
+    if (filter.active_from) {
+        sql += " AND " + activity + " >= ?";
+        values.emplace_back(*filter.active_from);
+    }
+    if (filter.active_to) {
+        sql += " AND c.created_at <= ?";
+        values.emplace_back(*filter.active_to);
+    }
     if (filter.before_updated_at && filter.before_id) {
         sql += " AND (" + activity + ", c.id) < (?, ?)";
         values.emplace_back(*filter.before_updated_at);

@@ -354,7 +354,74 @@ ALTER TABLE conversations DROP COLUMN last_message_preview;
 ALTER TABLE conversations DROP COLUMN last_message_at;
 )sql";
 
-constexpr std::array<Migration, 10> all_migrations{{
+// Full-text search (core/search_text.hpp). The terms are computed by juttu_search_terms,
+// which every Juttu connection defines, and written by triggers in the transaction of
+// the change itself, so the index never lags: a message's terms when it is stored, a
+// contact's (name, e-mail and attribute values) whenever one of them changes. The
+// message index stores no copy of the terms (content=''): a deleted message's are
+// computed again to remove them. The tokenizer keeps the words as juttu_search_terms
+// wrote them (an e-mail address stays one term). Outside Juttu (the sqlite3 shell) the
+// function is missing, and writing a message or contact there fails.
+constexpr const char* search_index = R"sql(
+CREATE VIRTUAL TABLE message_search USING fts5(
+    terms, content='', tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+'");
+CREATE VIRTUAL TABLE contact_search USING fts5(
+    terms, tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+'");
+
+CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO message_search(rowid, terms) VALUES (new.id, juttu_search_terms(new.body));
+END;
+CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO message_search(message_search, rowid, terms)
+    VALUES ('delete', old.id, juttu_search_terms(old.body));
+END;
+CREATE TRIGGER message_search_update AFTER UPDATE OF body ON messages BEGIN
+    INSERT INTO message_search(message_search, rowid, terms)
+    VALUES ('delete', old.id, juttu_search_terms(old.body));
+    INSERT INTO message_search(rowid, terms) VALUES (new.id, juttu_search_terms(new.body));
+END;
+
+CREATE VIEW contact_search_source(id, terms) AS
+SELECT ct.id, juttu_search_terms(ct.name || ' ' || ct.email || ' ' ||
+       COALESCE((SELECT group_concat(a.value, ' ') FROM contact_attributes a
+                 WHERE a.contact_id = ct.id), ''))
+FROM contacts ct;
+
+CREATE TRIGGER contact_search_insert AFTER INSERT ON contacts BEGIN
+    INSERT INTO contact_search(rowid, terms)
+    SELECT id, terms FROM contact_search_source WHERE id = new.id;
+END;
+CREATE TRIGGER contact_search_update AFTER UPDATE OF name, email ON contacts BEGIN
+    DELETE FROM contact_search WHERE rowid = new.id;
+    INSERT INTO contact_search(rowid, terms)
+    SELECT id, terms FROM contact_search_source WHERE id = new.id;
+END;
+CREATE TRIGGER contact_search_delete AFTER DELETE ON contacts BEGIN
+    DELETE FROM contact_search WHERE rowid = old.id;
+END;
+CREATE TRIGGER contact_search_attribute_insert AFTER INSERT ON contact_attributes BEGIN
+    DELETE FROM contact_search WHERE rowid = new.contact_id;
+    INSERT INTO contact_search(rowid, terms)
+    SELECT id, terms FROM contact_search_source WHERE id = new.contact_id;
+END;
+CREATE TRIGGER contact_search_attribute_update AFTER UPDATE ON contact_attributes BEGIN
+    DELETE FROM contact_search WHERE rowid = new.contact_id;
+    INSERT INTO contact_search(rowid, terms)
+    SELECT id, terms FROM contact_search_source WHERE id = new.contact_id;
+END;
+CREATE TRIGGER contact_search_attribute_delete AFTER DELETE ON contact_attributes BEGIN
+    DELETE FROM contact_search WHERE rowid = old.contact_id;
+    INSERT INTO contact_search(rowid, terms)
+    SELECT id, terms FROM contact_search_source WHERE id = old.contact_id;
+END;
+
+INSERT INTO message_search(rowid, terms) SELECT id, juttu_search_terms(body) FROM messages;
+INSERT INTO contact_search(rowid, terms) SELECT id, terms FROM contact_search_source;
+-- The contacts page: newest seen first.
+CREATE INDEX contacts_recent ON contacts(workspace_id, last_seen DESC, id DESC);
+)sql";
+
+constexpr std::array<Migration, 11> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
@@ -365,6 +432,7 @@ constexpr std::array<Migration, 10> all_migrations{{
     {8, "messages keyed by client id", messages_keyed_by_client_id, "messages email_outbox"},
     {9, "checks as comparisons", "", "", checks_as_comparisons},
     {10, "conversation activity from messages", activity_from_messages},
+    {12, "full-text search", search_index},
 }};
 
 void rollback_quietly(Database& db) noexcept {

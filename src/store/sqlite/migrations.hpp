@@ -36,7 +36,7 @@ struct Migration {
     std::span<const DefinitionEdit> edits = {};
 };
 
-// Ordered by version, starting at 1, without gaps.
+// Ordered by version, starting at 1.
 std::span<const Migration> migrations();
 
 // The highest applied version; 0 for a new database.

@@ -5,6 +5,7 @@
 #include <climits>
 #include <utility>
 
+#include "core/search_text.hpp"
 #include "store/sqlite/wal_write_buffer.hpp"
 
 namespace juttu::store::sqlite {
@@ -20,6 +21,18 @@ int checked_size(std::string_view text) {
 
 // sqlite binds NULL for a null pointer, and an empty string_view may have one.
 const char* non_null_data(std::string_view text) { return text.data() ? text.data() : ""; }
+
+// juttu_search_terms(text): the terms a text is indexed under (core/search_text.hpp), for
+// the search index's triggers (migration 12). NULL gives ''.
+void search_terms_function(sqlite3_context* context, int, sqlite3_value** arguments) {
+    const auto* text = sqlite3_value_text(arguments[0]);
+    const int size = sqlite3_value_bytes(arguments[0]);
+    std::string terms =
+        text == nullptr ? std::string()
+                        : core::search::index_terms(std::string_view(
+                              reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)));
+    sqlite3_result_text(context, terms.data(), static_cast<int>(terms.size()), SQLITE_TRANSIENT);
+}
 
 }  // namespace
 
@@ -138,6 +151,11 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& file, Mode
     // Set before the other PRAGMAs: journal_mode may need to wait for another connection.
     rc = sqlite3_busy_timeout(raw, 5000);
     if (rc != SQLITE_OK) db->fail("busy_timeout", rc);
+    // On every connection: the search triggers call it on whichever one writes.
+    rc = sqlite3_create_function(raw, "juttu_search_terms", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                 search_terms_function, nullptr, nullptr);
+    if (rc != SQLITE_OK) db->fail("create_function", rc);
 
     std::string journal_mode;
     {

@@ -112,6 +112,7 @@ public:
                                   const std::string& new_token_hash, TimeMs now,
                                   const std::map<std::string, std::string>& context) override;
     bool update_contact(const core::Contact& contact) override;
+    std::vector<core::Contact> list_contacts(const ContactFilter& filter) override;
 
     core::PageView add_page_view(const core::PageView& view) override;
     void add_page_view_async(core::PageView view,
@@ -133,6 +134,10 @@ public:
     void append_message_async(NewMessage message, std::function<void(AppendResult)> done) override;
     std::vector<core::Message> list_messages(Id workspace_id, Id conversation_id, Seq after_seq,
                                              Seq before_seq, int limit) override;
+    std::vector<core::Message> matching_messages(Id workspace_id,
+                                                 const std::vector<Id>& conversation_ids,
+                                                 const std::string& text_match,
+                                                 int per_conversation) override;
 
     Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) override;
     void set_read_mark_async(Id workspace_id, core::ReadMark mark,
