@@ -38,6 +38,14 @@ export interface Strings {
   leaveFailed: string;
   /** The place in the queue and the estimated wait in minutes (0: no estimate). */
   queue: (position: number, minutes: number) => string;
+  attachFile: string;
+  dropFiles: string;
+  uploading: (name: string) => string;
+  /** `limit` is a size such as "5 MB", '' when the server did not say. */
+  tooLarge: (limit: string) => string;
+  typeNotAllowed: string;
+  uploadFailed: string;
+  retry: string;
 }
 
 const format = (lang: string, at: Date, options: Intl.DateTimeFormatOptions) =>
@@ -81,6 +89,13 @@ const en: Strings = {
   chooseTopic: 'Please choose a topic.',
   leaveFailed: 'Your message could not be sent. Please check your details and try again.',
   queue: (n, min) => `You are number ${n} in the queue.${min ? ` Estimated wait: about ${min} min.` : ''}`,
+  attachFile: 'Attach file',
+  dropFiles: 'Drop files here to send them',
+  uploading: (name) => `Uploading ${name}`,
+  tooLarge: (limit) => `This file is too large to send${limit ? ` (at most ${limit})` : ''}.`,
+  typeNotAllowed: 'This type of file cannot be sent.',
+  uploadFailed: 'The file could not be uploaded.',
+  retry: 'Retry',
 };
 
 const fi: Strings = {
@@ -120,6 +135,13 @@ const fi: Strings = {
   chooseTopic: 'Valitse aihe.',
   leaveFailed: 'Viestiä ei voitu lähettää. Tarkista tiedot ja yritä uudelleen.',
   queue: (n, min) => `Olet jonossa sijalla ${n}.${min ? ` Arvioitu odotusaika: noin ${min} min.` : ''}`,
+  attachFile: 'Liitä tiedosto',
+  dropFiles: 'Pudota tiedostot tähän lähettääksesi ne',
+  uploading: (name) => `Ladataan ${name}`,
+  tooLarge: (limit) => `Tiedosto on liian suuri lähetettäväksi${limit ? ` (enintään ${limit})` : ''}.`,
+  typeNotAllowed: 'Tämän tyyppistä tiedostoa ei voi lähettää.',
+  uploadFailed: 'Tiedoston lataus epäonnistui.',
+  retry: 'Yritä uudelleen',
 };
 
 const et: Strings = {
@@ -162,6 +184,13 @@ const et: Strings = {
   chooseTopic: 'Vali teema.',
   leaveFailed: 'Sõnumit ei õnnestunud saata. Kontrolli andmeid ja proovi uuesti.',
   queue: (n, min) => `Oled järjekorras ${n}. kohal.${min ? ` Eeldatav ooteaeg: umbes ${min} min.` : ''}`,
+  attachFile: 'Lisa fail',
+  dropFiles: 'Lohista failid siia, et need saata',
+  uploading: (name) => `Faili ${name} üleslaadimine`,
+  tooLarge: (limit) => `Fail on saatmiseks liiga suur${limit ? ` (kuni ${limit})` : ''}.`,
+  typeNotAllowed: 'Seda tüüpi faili ei saa saata.',
+  uploadFailed: 'Faili üleslaadimine ebaõnnestus.',
+  retry: 'Proovi uuesti',
 };
 
 const sv: Strings = {
@@ -200,6 +229,13 @@ const sv: Strings = {
   chooseTopic: 'Välj ett ämne.',
   leaveFailed: 'Meddelandet kunde inte skickas. Kontrollera uppgifterna och försök igen.',
   queue: (n, min) => `Du är nummer ${n} i kön.${min ? ` Beräknad väntetid: cirka ${min} min.` : ''}`,
+  attachFile: 'Bifoga fil',
+  dropFiles: 'Släpp filer här för att skicka dem',
+  uploading: (name) => `Laddar upp ${name}`,
+  tooLarge: (limit) => `Filen är för stor för att skickas${limit ? ` (högst ${limit})` : ''}.`,
+  typeNotAllowed: 'Den här typen av fil kan inte skickas.',
+  uploadFailed: 'Filen kunde inte laddas upp.',
+  retry: 'Försök igen',
 };
 
 const dictionaries: Record<string, Strings> = { en, fi, et, sv };
