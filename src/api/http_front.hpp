@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <string>
 
+#include "api/files_api.hpp"
 #include "api/metrics.hpp"
 #include "api/rest_api.hpp"
 #include "net/server.hpp"
@@ -30,6 +31,8 @@ public:
     void handle_metrics(net::Request request, std::function<void(net::Response)> respond);
     // Connection gauges come from the server, which is built after this front.
     void set_connections(const net::ConnectionRegistry* connections) { connections_ = connections; }
+    // Uploads and downloads of attachments (api/files_api.hpp); set before serving.
+    void set_files(FilesApi* files) { files_api_ = files; }
 
 private:
     net::Response answer(const net::Request& request);
@@ -45,6 +48,7 @@ private:
     net::StaticFiles& files_;
     boost::asio::thread_pool& pool_;
     const net::ConnectionRegistry* connections_ = nullptr;
+    FilesApi* files_api_ = nullptr;
     std::string metrics_token_hash_;  // SHA-256 hex of the token; empty: no token
     bool metrics_here_;
 };
