@@ -56,6 +56,8 @@ public:
     using OutboxEmail = store::OutboxEmail;
     using AppendResult = store::AppendResult;
     using NewMessage = store::NewMessage;
+    using StoredFile = store::StoredFile;
+    using FileCreation = store::FileCreation;
 
     // clang-format off
     core::Workspace create_workspace(const std::string& name, TimeMs now) override { return hit("create_workspace"), inner_.create_workspace(name, now); }
