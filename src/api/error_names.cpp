@@ -27,6 +27,10 @@ std::string_view error_code_name(core::ErrorCode code) {
             return "unavailable";
         case ErrorCode::rate_limited:
             return "rate_limited";
+        case ErrorCode::file_too_large:
+            return "file_too_large";
+        case ErrorCode::file_type_not_allowed:
+            return "file_type_not_allowed";
     }
     return "internal";
 }

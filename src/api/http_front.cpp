@@ -134,6 +134,9 @@ net::Response HttpFront::metrics_only(const net::Request& request) {
 }
 
 net::Response HttpFront::route(const net::Request& request, std::string_view path) {
+    if (files_api_) {
+        if (auto answer = files_api_->serve(request, path)) return std::move(*answer);
+    }
     if (path.starts_with("/api/v1/") || path == "/api/v1") {
         return json_response(request, rest_.handle(request));
     }

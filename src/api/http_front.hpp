@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <string>
 
+#include "api/files_api.hpp"
 #include "api/metrics.hpp"
 #include "api/poll_front.hpp"
 #include "api/rest_api.hpp"
@@ -33,6 +34,8 @@ public:
     void set_connections(const net::ConnectionRegistry* connections) { connections_ = connections; }
     // The HTTP transport's routes (/rt/), answered off the pool: a poll waits for frames.
     void set_poll(PollFront* poll) { poll_ = poll; }
+    // Uploads and downloads of attachments (api/files_api.hpp); set before serving.
+    void set_files(FilesApi* files) { files_api_ = files; }
 
 private:
     net::Response answer(const net::Request& request);
@@ -49,6 +52,7 @@ private:
     boost::asio::thread_pool& pool_;
     const net::ConnectionRegistry* connections_ = nullptr;
     PollFront* poll_ = nullptr;
+    FilesApi* files_api_ = nullptr;
     std::string metrics_token_hash_;  // SHA-256 hex of the token; empty: no token
     bool metrics_here_;
 };

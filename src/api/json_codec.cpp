@@ -147,13 +147,31 @@ json::object author_json(core::AuthorKind kind, std::optional<core::Id> id,
 }
 
 json::object to_json(const core::Message& message) {
-    return {{"id", message.id},
-            {"conversation_id", message.conversation_id},
-            {"seq", message.seq},
-            {"client_id", message.client_id},
-            {"author", author_json(message.author_kind, message.author_id, message.author_name)},
-            {"body", message.body},
-            {"created_at", message.created_at}};
+    json::object out{
+        {"id", message.id},
+        {"conversation_id", message.conversation_id},
+        {"seq", message.seq},
+        {"client_id", message.client_id},
+        {"author", author_json(message.author_kind, message.author_id, message.author_name)},
+        {"body", message.body},
+        {"created_at", message.created_at}};
+    if (!message.attachments.empty()) out["attachments"] = to_json_array(message.attachments);
+    return out;
+}
+
+json::object to_json(const core::Attachment& attachment) {
+    json::object out{{"id", attachment.id},
+                     {"name", attachment.name},
+                     {"size", attachment.size},
+                     {"type", attachment.type},
+                     {"kind", attachment.image ? "image" : "file"},
+                     {"url", attachment.url}};
+    if (attachment.image) {
+        if (attachment.width) out["width"] = *attachment.width;
+        if (attachment.height) out["height"] = *attachment.height;
+        out["thumbnail_url"] = attachment.thumbnail_url;
+    }
+    return out;
 }
 
 json::object to_json(const core::PageView& view) {

@@ -22,6 +22,7 @@ json::object to_json(const core::Agent& agent);
 json::object to_json(const core::Contact& contact);
 json::object to_json(const core::Conversation& conversation);
 json::object to_json(const core::Message& message);
+json::object to_json(const core::Attachment& attachment);
 json::object to_json(const core::PageView& view);
 json::object to_json(const core::ReadMark& mark);
 json::object to_json(const core::CannedResponse& response);

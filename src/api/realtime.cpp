@@ -331,13 +331,16 @@ void RealtimeConnection::hello_agent(const json::object& frame) {
 void RealtimeConnection::on_send(const json::object& frame) {
     FieldReader in(frame);
     auto client_id = in.line("client_id", true, 200);
-    auto body = in.text("body", true, 1'000'000);
+    // With attachments the body may be left out (a picture alone).
+    auto attachments = in.texts("attachments", false, 100);
+    auto body = in.text("body", !in.has("attachments"), 1'000'000);
     auto conversation_id = in.integer("conversation_id", false, 1);
     auto team_id = in.integer("team_id", false, 1);
     if (!in.ok()) return send_error("bad_frame", in.error(), client_id.value_or("send"));
     std::string ref = *client_id;
-    services::SendRequest request{conversation_id, std::move(*client_id), std::move(*body),
-                                  team_id};
+    services::SendRequest request{conversation_id, std::move(*client_id),
+                                  std::move(body).value_or(""), team_id,
+                                  std::move(attachments).value_or(std::vector<std::string>{})};
     deps_.chat.send(*participant_, std::move(request), acknowledge(std::move(ref)));
 }
 

@@ -35,6 +35,10 @@ http::status status_of(core::ErrorCode code) {
             return http::status::service_unavailable;
         case ErrorCode::rate_limited:
             return http::status::too_many_requests;
+        case ErrorCode::file_too_large:
+            return http::status::payload_too_large;
+        case ErrorCode::file_type_not_allowed:
+            return http::status::unsupported_media_type;
     }
     return http::status::internal_server_error;
 }

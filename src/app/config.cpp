@@ -193,6 +193,24 @@ std::string read_config_file(const std::string& path) {
                                 (error != 0 ? std::strerror(error) : "cannot be read"));
 }
 
+// MIME types as "type/subtype"; no executable type can be allowed (core/file_type.hpp
+// never lets one through anyway).
+std::vector<std::string> check_upload_types(std::vector<std::string> types) {
+    for (const auto& type : types) {
+        const auto slash = type.find('/');
+        const bool shaped = slash != std::string::npos && slash > 0 && slash + 1 < type.size() &&
+                            std::all_of(type.begin(), type.end(), [](char c) {
+                                return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                                       std::string_view("/.+-").find(c) != std::string_view::npos;
+                            });
+        if (!shaped) {
+            throw std::invalid_argument("upload-types must be MIME types such as image/png, got '" +
+                                        type + "'");
+        }
+    }
+    return types;
+}
+
 // A token for "Authorization: Bearer" (RFC 6750's b64token), long enough not to be guessed.
 const std::string& check_metrics_token(const std::string& token) {
     const bool token_chars = std::all_of(token.begin(), token.end(), [](char c) {
@@ -321,6 +339,13 @@ const std::vector<ConfigKey>& config_keys() {
             {"trusted-proxies", "JUTTU_TRUSTED_PROXIES", "server.trusted_proxies",
              "addresses or networks of reverse proxies whose X-Forwarded-For is believed, "
              "comma-separated (default: none)"},
+            {"max-upload-bytes", "JUTTU_MAX_UPLOAD_BYTES", "files.max_upload_bytes",
+             "largest file a visitor or agent may upload, in bytes (default 20971520, 20 MB)"},
+            {"max-attachments", "JUTTU_MAX_ATTACHMENTS", "files.max_attachments",
+             "files one message may carry, 0-100 (default 10)"},
+            {"upload-types", "JUTTU_UPLOAD_TYPES", "files.upload_types",
+             "MIME types that may be uploaded, comma-separated, checked on the bytes "
+             "(default: images, PDF, text, office documents, zip, audio and video)"},
         };
         add_limit_keys(list);
         return list;
@@ -440,6 +465,16 @@ Config read_config(const FlagValues& flags, std::string_view toml_text, const st
         config.trusted_proxies = split_list(*v);
         net::TrustedProxies{config.trusted_proxies};  // validates
     }
+    if (auto v = take("max-upload-bytes")) {
+        config.max_upload_bytes = parse_count("max-upload-bytes", *v, std::size_t{1} << 30);
+        if (config.max_upload_bytes == 0) {
+            throw std::invalid_argument("max-upload-bytes must be 1-1073741824");
+        }
+    }
+    if (auto v = take("max-attachments")) {
+        config.max_attachments = parse_count("max-attachments", *v, 100);
+    }
+    if (auto v = take("upload-types")) config.upload_types = check_upload_types(split_list(*v));
     return config;
 }
 

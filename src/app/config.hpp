@@ -58,6 +58,10 @@ struct Config {
     // Rate limits (docs/security.md), and the proxies whose X-Forwarded-For is believed.
     services::RateLimits limits = services::RateLimits::defaults();
     std::vector<std::string> trusted_proxies;
+    // Attachments (docs/security.md, "Attachments"). Empty upload_types: the defaults.
+    std::size_t max_upload_bytes = 20 * 1024 * 1024;
+    std::size_t max_attachments = 10;
+    std::vector<std::string> upload_types;
 };
 
 // Values given on the command line, by option name ("listen", "data-dir", ...).

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "api/event_publisher.hpp"
+#include "api/files_api.hpp"
 #include "api/http_front.hpp"
 #include "api/poll_front.hpp"
 #include "api/realtime.hpp"
@@ -34,6 +35,8 @@
 #include "services/canned/canned_responses.hpp"
 #include "services/chat/chat_service.hpp"
 #include "services/chat/notes.hpp"
+#include "services/files/files_service.hpp"
+#include "services/files/fs_blob_store.hpp"
 #include "services/offline/missed_chats.hpp"
 #include "services/offline/reply_mailer.hpp"
 #include "services/routing/presence.hpp"
@@ -180,6 +183,14 @@ int serve(const Config& config) {
     services::AdminService admin(*store, events, clock);
     services::RateLimiter limits(config.limits, clock);
     services::ChatService chat(*store, events, clock, limits);
+    // Attachments: blobs under the data dir, URLs signed with the data dir's secret.
+    services::FsBlobStore blobs(config.data_dir / "files");
+    const auto signer = services::FileSigner::from_file(config.data_dir / "file_url_secret");
+    services::ImageProcessor images({});
+    services::FilesService files_service(
+        *store, blobs, signer, images, clock,
+        {config.max_upload_bytes, config.max_attachments, config.upload_types});
+    chat.set_files(&files_service);
 
     const auto cores = std::max(1U, std::thread::hardware_concurrency());
     // Visitor hellos wait for store commits on these threads, so their number bounds the
@@ -195,6 +206,7 @@ int serve(const Config& config) {
     options.threads = config.threads;
     options.ws_idle_timeout = config.ws_idle_timeout;
     options.trusted_proxies = net::TrustedProxies(config.trusted_proxies);
+    options.upload_body_limit = config.max_upload_bytes;
 
     services::Presence presence(events, clock, seconds_to_ms(config.agent_offline_grace));
     services::CannedResponses canned(*store, clock);
@@ -222,6 +234,8 @@ int serve(const Config& config) {
     net::StaticFiles files(config.web_root.empty() ? default_web_root() : config.web_root);
     api::HttpFront front(rest, *store, metrics, files, pool,
                          {config.metrics_token, !config.metrics_listen.empty()});
+    api::FilesApi files_api(files_service, auth, limits);
+    front.set_files(&files_api);
     api::MetricsFront metrics_front(front);
     auto metrics_server = config.metrics_listen.empty()
                               ? nullptr
@@ -279,6 +293,17 @@ int serve(const Config& config) {
         config.session_check_interval,
         std::vector<TickerJob>{{"session check", 1, [&auth] { close_ended_sessions(auth); }}},
         log_failure);
+    // Files uploaded and never sent are deleted after a day.
+    std::optional<Ticker> file_sweeps;
+    file_sweeps.emplace(std::chrono::seconds(60),
+                        std::vector<TickerJob>{{"file sweep", 1,
+                                                [&files_service] {
+                                                    if (const auto gone = files_service.sweep()) {
+                                                        spdlog::info("{} unsent files deleted",
+                                                                     gone);
+                                                    }
+                                                }}},
+                        log_failure);
     server.start();
     if (metrics_server) metrics_server->start();
     std::cout << "Console:   " << own_url << "/console/\n"
@@ -297,7 +322,8 @@ int serve(const Config& config) {
     poll_hub.shutdown();     // its sessions close as the sockets do; its timers end
     ticker.reset();          // nothing of its runs past here
     session_checks.reset();  // nor of the session checks
-    pool.join();             // finish in-flight handlers
+    file_sweeps.reset();
+    pool.join();  // finish in-flight handlers
     store->flush();
     server.stop();
     if (mailer) mailer->stop();  // unsent replies stay in the outbox

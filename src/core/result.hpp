@@ -9,17 +9,19 @@
 namespace juttu::core {
 
 enum class ErrorCode {
-    validation_failed,    // input present but out of its allowed shape or range
-    unauthorized,         // no, bad, expired or revoked credentials
-    invalid_credentials,  // login with a wrong email or password
-    forbidden,            // authenticated, but the role does not allow it
-    not_found,            // absent, or in another workspace
-    conflict,             // e.g. an email already taken
-    conversation_closed,  // writing to a closed conversation
-    unknown_site,         // no site has this key
-    origin_not_allowed,   // the page's origin is not allowed for the site
-    unavailable,          // the store failed; nothing changed
-    rate_limited,         // too many of these from this client: retry_after_ms says when
+    validation_failed,      // input present but out of its allowed shape or range
+    unauthorized,           // no, bad, expired or revoked credentials
+    invalid_credentials,    // login with a wrong email or password
+    forbidden,              // authenticated, but the role does not allow it
+    not_found,              // absent, or in another workspace
+    conflict,               // e.g. an email already taken
+    conversation_closed,    // writing to a closed conversation
+    unknown_site,           // no site has this key
+    origin_not_allowed,     // the page's origin is not allowed for the site
+    unavailable,            // the store failed; nothing changed
+    rate_limited,           // too many of these from this client: retry_after_ms says when
+    file_too_large,         // an upload over the configured size
+    file_type_not_allowed,  // an upload whose bytes are of a type not allowed (or a program)
 };
 
 struct Error {

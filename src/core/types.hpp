@@ -128,6 +128,20 @@ struct Conversation {
     std::optional<TimeMs> first_response_at;  // the first agent message
 };
 
+// A file attached to a message (services/files). url and thumbnail_url are filled in for
+// the reader by the files service: signed, expiring paths on this server.
+struct Attachment {
+    std::string id;  // "f_" + 22 or more characters of random base64url: not guessable
+    std::string name;
+    std::int64_t size = 0;
+    std::string type;    // what the bytes are (sniffed), not what the client said
+    bool image = false;  // a raster image, re-encoded without metadata, with a thumbnail
+    std::optional<int> width;
+    std::optional<int> height;
+    std::string url;
+    std::string thumbnail_url;  // images only
+};
+
 struct Message {
     Id id = 0;
     Id conversation_id = 0;
@@ -138,6 +152,7 @@ struct Message {
     std::string author_name;      // as it was when the message was written
     std::string body;
     TimeMs created_at = 0;
+    std::vector<Attachment> attachments;
 };
 
 struct PageView {

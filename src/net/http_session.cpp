@@ -52,9 +52,27 @@ void HttpSession::shutdown() {
 void HttpSession::read_next() {
     if (shutting_down_) return close_socket();
     parser_.emplace();
-    parser_->body_limit(options_.http_body_limit);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(request_timeout);
+    // The header first: its target chooses the body limit.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (ec) return self->on_read(ec);
+                                self->read_body();
+                            });
+}
+
+bool HttpSession::is_upload() const {
+    const auto& header = parser_->get();
+    const std::string_view target = header.target();
+    return header.method() == http::verb::post &&
+           target.substr(0, target.find('?')) == options_.upload_path;
+}
+
+void HttpSession::read_body() {
+    parser_->body_limit(is_upload() ? options_.upload_body_limit : options_.http_body_limit);
+    // A big upload on a slow line needs more than the usual half minute.
+    if (is_upload()) stream_.expires_after(request_timeout * 10);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -62,6 +80,14 @@ void HttpSession::read_next() {
 
 void HttpSession::on_read(beast::error_code ec) {
     if (ec == http::error::body_limit) {
+        if (is_upload()) {
+            return write(plain_error(
+                http::status::payload_too_large, "file_too_large",
+                "the file is larger than " +
+                    std::to_string((options_.upload_body_limit + 1024 * 1024 - 1) / (1024 * 1024)) +
+                    " MB",
+                11));
+        }
         return write(plain_error(http::status::payload_too_large, "payload_too_large",
                                  "the request body is larger than 64 KiB", 11));
     }

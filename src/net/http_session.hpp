@@ -23,6 +23,8 @@ public:
 
 private:
     void read_next();
+    void read_body();
+    bool is_upload() const;  // the header read is a file upload's
     void on_read(boost::beast::error_code ec);
     // Replaces any client_address_header the client sent with the address we know.
     void stamp_client_address(Request& request);

@@ -17,11 +17,15 @@ constexpr std::string_view page_policy =
     "form-action 'self'; frame-ancestors 'self'";
 // Nothing in JSON, text or an asset opened on its own may load or run anything.
 constexpr std::string_view data_policy = "default-src 'none'; frame-ancestors 'none'";
+// An attachment opened on its own is a sandboxed document that may load and run nothing,
+// whatever its bytes are.
+constexpr std::string_view file_policy = "default-src 'none'; sandbox; frame-ancestors 'none'";
 
 }  // namespace
 
 AnswerKind answer_kind(std::string_view path, std::string_view content_type) {
     if (path == "/widget.js") return AnswerKind::widget;
+    if (path.starts_with("/files/")) return AnswerKind::file;
     if (!content_type.starts_with("text/html")) return AnswerKind::data;
     const bool console = path == "/console" || path.starts_with("/console/");
     return console ? AnswerKind::console_page : AnswerKind::page;
@@ -33,6 +37,8 @@ std::string_view content_security_policy(AnswerKind kind) {
             return console_policy;
         case AnswerKind::page:
             return page_policy;
+        case AnswerKind::file:
+            return file_policy;
         case AnswerKind::data:
         case AnswerKind::widget:
             break;
@@ -49,8 +55,9 @@ void add_security_headers(Response& response, AnswerKind kind) {
     response.set("Referrer-Policy",
                  kind == AnswerKind::page ? "strict-origin-when-cross-origin" : "no-referrer");
     // Other origins may embed widget.js and nothing else (no cross-origin reads of JSON).
-    response.set("Cross-Origin-Resource-Policy",
-                 kind == AnswerKind::widget ? "cross-origin" : "same-origin");
+    response.set(
+        "Cross-Origin-Resource-Policy",
+        kind == AnswerKind::widget || kind == AnswerKind::file ? "cross-origin" : "same-origin");
 }
 
 }  // namespace juttu::net

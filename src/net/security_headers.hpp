@@ -14,6 +14,7 @@ enum class AnswerKind {
     console_page,  // the agent console: no page may frame it
     page,          // the landing page and the demo shop: only our own pages may frame them
     widget,        // widget.js, which shops load from their own origins
+    file,          // an attachment under /files/: sandboxed, shown in shops' pages (<img>)
 };
 
 // The kind of an answer, by the path it was asked for (without the query) and its content

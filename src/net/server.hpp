@@ -76,6 +76,9 @@ struct ServerOptions {
     // socket is aborted, so a peer that never reads cannot keep it and its buffers.
     std::chrono::seconds ws_close_deadline{5};
     std::size_t http_body_limit = 64 * 1024;
+    // The one route that takes more (POST of a file's raw bytes) and its limit.
+    std::string upload_path = "/api/v1/files";
+    std::size_t upload_body_limit = 20 * 1024 * 1024;
     std::chrono::seconds shutdown_deadline{5};
     TrustedProxies trusted_proxies;  // whose X-Forwarded-For is believed
 };

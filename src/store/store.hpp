@@ -56,6 +56,30 @@ struct NewMessage {
     // False: a visitor's message that would start a conversation is refused (not_created)
     // and nothing is stored (the visitor may not start one now: a rate limit).
     bool may_create_conversation = true;
+    // Files the author uploaded (services/files), attached in the message's own
+    // transaction; any that is not the author's, is in another workspace or is attached
+    // elsewhere refuses the message (bad_attachment) and nothing is stored.
+    std::vector<std::string> attachment_ids;
+};
+
+// A file's row: what it is, who uploaded it, where its bytes are (blob keys), and the
+// message it is attached to once it is.
+struct StoredFile {
+    core::Attachment file;  // without urls
+    Id workspace_id = 0;
+    core::AuthorKind uploader_kind = core::AuthorKind::visitor;
+    Id uploader_id = 0;  // contact id for visitors, agent id for agents
+    std::string idempotency_key;
+    std::optional<Id> conversation_id;
+    std::optional<Id> message_id;
+    std::string blob_key;
+    std::string thumbnail_key;  // empty: none
+    TimeMs created_at = 0;
+};
+
+struct FileCreation {
+    StoredFile file;
+    bool created = false;  // false: the uploader's earlier file with the same key
 };
 
 // An agent's reply in an offline conversation, waiting to be e-mailed to the contact.
@@ -80,6 +104,7 @@ struct AppendResult {
         no_conversation,  // conversation_id is not in workspace_id
         closed,           // the named conversation is closed
         not_created,      // it would start a conversation, and may_create_conversation is false
+        bad_attachment,   // an attachment is not the author's unattached file: error names it
         failed,           // the database failed; error says why, nothing was stored
     };
     Status status = Status::failed;
@@ -297,6 +322,18 @@ public:
                                                          const std::vector<Id>& conversation_ids,
                                                          const std::string& text_match,
                                                          int per_conversation) = 0;
+
+    // Files (services/files). create_file stores the row once per (uploader, idempotency
+    // key): a retry gets the first file back and writes nothing.
+    virtual FileCreation create_file(const StoredFile& file) = 0;
+    virtual std::optional<StoredFile> find_file(Id workspace_id, const std::string& file_id) = 0;
+    virtual std::optional<StoredFile> find_uploaded_file(Id workspace_id,
+                                                         core::AuthorKind uploader_kind,
+                                                         Id uploader_id,
+                                                         const std::string& idempotency_key) = 0;
+    // Deletes up to `limit` files, of any workspace, that no message took and that were
+    // created before `before`; returns them, so that the caller deletes their blobs.
+    virtual std::vector<StoredFile> delete_unattached_files(TimeMs before, int limit) = 0;
 
     // Raises the reader's mark to min(seq, last_seq) if higher; returns the mark now stored.
     virtual Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) = 0;

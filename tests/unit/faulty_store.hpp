@@ -57,6 +57,8 @@ public:
     using OutboxEmail = store::OutboxEmail;
     using AppendResult = store::AppendResult;
     using NewMessage = store::NewMessage;
+    using StoredFile = store::StoredFile;
+    using FileCreation = store::FileCreation;
 
     // clang-format off
     core::Workspace create_workspace(const std::string& name, TimeMs now) override { return hit("create_workspace"), inner_.create_workspace(name, now); }
@@ -109,6 +111,10 @@ public:
     std::vector<core::Note> list_notes(Id workspace_id, Id conversation_id) override { return hit("list_notes"), inner_.list_notes(workspace_id, conversation_id); }
     std::vector<OutboxEmail> due_emails(TimeMs now, int limit) override { return hit("due_emails"), inner_.due_emails(now, limit); }
     void finish_email(Id id, TimeMs now, const std::string& error, std::optional<TimeMs> retry_at) override { return hit("finish_email"), inner_.finish_email(id, now, error, retry_at); }
+    FileCreation create_file(const StoredFile& file) override { return hit("create_file"), inner_.create_file(file); }
+    std::optional<StoredFile> find_file(Id workspace_id, const std::string& file_id) override { return hit("find_file"), inner_.find_file(workspace_id, file_id); }
+    std::optional<StoredFile> find_uploaded_file(Id workspace_id, core::AuthorKind uploader_kind, Id uploader_id, const std::string& idempotency_key) override { return hit("find_uploaded_file"), inner_.find_uploaded_file(workspace_id, uploader_kind, uploader_id, idempotency_key); }
+    std::vector<StoredFile> delete_unattached_files(TimeMs before, int limit) override { return hit("delete_unattached_files"), inner_.delete_unattached_files(before, limit); }
     AppendResult append_message(const NewMessage& message) override { return hit("append_message"), inner_.append_message(message); }
     std::vector<core::Message> list_messages(Id workspace_id, Id conversation_id, Seq after_seq, Seq before_seq, int limit) override { return hit("list_messages"), inner_.list_messages(workspace_id, conversation_id, after_seq, before_seq, limit); }
     Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) override { return hit("set_read_mark"), inner_.set_read_mark(workspace_id, mark); }

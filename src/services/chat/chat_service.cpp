@@ -26,18 +26,27 @@ core::Result<store::AppendResult> to_result(store::AppendResult result) {
             return fail(ErrorCode::conversation_closed, "the conversation is closed");
         case Status::not_created:  // ChatService::append answers these itself
             return fail(ErrorCode::rate_limited, "too many new chats");
+        case Status::bad_attachment:
+            return fail(ErrorCode::validation_failed, result.error);
         case Status::failed:
             break;
     }
     return fail(ErrorCode::unavailable, "the message could not be stored: " + result.error);
 }
 
-std::optional<core::Error> check_send(const Participant& author, const SendRequest& request) {
+std::optional<core::Error> check_send(const Participant& author, const SendRequest& request,
+                                      std::size_t max_attachments) {
     if (!core::is_valid_client_id(request.client_id)) {
         return fail(ErrorCode::validation_failed,
                     "client_id must be 1-64 characters of A-Z a-z 0-9 - _ . :");
     }
-    if (auto problem = core::message_body_problem(request.body)) {
+    if (request.attachments.size() > max_attachments) {
+        return fail(ErrorCode::validation_failed,
+                    "too many attachments: at most " + std::to_string(max_attachments));
+    }
+    // A message of files alone has no text.
+    const bool files_alone = !request.attachments.empty() && request.body.empty();
+    if (auto problem = core::message_body_problem(request.body); problem && !files_alone) {
         return fail(ErrorCode::validation_failed, *problem);
     }
     if (author.kind == core::AuthorKind::agent && !request.conversation_id) {
@@ -117,9 +126,9 @@ void ChatService::leave_message(const Participant& visitor, LeftMessage left, Se
         done(fail(ErrorCode::validation_failed, "email is not a valid address"));
         return;
     }
-    SendRequest request{std::nullopt, std::move(left.client_id), std::move(left.body),
-                        std::nullopt};
-    if (auto error = check_send(visitor, request)) {
+    SendRequest request{
+        std::nullopt, std::move(left.client_id), std::move(left.body), std::nullopt, {}};
+    if (auto error = check_send(visitor, request, 0)) {
         done(std::move(*error));
         return;
     }
@@ -137,11 +146,13 @@ void ChatService::leave_message(const Participant& visitor, LeftMessage left, Se
 
 void ChatService::append(const Participant& author, SendRequest request, core::Channel channel,
                          SendDone done) {
-    if (auto error = check_send(author, request)) {
+    const std::size_t max_attachments = files_ ? files_->limits().max_attachments : 0;
+    if (auto error = check_send(author, request, max_attachments)) {
         done(std::move(*error));
         return;
     }
     store::NewMessage message;
+    message.attachment_ids = std::move(request.attachments);
     message.workspace_id = author.workspace_id;
     message.author_kind = author.kind;
     message.author_id = author.id;
@@ -187,6 +198,8 @@ void ChatService::append(const Participant& author, SendRequest request, core::C
             if (appended.status == store::AppendResult::Status::not_created && may_not_start) {
                 return done(*may_not_start);
             }
+            if (files_)
+                files_->sign(appended.conversation.workspace_id, appended.message.attachments);
             const auto conversation = appended.conversation;
             const auto stored_message = appended.message;
             done(to_result(std::move(appended)));
@@ -291,6 +304,10 @@ core::Result<History> ChatService::history(const Participant& reader, core::Id c
         }
     }
     history.read_marks = store_.list_read_marks(reader.workspace_id, conversation_id);
+    if (files_) {
+        for (auto& message : history.messages)
+            files_->sign(reader.workspace_id, message.attachments);
+    }
     return history;
 }
 

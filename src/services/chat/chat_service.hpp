@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "services/events.hpp"
+#include "services/files/files_service.hpp"
 #include "services/limits/rate_limiter.hpp"
 #include "store/store.hpp"
 
@@ -73,7 +74,8 @@ struct SendRequest {
     std::optional<core::Id> conversation_id;  // required for agents, ignored for visitors
     std::string client_id;
     std::string body;
-    std::optional<core::Id> team_id;  // visitors: the team of a conversation this starts
+    std::optional<core::Id> team_id;       // visitors: the team of a conversation this starts
+    std::vector<std::string> attachments;  // ids of files the author uploaded
 };
 
 // What the widget's offline form sends.
@@ -149,6 +151,9 @@ public:
     // agents taking the same chat at once never take it from each other (conflict).
     core::Result<core::Conversation> take(const core::Agent& agent, core::Id id);
     std::optional<core::Contact> find_contact(core::Id workspace_id, core::Id contact_id);
+    // Attachments: their limit per message and the signed URLs of messages' files. Set
+    // before serving; without it a message may not carry files.
+    void set_files(const FilesService* files) { files_ = files; }
 
     static constexpr int max_history_page = 500;
     static constexpr int max_conversation_page = 100;
@@ -171,6 +176,7 @@ private:
     EventSink& events_;
     const core::Clock& clock_;
     RateLimiter& limits_;
+    const FilesService* files_ = nullptr;
 };
 
 }  // namespace juttu::services

@@ -23,6 +23,7 @@ const std::array<LimitInfo, limit_kinds> infos{{
     {"messages_per_contact", "messages", RateLimit{20, 10'000}},
     {"page_views_per_contact", "page views", per_minute(60)},
     {"attributes_per_contact", "attribute updates", per_minute(30)},
+    {"uploads_per_contact", "file uploads", per_minute(20)},
 }};
 
 std::string bucket_key(LimitKind kind, std::string_view key) {

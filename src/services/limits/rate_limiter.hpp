@@ -35,8 +35,9 @@ enum class LimitKind {
     messages_per_contact,
     page_views_per_contact,
     attributes_per_contact,
+    uploads_per_contact,
 };
-inline constexpr std::size_t limit_kinds = 10;
+inline constexpr std::size_t limit_kinds = 11;
 
 struct LimitInfo {
     const char* name;  // the setting: "login_per_address" is limits.login_per_address

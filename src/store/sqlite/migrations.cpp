@@ -354,6 +354,31 @@ ALTER TABLE conversations DROP COLUMN last_message_preview;
 ALTER TABLE conversations DROP COLUMN last_message_at;
 )sql";
 
+// Attachments (services/files): one row per uploaded file, unique per uploader and
+// idempotency key, attached to at most one message. Its bytes live in the blob store.
+constexpr const char* files_table = R"sql(
+CREATE TABLE files (
+    id TEXT PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    uploader_kind TEXT NOT NULL CHECK (uploader_kind = 'visitor' OR uploader_kind = 'agent'),
+    uploader_id INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    conversation_id INTEGER REFERENCES conversations(id) ON DELETE CASCADE,
+    message_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    image INTEGER NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    blob_key TEXT NOT NULL,
+    thumbnail_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (workspace_id, uploader_kind, uploader_id, idempotency_key)
+);
+CREATE INDEX files_by_message ON files(message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX files_unattached ON files(created_at) WHERE message_id IS NULL;
+
 // Full-text search (core/search_text.hpp). The terms are computed by juttu_search_terms,
 // which every Juttu connection defines, and written by triggers in the transaction of
 // the change itself, so the index never lags: a message's terms when it is stored, a
@@ -432,6 +457,7 @@ constexpr std::array<Migration, 11> all_migrations{{
     {8, "messages keyed by client id", messages_keyed_by_client_id, "messages email_outbox"},
     {9, "checks as comparisons", "", "", checks_as_comparisons},
     {10, "conversation activity from messages", activity_from_messages},
+    {11, "files", files_table},
     {12, "full-text search", search_index},
 }};
 

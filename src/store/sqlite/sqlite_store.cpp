@@ -16,6 +16,7 @@
 #include "store/sqlite/conversation_listing.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/rows.hpp"
+#include "store/sqlite/sqlite_files.hpp"
 
 namespace juttu::store::sqlite {
 
@@ -171,6 +172,9 @@ std::optional<AppendResult> find_sent(Database& db, const NewMessage& input) {
     AppendResult result = status_only(AppendResult::Status::duplicate);
     result.message = read_message(query);
     result.conversation = read_conversation(query, message_column_count);
+    std::vector<core::Message> sent{std::move(result.message)};
+    load_attachments(db, sent);
+    result.message = std::move(sent.front());
     return result;
 }
 
@@ -188,8 +192,13 @@ AppendResult append_in(Database& db, const NewMessage& input) {
         if (input.client_id.empty()) return std::nullopt;
         return find_sent(db, input);
     };
-    if (!input.author_id) {
+    if (!input.author_id || !input.attachment_ids.empty()) {
         if (auto sent = retried()) return std::move(*sent);
+    }
+    if (auto problem = attachment_problem(db, input)) {
+        AppendResult refused = status_only(Status::bad_attachment);
+        refused.error = std::move(*problem);
+        return refused;
     }
 
     AppendResult result = status_only(Status::stored);
@@ -274,6 +283,12 @@ AppendResult append_in(Database& db, const NewMessage& input) {
         throw StoreError("sqlite: a message with this client id is in another workspace");
     }
     message.id = db.last_insert_rowid();
+    if (!input.attachment_ids.empty()) {
+        attach_files(db, input, message);
+        std::vector<core::Message> attached{std::move(message)};
+        load_attachments(db, attached);
+        message = std::move(attached.front());
+    }
 
     // What the message changes in its conversation is read from the message itself
     // (rows.hpp): the conversation's row is written only for its first answer.
@@ -1010,6 +1025,7 @@ std::vector<core::Message> SqliteStore::list_messages(Id workspace_id, Id conver
         query.bind_all(conversation_id, workspace_id, before_seq, std::int64_t{limit});
         while (query.step()) messages.push_back(read_message(query));
         std::reverse(messages.begin(), messages.end());
+        load_attachments(*db, messages);
         return messages;
     }
     Statement query = db->prepare(before_seq > 0 ? between : after_only);
@@ -1019,6 +1035,7 @@ std::vector<core::Message> SqliteStore::list_messages(Id workspace_id, Id conver
         query.bind_all(conversation_id, workspace_id, after_seq, std::int64_t{limit});
     }
     while (query.step()) messages.push_back(read_message(query));
+    load_attachments(*db, messages);
     return messages;
 }
 

@@ -72,6 +72,12 @@ public:
     bool update_canned_response(const core::CannedResponse& response) override;
     bool delete_canned_response(Id workspace_id, Id id) override;
 
+    FileCreation create_file(const StoredFile& file) override;
+    std::optional<StoredFile> find_file(Id workspace_id, const std::string& file_id) override;
+    std::optional<StoredFile> find_uploaded_file(Id workspace_id, core::AuthorKind uploader_kind,
+                                                 Id uploader_id,
+                                                 const std::string& idempotency_key) override;
+    std::vector<StoredFile> delete_unattached_files(TimeMs before, int limit) override;
     std::optional<core::Team> create_team(const core::Team& team) override;
     std::vector<core::Team> list_teams(Id workspace_id) override;
     std::optional<core::Team> find_team(Id workspace_id, Id team_id) override;

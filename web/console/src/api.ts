@@ -1,4 +1,5 @@
 // A small client for Juttu's REST API (/api/v1, docs/api.md).
+import { uploadFile } from '../../shared/uploads';
 import type {
   Agent, CannedResponse, ContactDetails, Conversation, ConversationDetails, Hours, Id, InboxRow, Message, Note, Prechat,
   QueueRow, Role, Routing, Site, Team, Workspace,
@@ -128,6 +129,17 @@ export class ApiClient {
   }
   logout() { return this.request<void>('POST', '/auth/logout'); }
   me() { return this.request<{ agent: Agent; workspace: Workspace }>('GET', '/me'); }
+
+  // ---- Files ----
+  /** Rejects with an UploadError; a 401 ends the session as any other request's does. */
+  async uploadFile(file: Blob, name: string, key: string, onProgress: (fraction: number) => void) {
+    try {
+      return await uploadFile({ endpoint: `${this.base}/files`, authorization: `Bearer ${this.getToken() ?? ''}`, file, name, key, onProgress });
+    } catch (err) {
+      if ((err as { status?: number }).status === 401) this.onUnauthorized();
+      throw err;
+    }
+  }
 
   // ---- Conversations ----
   listConversations(query: ConversationQuery) {

@@ -1,6 +1,7 @@
 // The console's behaviour: it owns the store, the REST client and the WebSocket, turns user
 // actions into requests and frames, and folds whatever the server says back into the state.
 // Components read the state and call the methods here; they never talk to the server.
+import { newUploadKey, UploadError } from '../../shared/uploads';
 import { ApiClient, ApiError, NetworkError, type TransferTarget } from './api';
 import { detectLanguage, isLanguage, translator, type MessageKey, type Translate } from './i18n';
 import { contactName } from './names';
@@ -8,7 +9,7 @@ import { beep, showNotification } from './notify';
 import { RealtimeClient } from './realtime';
 import {
   emptyThread, initialState, lastSeq, mergeConversation, mergeMessages, mergeNotes, withMessage, withReadMarks,
-  type AssigneeTab, type OpenChat, type Page, type Settings, type State, type Thread,
+  type AssigneeTab, type OpenChat, type Page, type PendingFile, type PendingSend, type Settings, type State, type Thread,
 } from './state';
 import { KEYS, persistent, tabStorage } from './storage';
 import { Store } from './store';
@@ -68,6 +69,9 @@ export class ConsoleController {
   private detailsRequested = new Set<Id>();
   private contactsRequested = new Set<Id>();
   private typingSentAt = new Map<Id, number>();
+  /** The bytes of files not uploaded yet, by client_id (they cannot outlive the page). */
+  private uploads = new Map<string, File>();
+  private uploading = new Set<string>();
   private typingIdleTimers = new Map<Id, ReturnType<typeof setTimeout>>();
   private typingSweep: ReturnType<typeof setInterval> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -210,7 +214,7 @@ export class ConsoleController {
     for (const [id, thread] of Object.entries(this.state.threads)) {
       if (thread.status === 'ready') this.sync(Number(id));
       for (const pending of thread.pending) {
-        if (!pending.failed) this.transmit(Number(id), pending.clientId, pending.body);
+        if (!pending.failed) this.transmit(Number(id), pending);
       }
     }
     // The list loaded at login may predate this socket's subscription: load it again so
@@ -619,7 +623,23 @@ export class ConsoleController {
     tabStorage.set(KEYS.drafts, this.state.drafts);
     this.stopTyping(id);
     // When offline it stays pending and goes out again, same client_id, after the reconnect.
-    this.transmit(id, clientId, body);
+    this.transmit(id, { clientId, body, createdAt: Date.now(), failed: null });
+  }
+
+  /** Sends each file as a message of its own: uploaded first, then sent with its id. */
+  attach(id: Id, files: File[]): void {
+    for (const file of files) {
+      const pending: PendingSend = {
+        clientId: newClientId(),
+        body: '',
+        createdAt: Date.now(),
+        failed: null,
+        file: { name: file.name.slice(0, 255) || 'file', size: file.size, key: newUploadKey(), progress: 0 },
+      };
+      this.uploads.set(pending.clientId, file);
+      this.patchThread(id, (thread) => ({ pending: [...thread.pending, pending] }));
+      this.transmit(id, pending);
+    }
   }
 
   retrySend(id: Id, clientId: string): void {
@@ -628,15 +648,49 @@ export class ConsoleController {
     this.patchThread(id, (thread) => ({
       pending: thread.pending.map((p) => (p.clientId === clientId ? { ...p, failed: null } : p)),
     }));
-    this.transmit(id, clientId, pending.body);
+    this.transmit(id, { ...pending, failed: null });
   }
 
   discardSend(id: Id, clientId: string): void {
+    this.uploads.delete(clientId);
     this.patchThread(id, (thread) => ({ pending: thread.pending.filter((p) => p.clientId !== clientId) }));
   }
 
-  private transmit(id: Id, clientId: string, body: string): void {
-    this.realtime?.send({ type: 'send', conversation_id: id, client_id: clientId, body });
+  private transmit(id: Id, pending: PendingSend): void {
+    const { clientId, body, file } = pending;
+    if (file && !file.stored) return void this.upload(id, pending, file);
+    const attachments = file?.stored ? { attachments: [file.stored.id] } : {};
+    this.realtime?.send({ type: 'send', conversation_id: id, client_id: clientId, body, ...attachments });
+  }
+
+  private patchPending(id: Id, clientId: string, change: Partial<PendingSend>): void {
+    this.patchThread(id, (thread) => ({
+      pending: thread.pending.map((p) => (p.clientId === clientId ? { ...p, ...change } : p)),
+    }));
+  }
+
+  /** Uploads the file of a pending message (once at a time), then sends the message. */
+  private async upload(id: Id, pending: PendingSend, file: PendingFile): Promise<void> {
+    const blob = this.uploads.get(pending.clientId);
+    if (!blob) return this.patchPending(id, pending.clientId, { failed: 'upload_failed' });
+    if (this.uploading.has(pending.clientId)) return;
+    this.uploading.add(pending.clientId);
+    const withProgress = (progress: number) => ({ file: { ...file, progress } });
+    try {
+      const stored = await this.api.uploadFile(blob, file.name, file.key, (progress) =>
+        this.patchPending(id, pending.clientId, withProgress(progress)));
+      this.uploads.delete(pending.clientId);
+      const done = { ...pending, failed: null, file: { ...file, progress: 1, stored } };
+      this.patchPending(id, pending.clientId, done);
+      this.transmit(id, done);
+    } catch (err) {
+      const problem = err instanceof UploadError ? err.problem : 'failed';
+      if (problem !== 'failed') this.uploads.delete(pending.clientId);
+      const code = problem === 'too_large' ? 'file_too_large' : problem === 'type_not_allowed' ? 'file_type_not_allowed' : 'upload_failed';
+      this.patchPending(id, pending.clientId, { failed: code, ...withProgress(0) });
+    } finally {
+      this.uploading.delete(pending.clientId);
+    }
   }
 
   private noteTyping(id: Id): void {
@@ -838,6 +892,7 @@ export class ConsoleController {
       author: { kind: 'agent', id: me.id, name: me.name },
       body: pending.body,
       created_at: frame.created_at,
+      ...(pending.file?.stored ? { attachments: [pending.file.stored] } : {}),
     };
     this.patchThread(id, (t) => ({
       messages: mergeMessages(t.messages, [message]),

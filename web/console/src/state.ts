@@ -2,7 +2,7 @@
 import type { ConnectionState } from './realtime';
 import type { Language, MessageKey } from './i18n';
 import type {
-  Agent, Availability, CannedResponse, Contact, Conversation, ConversationStatus, Id, Message, Note, PageView, QueueRow,
+  Agent, Availability, CannedResponse, Contact, Conversation, ConversationStatus, FileInfo, Id, Message, Note, PageView, QueueRow,
   ReadMark, Team, Workspace,
 } from './types';
 
@@ -21,8 +21,21 @@ export interface PendingSend {
   clientId: string;
   body: string;
   createdAt: number;
-  /** The server's error code when it refused the message; null while still trying. */
+  /** The server's error code when it refused the message (or its file); null while still trying. */
   failed: string | null;
+  /** A file sent as this message: uploaded first, then sent with its id. */
+  file?: PendingFile;
+}
+
+export interface PendingFile {
+  name: string;
+  size: number;
+  /** The upload's Idempotency-Key, the same on a retry. */
+  key: string;
+  /** How much is up (0..1) while uploading. */
+  progress: number;
+  /** What the server stored, once uploaded. */
+  stored?: FileInfo;
 }
 
 export interface Thread {

@@ -1,5 +1,8 @@
 // The objects of Juttu's REST API and real-time protocol (docs/api.md, docs/protocol.md).
 // Ids are integers and times are milliseconds since the Unix epoch.
+import type { FileInfo } from '../../shared/uploads';
+
+export type { FileInfo };
 
 export type Id = number;
 export type Role = 'admin' | 'agent';
@@ -145,6 +148,7 @@ export interface Message {
   author: Author;
   body: string;
   created_at: number;
+  attachments?: FileInfo[];
 }
 
 export interface PageView {
@@ -209,7 +213,7 @@ export type ServerFrame =
 
 export type ClientFrame =
   | { type: 'hello'; role: 'agent'; token: string }
-  | { type: 'send'; conversation_id: Id; client_id: string; body: string }
+  | { type: 'send'; conversation_id: Id; client_id: string; body: string; attachments?: string[] }
   | { type: 'sync'; conversation_id: Id; after_seq: number; limit?: number }
   | { type: 'typing'; conversation_id: Id; active: boolean }
   | { type: 'read'; conversation_id: Id; seq: number }

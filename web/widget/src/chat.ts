@@ -3,11 +3,13 @@
 // that survives reconnects and reloads (retries keep their client_id, so the server
 // stores each message once), relays typing and read marks. It also follows whether anyone
 // can chat now (the offline form's `leave_message` goes through the same outbox), the
-// pre-chat form's answers and team, and the visitor's place in the queue.
+// pre-chat form's answers and team, and the visitor's place in the queue. A file goes as
+// a message of its own: uploaded first (once, whatever the retries), then sent with its id.
+import { newUploadKey, UploadError, uploadFile } from '../../shared/uploads';
 import { Connection } from './connection';
 import { Availability, ClientFrame, Conversation, Message, Prechat, QueuePlace, ServerFrame, Team, Welcome } from './protocol';
 import { SiteStorage } from './storage';
-import { ChatItem, MessageStore, PendingMessage } from './store';
+import { ChatItem, MessageStore, PendingFile, PendingMessage } from './store';
 
 export interface ChatEvents {
   /** Anything shown changed: messages, delivery states, read marks. */
@@ -31,6 +33,8 @@ export interface ChatEvents {
 export interface ChatOptions {
   wsUrl: string;
   siteKey: string;
+  /** Where files are uploaded: the server's /api/v1/files. */
+  uploadUrl: string;
   storage: SiteStorage;
   /** True while the visitor can see the conversation: then new messages count as read. */
   isReading(): boolean;
@@ -114,6 +118,8 @@ export class ChatClient {
   private typingSentAt = 0;
   private typingTimer: number | undefined;
   private agentsTyping = new Map<number, { name: string; timer: number }>();
+  /** The bytes of files not uploaded yet, by client_id: they live only in this page. */
+  private uploads = new Map<string, { blob: Blob; progress: number; busy: boolean }>();
 
   constructor(private readonly options: ChatOptions, private readonly events: ChatEvents) {
     this.connection = new Connection(options.wsUrl, {
@@ -170,6 +176,32 @@ export class ChatClient {
     // The team chosen before the chat goes with the message that starts the conversation.
     if (!this.conversationOpen && this.team !== null) pending.team_id = this.team;
     return this.queueMessage(pending);
+  }
+
+  /** Queues a message carrying `file`, which is uploaded first and then sent. */
+  attach(file: File): void {
+    this.stopTyping();
+    const pending = this.newPending('');
+    pending.file = { name: clip(file.name, 255) || 'file', size: file.size, key: newUploadKey() };
+    if (!this.conversationOpen && this.team !== null) pending.team_id = this.team;
+    this.uploads.set(pending.client_id, { blob: file, progress: 0, busy: false });
+    this.queueMessage(pending);
+  }
+
+  /** How much of a pending message's file is up (0..1); undefined when it has none to upload. */
+  uploadProgress(clientId: string | undefined): number | undefined {
+    const upload = clientId ? this.uploads.get(clientId) : undefined;
+    return upload ? upload.progress : undefined;
+  }
+
+  /** Tries a failed message again (its file is not uploaded again if it already was). */
+  retry(key: string): void {
+    const pending = this.store.retry(key);
+    if (!pending) return;
+    this.saveOutbox();
+    this.transmit(pending);
+    this.events.onChange();
+    this.events.onState();
   }
 
   /** The offline form: a message with the visitor's address; false when it is too long. */
@@ -367,15 +399,67 @@ export class ChatClient {
 
   private transmit(pending: PendingMessage): void {
     if (!this.welcomed) return;
-    const { client_id, body, leave, team_id } = pending;
+    const { client_id, body, leave, team_id, file } = pending;
+    if (file && !file.stored) return this.upload(pending, file);
     if (leave) {
       this.connection.send(
         { type: 'leave_message', client_id, email: leave.email, body, ...(leave.name ? { name: leave.name } : {}) },
         true,
       );
     } else {
-      this.connection.send({ type: 'send', client_id, body, ...(team_id !== undefined ? { team_id } : {}) }, true);
+      this.connection.send(
+        {
+          type: 'send',
+          client_id,
+          body,
+          ...(team_id !== undefined ? { team_id } : {}),
+          ...(file && file.stored ? { attachments: [file.stored.id] } : {}),
+        },
+        true,
+      );
     }
+  }
+
+  /** Uploads the file of a pending message, then sends the message with it. */
+  private upload(pending: PendingMessage, file: PendingFile): void {
+    const upload = this.uploads.get(pending.client_id);
+    const token = this.options.storage.get('contact');
+    if (!upload || !token) return this.uploadFailed(pending, new UploadError('failed', 0, 'no_file'));
+    if (upload.busy) return;
+    upload.busy = true;
+    uploadFile({
+      endpoint: this.options.uploadUrl,
+      authorization: `Contact ${this.options.siteKey}:${token}`,
+      file: upload.blob,
+      name: file.name,
+      key: file.key,
+      onProgress: (fraction) => {
+        upload.progress = fraction;
+        this.events.onChange();
+      },
+    }).then(
+      (stored) => {
+        file.stored = stored;
+        this.uploads.delete(pending.client_id);
+        this.saveOutbox();
+        this.transmit(pending);
+        this.events.onChange();
+      },
+      (error: unknown) => {
+        upload.busy = false;
+        upload.progress = 0;
+        this.uploadFailed(pending, error instanceof UploadError ? error : new UploadError('failed', 0, 'unknown'));
+      },
+    );
+  }
+
+  private uploadFailed(pending: PendingMessage, error: UploadError): void {
+    // A refused file cannot succeed on a retry: its bytes are no longer needed.
+    if (error.problem !== 'failed') this.uploads.delete(pending.client_id);
+    this.store.fail(pending.client_id, error.problem, error.maxBytes);
+    this.saveOutbox();
+    this.events.onChange();
+    this.events.onState();
   }
 
   /** Switches to a newer conversation: ours just started one, or another tab did. */
@@ -510,7 +594,15 @@ export class ChatClient {
     try {
       const saved = JSON.parse(this.options.storage.get('outbox') || '[]');
       return Array.isArray(saved)
-        ? saved.filter((p) => p && typeof p.client_id === 'string' && typeof p.body === 'string' && typeof p.created_at === 'number')
+        ? saved.filter(
+            (p) =>
+              p &&
+              typeof p.client_id === 'string' &&
+              typeof p.body === 'string' &&
+              typeof p.created_at === 'number' &&
+              // A file's bytes stayed in the page that chose it: only an uploaded one can go on.
+              (!p.file || (p.file.stored && typeof p.file.stored.id === 'string')),
+          )
         : [];
     } catch {
       return [];

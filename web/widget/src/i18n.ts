@@ -44,6 +44,14 @@ export interface Strings {
   /** A system line in the log: an agent closed the conversation. */
   chatEnded: string;
   startNewChat: string;
+  attachFile: string;
+  dropFiles: string;
+  uploading: (name: string) => string;
+  /** `limit` is a size such as "5 MB", '' when the server did not say. */
+  tooLarge: (limit: string) => string;
+  typeNotAllowed: string;
+  uploadFailed: string;
+  retry: string;
 }
 
 const format = (lang: string, at: Date, options: Intl.DateTimeFormatOptions) =>
@@ -91,6 +99,13 @@ const en: Strings = {
   queue: (n, min) => `You are number ${n} in the queue.${min ? ` Estimated wait: about ${min} min.` : ''}`,
   chatEnded: 'The chat has ended.',
   startNewChat: 'Start a new chat',
+  attachFile: 'Attach file',
+  dropFiles: 'Drop files here to send them',
+  uploading: (name) => `Uploading ${name}`,
+  tooLarge: (limit) => `This file is too large to send${limit ? ` (at most ${limit})` : ''}.`,
+  typeNotAllowed: 'This type of file cannot be sent.',
+  uploadFailed: 'The file could not be uploaded.',
+  retry: 'Retry',
 };
 
 const fi: Strings = {
@@ -134,6 +149,13 @@ const fi: Strings = {
   queue: (n, min) => `Olet jonossa sijalla ${n}.${min ? ` Arvioitu odotusaika: noin ${min} min.` : ''}`,
   chatEnded: 'Chat on päättynyt.',
   startNewChat: 'Aloita uusi chat',
+  attachFile: 'Liitä tiedosto',
+  dropFiles: 'Pudota tiedostot tähän lähettääksesi ne',
+  uploading: (name) => `Ladataan ${name}`,
+  tooLarge: (limit) => `Tiedosto on liian suuri lähetettäväksi${limit ? ` (enintään ${limit})` : ''}.`,
+  typeNotAllowed: 'Tämän tyyppistä tiedostoa ei voi lähettää.',
+  uploadFailed: 'Tiedoston lataus epäonnistui.',
+  retry: 'Yritä uudelleen',
 };
 
 const et: Strings = {
@@ -180,6 +202,13 @@ const et: Strings = {
   queue: (n, min) => `Oled järjekorras ${n}. kohal.${min ? ` Eeldatav ooteaeg: umbes ${min} min.` : ''}`,
   chatEnded: 'Vestlus on lõppenud.',
   startNewChat: 'Alusta uut vestlust',
+  attachFile: 'Lisa fail',
+  dropFiles: 'Lohista failid siia, et need saata',
+  uploading: (name) => `Faili ${name} üleslaadimine`,
+  tooLarge: (limit) => `Fail on saatmiseks liiga suur${limit ? ` (kuni ${limit})` : ''}.`,
+  typeNotAllowed: 'Seda tüüpi faili ei saa saata.',
+  uploadFailed: 'Faili üleslaadimine ebaõnnestus.',
+  retry: 'Proovi uuesti',
 };
 
 const sv: Strings = {
@@ -222,6 +251,13 @@ const sv: Strings = {
   queue: (n, min) => `Du är nummer ${n} i kön.${min ? ` Beräknad väntetid: cirka ${min} min.` : ''}`,
   chatEnded: 'Chatten har avslutats.',
   startNewChat: 'Starta en ny chatt',
+  attachFile: 'Bifoga fil',
+  dropFiles: 'Släpp filer här för att skicka dem',
+  uploading: (name) => `Laddar upp ${name}`,
+  tooLarge: (limit) => `Filen är för stor för att skickas${limit ? ` (högst ${limit})` : ''}.`,
+  typeNotAllowed: 'Den här typen av fil kan inte skickas.',
+  uploadFailed: 'Filen kunde inte laddas upp.',
+  retry: 'Försök igen',
 };
 
 const dictionaries: Record<string, Strings> = { en, fi, et, sv };

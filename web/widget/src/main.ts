@@ -14,6 +14,7 @@
 //   window.Juttu=window.Juttu||{q:[]};['open','close','identify','setAttributes','on'].forEach(function(m){Juttu[m]=Juttu[m]||function(){Juttu.q.push([m].concat([].slice.call(arguments)))}});
 //
 // Before the visitor opens the chat the widget makes exactly one request: its WebSocket.
+import { FileInfo, humanSize, safeUrl } from '../../shared/uploads';
 import { ChatClient } from './chat';
 import { pickLanguage, stringsFor } from './i18n';
 import { alreadyLoaded, cleanAttributes, installPageApi, MessageEvent } from './page-api';
@@ -51,6 +52,14 @@ function socketUrl(scriptSrc: string): string {
   return url.href;
 }
 
+/** A stored file with its URLs made absolute on the Juttu server; null if they are not http(s). */
+function served(file: FileInfo, server: string): FileInfo | null {
+  const url = safeUrl(file.url, server);
+  if (!url) return null;
+  const thumbnail = safeUrl(file.thumbnail_url, server);
+  return { ...file, url, thumbnail_url: thumbnail || undefined };
+}
+
 function start(script: HTMLScriptElement): void {
   const siteKey = script.dataset.site!;
   const lang = pickLanguage(document.documentElement.lang, navigator.languages || [navigator.language]);
@@ -71,12 +80,15 @@ function start(script: HTMLScriptElement): void {
     onSound: (on) => {
       chime.enabled = on;
     },
+    onAttach: (files) => files.forEach((file) => chat.attach(file)),
+    onRetry: (key) => chat.retry(key),
   });
 
   const chat: ChatClient = new ChatClient(
     {
       wsUrl: socketUrl(script.src),
       siteKey,
+      uploadUrl: new URL('api/v1/files', script.src).href,
       storage,
       isReading: () => view.isOpen && document.visibilityState === 'visible',
     },
@@ -109,9 +121,32 @@ function start(script: HTMLScriptElement): void {
         body: item.body,
         createdAt: item.createdAt,
         delivery: store.delivery(item),
+        attachments: attachmentsOf(item),
+        upload: uploadOf(item),
+        problem: problemOf(item),
+        canRetry: item.problem === 'failed',
       })),
     );
     view.setUnread(view.isOpen ? 0 : store.unreadCount(chat.currentConversation));
+  }
+
+  function attachmentsOf(item: ChatItem): FileInfo[] {
+    const stored = item.attachments.length ? item.attachments : item.out && item.out.file && item.out.file.stored ? [item.out.file.stored] : [];
+    return stored.map((file) => served(file, script.src)).filter((file): file is FileInfo => !!file);
+  }
+
+  function uploadOf(item: ChatItem): { name: string; size: number; progress: number } | undefined {
+    const file = item.out && item.out.file;
+    const progress = chat.uploadProgress(item.clientId);
+    return file && !file.stored && !item.failed && progress !== undefined ? { name: file.name, size: file.size, progress } : undefined;
+  }
+
+  function problemOf(item: ChatItem): string | undefined {
+    const name = item.out && item.out.file ? `${item.out.file.name}: ` : '';
+    if (item.problem === 'too_large') return name + t.tooLarge(item.maxBytes ? humanSize(item.maxBytes, lang) : '');
+    if (item.problem === 'type_not_allowed') return name + t.typeNotAllowed;
+    if (item.problem === 'failed') return name + t.uploadFailed;
+    return undefined;
   }
 
   /** Composer, offline form or pre-chat form; the queue place; the offline confirmation. */

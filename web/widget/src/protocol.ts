@@ -1,5 +1,6 @@
 // The frames of Juttu's real-time protocol that a visitor sends and receives
 // (docs/protocol.md). Only the fields the widget uses are typed.
+import type { FileInfo } from '../../shared/uploads';
 
 export interface Author {
   kind: string; // "visitor" | "agent" (kept open: the server may add kinds, e.g. a bot)
@@ -15,6 +16,7 @@ export interface Message {
   author: Author;
   body: string;
   created_at: number;
+  attachments?: FileInfo[];
 }
 
 export interface Conversation {
@@ -99,7 +101,7 @@ export type ClientFrame =
       contact_token?: string;
       context: { language: string; timezone: string; screen: string };
     }
-  | { type: 'send'; client_id: string; body: string; team_id?: number }
+  | { type: 'send'; client_id: string; body: string; team_id?: number; attachments?: string[] }
   | { type: 'leave_message'; client_id: string; name?: string; email: string; body: string }
   | { type: 'sync'; conversation_id: number; after_seq: number; limit: number }
   | { type: 'typing'; conversation_id: number; active: boolean }

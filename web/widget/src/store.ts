@@ -1,6 +1,7 @@
 // The messages the widget knows, de-duplicated by (conversation, seq), plus the visitor's
 // own messages that the server has not acknowledged yet (by client_id), and both sides'
 // read marks. The view is drawn from `list()`.
+import type { FileInfo, UploadProblem } from '../../shared/uploads';
 import { Author, Message, ReadMark } from './protocol';
 
 export type Delivery = 'sending' | 'sent' | 'read' | 'failed';
@@ -16,6 +17,11 @@ export interface ChatItem {
   seq: number | null;
   clientId?: string;
   failed?: boolean;
+  /** Why its file was not sent, when the upload failed. */
+  problem?: UploadProblem;
+  /** The server's size limit, when it refused the file as too large. */
+  maxBytes?: number;
+  attachments: FileInfo[];
   /** While not yet acknowledged: what the outbox keeps and resends. */
   out?: PendingMessage;
 }
@@ -28,6 +34,16 @@ export interface PendingMessage {
   team_id?: number;
   /** Left with the offline form (`leave_message`) rather than sent to a chat. */
   leave?: { name: string; email: string };
+  /** A file to send with the message: uploaded first (`key` makes a retry the same upload). */
+  file?: PendingFile;
+}
+
+export interface PendingFile {
+  name: string;
+  size: number;
+  key: string;
+  /** What the server stored, once uploaded: then only the message is left to send. */
+  stored?: FileInfo;
 }
 
 function seqKey(conversationId: number, seq: number): string {
@@ -62,10 +78,12 @@ export class MessageStore {
         conversationId: null,
         seq: null,
         clientId: message.client_id,
+        attachments: [],
       };
       this.items.set(item.key, item);
     }
     item.author = message.author;
+    item.attachments = Array.isArray(message.attachments) ? message.attachments : [];
     this.place(item, message.conversation_id, message.seq);
     return item;
   }
@@ -81,6 +99,7 @@ export class MessageStore {
       conversationId: null,
       seq: null,
       clientId: message.client_id,
+      attachments: [],
       out: message,
     };
     this.items.set(item.key, item);
@@ -110,16 +129,29 @@ export class MessageStore {
     }
     item.createdAt = createdAt;
     item.failed = false;
+    if (item.out && item.out.file && item.out.file.stored) item.attachments = [item.out.file.stored];
     this.place(item, conversationId, seq);
     return item;
   }
 
-  /** The server refused a pending message for good. */
-  fail(clientId: string): void {
+  /** The server refused a pending message for good (or its file, with the reason). */
+  fail(clientId: string, problem?: UploadProblem, maxBytes?: number): void {
     const item = this.pending.get(clientId);
     if (!item) return;
     this.pending.delete(clientId);
     item.failed = true;
+    item.problem = problem;
+    item.maxBytes = maxBytes;
+  }
+
+  /** A failed message goes back to the outbox, to be tried again. */
+  retry(key: string): PendingMessage | undefined {
+    const item = this.items.get(key);
+    if (!item || !item.failed || !item.out) return undefined;
+    item.failed = false;
+    item.problem = undefined;
+    this.pending.set(item.out.client_id, item);
+    return item.out;
   }
 
   pendingMessages(): PendingMessage[] {

@@ -121,6 +121,28 @@ svg { display: block; fill: none; stroke: currentColor; stroke-width: 2; stroke-
 .greeting .bubble { border: 1px solid #e2e8f0; box-shadow: none; }
 .meta { margin: 3px 4px 4px; font-size: 12px; color: #4a5568; }
 .failed .meta { color: #c53030; }
+.files { display: flex; flex-direction: column; gap: 4px; margin-top: 4px; }
+.files:empty { display: none; }
+.bubble:empty { display: none; }
+.thumb { display: block; max-width: 220px; border-radius: 10px; overflow: hidden; background: #e2e8f0; }
+.thumb img { display: block; width: 100%; height: auto; }
+.file { padding: 8px 12px; border-radius: 10px; background: #fff; border: 1px solid #e2e8f0; color: #1a202c; overflow-wrap: anywhere; }
+.file a { color: #1d4ed8; font-weight: 600; }
+.file progress { display: block; width: 100%; margin-top: 6px; }
+.problem { margin: 2px 4px; font-size: 13px; color: #c53030; }
+.problem button { margin-left: 6px; padding: 0; border: 0; background: none; color: #1d4ed8; text-decoration: underline; font: inherit; }
+.attach {
+  width: 42px; height: 42px; padding: 0; flex: none;
+  display: flex; align-items: center; justify-content: center;
+  border: 0; border-radius: 10px; background: transparent; color: #4a5568;
+}
+.attach:hover { background: #edf2f7; }
+.attach svg { width: 22px; height: 22px; }
+.drop {
+  position: absolute; inset: 0; z-index: 2; display: flex; align-items: center; justify-content: center;
+  margin: 8px; border: 3px dashed var(--accent); border-radius: 12px;
+  background: rgba(255,255,255,.92); color: #1a202c; font-size: 16px; font-weight: 600; pointer-events: none;
+}
 
 .typing { min-height: 22px; padding: 0 16px 4px; font-size: 13px; font-style: italic; color: #4a5568; background: #f7f8fa; }
 

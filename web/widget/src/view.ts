@@ -2,7 +2,9 @@
 // open shadow root on a host element at the end of <body>. It draws what it is given and
 // reports what the visitor does; it knows nothing about the protocol. Below the messages
 // the panel shows one of: the composer, the offline form (leave a message) or the
-// pre-chat form.
+// pre-chat form. Files come by the "Attach file" button, a drop onto the panel or a paste
+// into the message box; names are only ever text and attributes, never markup.
+import { carriesFiles, FileInfo, filesOf, humanSize } from '../../shared/uploads';
 import type { PrechatAnswers } from './chat';
 import { Control, el, Field, field, isEmail, setError } from './dom';
 import { Strings } from './i18n';
@@ -29,6 +31,14 @@ export interface ViewItem {
   body: string;
   createdAt: number;
   delivery?: Delivery;
+  /** Stored files, their URLs absolute (and http(s) only). */
+  attachments: FileInfo[];
+  /** A file on its way up. */
+  upload?: { name: string; size: number; progress: number };
+  /** Why the message's file was not sent, in the visitor's language. */
+  problem?: string;
+  /** Whether trying again may help. */
+  canRetry?: boolean;
 }
 
 export interface ViewHandlers {
@@ -45,6 +55,8 @@ export interface ViewHandlers {
   /** The "Sound" toggle: whether new agent messages chime, and its change. */
   soundOn(): boolean;
   onSound(on: boolean): void;
+  onAttach(files: File[]): void;
+  onRetry(key: string): void;
 }
 
 // The icons' paths. They are built as elements, never through innerHTML, so that a page
@@ -54,6 +66,7 @@ const icons = {
   close: 'M6 6l12 12M18 6L6 18',
   send: 'M4 12l16-8-6 17-3-7-7-2z',
   sound: 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a7.5 7.5 0 0 1 0 11',
+  attach: 'M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7',
 };
 
 function icon(path: string): SVGSVGElement {
@@ -180,8 +193,9 @@ export class WidgetView {
   private siteName = '';
   private timeFormat: Intl.DateTimeFormat;
   private dateTimeFormat: Intl.DateTimeFormat;
+  private dropHint: HTMLDivElement;
 
-  constructor(private readonly t: Strings, lang: string, private readonly handlers: ViewHandlers) {
+  constructor(private readonly t: Strings, private readonly lang: string, private readonly handlers: ViewHandlers) {
     this.timeFormat = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' });
     this.dateTimeFormat = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 
@@ -295,7 +309,29 @@ export class WidgetView {
     send.append(icon(icons.send));
     send.setAttribute('aria-label', t.send);
     send.title = t.send;
-    composer.append(this.input, send);
+    this.input.addEventListener('paste', (event) => {
+      const files = filesOf(event.clipboardData);
+      if (!files.length) return;
+      event.preventDefault();
+      this.handlers.onAttach(files);
+    });
+    const picker = el('input');
+    picker.type = 'file';
+    picker.multiple = true;
+    picker.hidden = true;
+    picker.tabIndex = -1;
+    picker.addEventListener('change', () => {
+      const files = Array.from(picker.files || []);
+      picker.value = '';
+      if (files.length) this.handlers.onAttach(files);
+    });
+    const attach = el('button', 'attach');
+    attach.type = 'button';
+    attach.append(icon(icons.attach));
+    attach.setAttribute('aria-label', t.attachFile);
+    attach.title = t.attachFile;
+    attach.addEventListener('click', () => picker.click());
+    composer.append(picker, attach, this.input, send);
     composer.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
@@ -334,10 +370,45 @@ export class WidgetView {
       this.startChat();
     });
 
-    this.panel.append(header, this.status, this.log, this.queueText, this.typing, this.notice, composer,
+    this.dropHint = el('div', 'drop', t.dropFiles);
+    this.dropHint.hidden = true;
+    this.listenForDrops();
+
+    this.panel.append(this.dropHint, header, this.status, this.log, this.queueText, this.typing, this.notice, composer,
       this.offline, this.prechat, this.ended, this.error);
     this.root.append(this.launcher, this.unreadText, this.panel);
     this.setSite({ name: '', greeting: '', color: DEFAULT_COLOR });
+  }
+
+  /** Files dropped onto the panel while the composer shows are attached; a hint says so. */
+  private listenForDrops(): void {
+    let depth = 0;
+    const accepts = (event: DragEvent) => this.mode === 'chat' && carriesFiles(event);
+    const hide = () => {
+      depth = 0;
+      this.dropHint.hidden = true;
+    };
+    this.panel.addEventListener('dragenter', (event) => {
+      if (!accepts(event)) return;
+      event.preventDefault();
+      depth += 1;
+      this.dropHint.hidden = false;
+    });
+    this.panel.addEventListener('dragover', (event) => {
+      if (accepts(event)) event.preventDefault();
+    });
+    // dragleave also fires when the pointer moves onto a child: count the levels.
+    this.panel.addEventListener('dragleave', () => {
+      depth -= 1;
+      if (depth <= 0) hide();
+    });
+    this.panel.addEventListener('drop', (event) => {
+      if (!accepts(event)) return;
+      event.preventDefault();
+      hide();
+      const files = filesOf(event.dataTransfer);
+      if (files.length) this.handlers.onAttach(files);
+    });
   }
 
   /** Places the host at the end of <body>: it is fixed, so nothing on the page moves. */
@@ -521,8 +592,74 @@ export class WidgetView {
     }
     const meta = el('div', 'meta');
     meta.append(el('time'), el('span', 'delivery'));
-    node.append(who, el('div', 'bubble', item.body), meta);
+    const problem = el('div', 'problem');
+    problem.setAttribute('role', 'alert');
+    problem.hidden = true;
+    node.append(who, el('div', 'bubble', item.body), el('div', 'files'), meta, problem);
     return node;
+  }
+
+  /** Thumbnails for images (opening the full image), a download link with the size for others. */
+  private fileElement(file: FileInfo): HTMLElement {
+    if (file.kind === 'image' && file.thumbnail_url) {
+      const link = el('a', 'thumb');
+      link.href = file.url;
+      link.target = '_blank';
+      link.rel = 'noopener';
+      const image = el('img');
+      image.alt = file.name;
+      image.src = file.thumbnail_url;
+      if (file.width && file.height) {
+        image.width = file.width;
+        image.height = file.height;
+      }
+      link.append(image);
+      return link;
+    }
+    const box = el('div', 'file');
+    const link = el('a', '', file.name);
+    link.href = file.url;
+    link.download = file.name;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    box.append(link, document.createTextNode(` (${humanSize(file.size, this.lang)})`));
+    return box;
+  }
+
+  private updateFiles(node: HTMLDivElement, item: ViewItem): void {
+    const files = node.querySelector<HTMLDivElement>('.files')!;
+    const upload = item.upload;
+    const key = JSON.stringify([item.attachments.map((f) => f.id), upload ? [upload.name, upload.size] : 0]);
+    if (files.dataset.key !== key) {
+      files.dataset.key = key;
+      const children: HTMLElement[] = item.attachments.map((f) => this.fileElement(f));
+      if (upload) {
+        const box = el('div', 'file', `${upload.name} (${humanSize(upload.size, this.lang)})`);
+        const bar = el('progress');
+        bar.max = 1;
+        bar.setAttribute('aria-label', this.t.uploading(upload.name));
+        box.append(bar);
+        children.push(box);
+      }
+      files.replaceChildren(...children);
+    }
+    const bar = files.querySelector('progress');
+    if (bar && upload) bar.value = upload.progress;
+  }
+
+  private updateProblem(node: HTMLDivElement, item: ViewItem): void {
+    const problem = node.querySelector<HTMLDivElement>('.problem')!;
+    const text = item.problem || '';
+    if (problem.dataset.text === text + !!item.canRetry) return;
+    problem.dataset.text = text + !!item.canRetry;
+    problem.hidden = !text;
+    problem.replaceChildren(text);
+    if (text && item.canRetry) {
+      const retry = el('button', '', this.t.retry);
+      retry.type = 'button';
+      retry.addEventListener('click', () => this.handlers.onRetry(item.key));
+      problem.append(retry);
+    }
   }
 
   private updateItem(node: HTMLDivElement, item: ViewItem, continued: boolean): void {
@@ -538,6 +675,8 @@ export class WidgetView {
     time.textContent = (sameDay ? this.timeFormat : this.dateTimeFormat).format(date);
     const delivery = node.querySelector('.delivery')!;
     delivery.textContent = item.delivery ? ` · ${this.t[item.delivery]}` : '';
+    this.updateFiles(node, item);
+    this.updateProblem(node, item);
   }
 
   private focusMain(): void {

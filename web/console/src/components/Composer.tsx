@@ -1,7 +1,9 @@
 // The reply box: Enter sends, Shift+Enter adds a line; the draft lives in the store (and
 // sessionStorage) per conversation, so switching conversations never loses it. Typing
-// "/" and a shortcut offers the matching saved replies; Enter or Tab inserts one.
+// "/" and a shortcut offers the matching saved replies; Enter or Tab inserts one. Files
+// come by "Attach file", a drop onto the composer or a paste into the text box.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { carriesFiles, filesOf } from '../../../shared/uploads';
 import { useController, useSelect, useT } from '../context';
 import type { CannedResponse, Id } from '../types';
 
@@ -29,6 +31,8 @@ export function Composer({ id }: { id: Id }) {
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const [highlighted, setHighlighted] = useState(0);
   const [dismissed, setDismissed] = useState(false);
+  const [dropping, setDropping] = useState(false);
+  const pickerRef = useRef<HTMLInputElement>(null);
   const suggestions = dismissed ? [] : suggestionsFor(draft, canned);
 
   useEffect(() => {
@@ -82,9 +86,40 @@ export function Composer({ id }: { id: Id }) {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) submit(event);
   };
 
+  const attach = (files: File[]) => {
+    if (files.length) controller.attach(id, files);
+    inputRef.current?.focus();
+  };
+  const onPaste = (event: ClipboardEvent) => {
+    const files = filesOf(event.clipboardData);
+    if (!files.length) return;
+    event.preventDefault();
+    attach(files);
+  };
+  const onDragOver = (event: DragEvent) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    setDropping(true);
+  };
+  const onDrop = (event: DragEvent) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    setDropping(false);
+    attach(filesOf(event.dataTransfer));
+  };
+
   const listId = `composer-canned-${id}`;
   return (
-    <form class="composer" onSubmit={submit}>
+    <form
+      class={`composer${dropping ? ' is-dropping' : ''}`}
+      onSubmit={submit}
+      onDragOver={onDragOver}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropping(false);
+      }}
+      onDrop={onDrop}
+    >
+      {dropping && <p class="drop-hint">{t('dropFiles')}</p>}
       {suggestions.length > 0 && (
         <ul class="canned-list" id={listId} role="listbox" aria-label={t('cannedResponses')}>
           {suggestions.map((response, index) => (
@@ -118,7 +153,25 @@ export function Composer({ id }: { id: Id }) {
         }
         onInput={(e) => controller.setDraft(id, e.currentTarget.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
+      <input
+        ref={pickerRef}
+        type="file"
+        multiple
+        hidden
+        tabIndex={-1}
+        onChange={(e) => {
+          const files = Array.from(e.currentTarget.files ?? []);
+          e.currentTarget.value = '';
+          attach(files);
+        }}
+      />
+      <button type="button" class="button button-quiet attach-button" aria-label={t('attachFile')} title={t('attachFile')} onClick={() => pickerRef.current?.click()}>
+        <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+          <path d="M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7" />
+        </svg>
+      </button>
       <button type="submit" class="button button-primary" disabled={!draft.trim()}>
         {t('send')}
       </button>

@@ -1,12 +1,14 @@
 // The messages of a conversation: paged back by seq, live, with sending / sent / seen; the
-// internal notes in between, by time, set apart from what the visitor sees.
+// internal notes in between, by time, set apart from what the visitor sees. Files show as
+// thumbnails (images, opening the full one) or download links with their size.
 import type { ComponentChildren } from 'preact';
+import { humanSize, safeUrl } from '../../../shared/uploads';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
 import { clockTime, dayLabel } from '../format';
 import type { Translate } from '../i18n';
 import type { PendingSend } from '../state';
-import type { Agent, Id, Message, Note } from '../types';
+import type { Agent, FileInfo, Id, Message, Note } from '../types';
 
 // Closer than this to the bottom counts as "reading the latest": new messages scroll into view.
 const STICK_TO_BOTTOM_PX = 80;
@@ -90,6 +92,7 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
           <time dateTime={new Date(message.created_at).toISOString()}>{clockTime(message.created_at, locale)}</time>
         </div>
         <p class="bubble">{message.body}</p>
+        {message.attachments && message.attachments.length > 0 && <Attachments files={message.attachments} />}
         {receipt && <div class={`receipt${receipt === t('seen') ? ' is-seen' : ''}`}>{receipt}</div>}
       </div>,
     );
@@ -127,6 +130,43 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
   );
 }
 
+function Attachments({ files }: { files: FileInfo[] }) {
+  return (
+    <div class="attachments">
+      {files.map((file) => <Attachment key={file.id} file={file} />)}
+    </div>
+  );
+}
+
+function Attachment({ file }: { file: FileInfo }) {
+  const locale = useLocale();
+  const url = safeUrl(file.url, document.baseURI);
+  const thumbnail = safeUrl(file.thumbnail_url, document.baseURI);
+  if (!url) return null;
+  if (file.kind === 'image' && thumbnail) {
+    return (
+      <a class="attachment-thumb" href={url} target="_blank" rel="noopener">
+        <img src={thumbnail} alt={file.name} width={file.width} height={file.height} />
+      </a>
+    );
+  }
+  return (
+    <div class="attachment-file">
+      <a href={url} download={file.name}>{file.name}</a> ({humanSize(file.size, locale)})
+    </div>
+  );
+}
+
+/** Why a file was not sent, or the message's refusal. */
+function failureText(send: PendingSend, t: Translate): string {
+  const name = send.file?.name ?? '';
+  if (send.failed === 'file_too_large') return t('fileTooLarge', { name });
+  if (send.failed === 'file_type_not_allowed') return t('fileTypeNotAllowed', { name });
+  if (send.failed === 'upload_failed') return t('uploadFailed', { name });
+  if (send.failed === 'conversation_closed') return t('closedNotice');
+  return `${t('notSent')} (${send.failed})`;
+}
+
 function InternalNote({ note, myId }: { note: Note; myId: Id | undefined }) {
   const t = useT();
   const locale = useLocale();
@@ -153,10 +193,18 @@ function PendingMessage({ id, send }: { id: Id; send: PendingSend }) {
         <time dateTime={new Date(send.createdAt).toISOString()}>{clockTime(send.createdAt, locale)}</time>
       </div>
       <p class="bubble">{send.body}</p>
-      <div class="receipt">
+      {send.file?.stored ? (
+        <Attachments files={[send.file.stored]} />
+      ) : send.file && !send.failed ? (
+        <div class="attachment-file">
+          {send.file.name} ({humanSize(send.file.size, locale)})
+          <progress max={1} value={send.file.progress} aria-label={t('uploading', { name: send.file.name })} />
+        </div>
+      ) : null}
+      <div class="receipt" role={send.failed ? 'alert' : undefined}>
         {send.failed ? (
           <>
-            {send.failed === 'conversation_closed' ? t('closedNotice') : `${t('notSent')} (${send.failed})`}{' '}
+            {failureText(send, t)}{' '}
             <button type="button" class="link-button" onClick={() => controller.retrySend(id, send.clientId)}>{t('retry')}</button>
             {' · '}
             <button type="button" class="link-button" onClick={() => controller.discardSend(id, send.clientId)}>{t('remove')}</button>

@@ -1,0 +1,238 @@
+// Attachments: uploads checked on their bytes, images re-encoded without metadata and
+// thumbnailed, downloads only for the conversation's visitor and the workspace's agents,
+// sends that carry files, and limits that refuse with a clear code and store nothing.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import {
+  startServer, demo, api, expectStatus, visitor, agent, uid, login, cliOk,
+} from './lib/harness.mjs';
+
+const B_ORIGIN = 'http://beta-files.example';
+
+// --- Images made by hand, so that the test needs no image tool ---
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+// A noisy RGB PNG (noise: its thumbnail is clearly smaller), with a tEXt chunk that a
+// re-encoded image must not keep.
+function png(width, height, secret = 'JUTTU-SECRET-LOCATION 60.1699N 24.9384E') {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; ihdr[9] = 2;  // 8-bit RGB
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  let seed = 12345;
+  for (let i = 0; i < rows.length; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    rows[i] = i % (width * 3 + 1) === 0 ? 0 : seed & 0xff;
+  }
+  return Buffer.concat([
+    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+    chunk('IHDR', ihdr),
+    chunk('tEXt', Buffer.from(`Comment\0${secret}`, 'latin1')),
+    chunk('IDAT', zlib.deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// --- HTTP helpers ---
+
+async function upload(server, auth, name, bytes, { key = uid('u'), type = 'application/octet-stream' } = {}) {
+  const res = await fetch(`${server.url}/api/v1/files?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { authorization: auth, 'idempotency-key': key, 'content-type': type },
+    body: bytes,
+  });
+  const text = await res.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, body, headers: res.headers };
+}
+
+async function fetchBytes(server, url, headers = {}) {
+  const res = await fetch(`${server.url}${url}`, { headers });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+function fileRows(dataDir) {
+  return fs.readdirSync(path.join(dataDir, 'files')).filter((f) => !f.startsWith('.'));
+}
+
+let server;
+let A;
+let inbox;
+let guest;
+let guestAuth;
+
+before(async () => {
+  server = await startServer();
+  A = await demo(server);
+  inbox = await agent(server, A.token, { label: 'inbox' });
+  guest = await visitor(server, A.siteKey, { label: 'guest' });
+  guestAuth = `Contact ${A.siteKey}:${guest.contactToken}`;
+});
+
+describe('files', () => {
+  it('a visitor uploads an image, sends it, and both sides read it back cleaned', async () => {
+    const original = png(800, 600);
+    const up = await upload(server, guestAuth, 'photo of the box.png', original, { type: 'image/png' });
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    const file = up.body.file;
+    assert.match(file.id, /^f_[A-Za-z0-9_-]{22,}$/);
+    assert.equal(file.name, 'photo of the box.png');
+    assert.equal(file.type, 'image/png');
+    assert.equal(file.kind, 'image');
+    assert.equal(file.width, 800);
+    assert.equal(file.height, 600);
+    assert.match(file.url, /^\/files\//);
+    assert.match(file.thumbnail_url, /^\/files\//);
+
+    const served = await fetchBytes(server, file.url);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('content-type'), 'image/png');
+    assert.equal(served.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(served.headers.get('content-disposition'), /^inline; filename="photo of the box.png"; filename\*=UTF-8''photo%20of%20the%20box.png$/);
+    assert.match(served.headers.get('content-security-policy'), /default-src 'none'; sandbox/);
+    assert.match(served.headers.get('cache-control'), /private/);
+    assert.ok(original.includes('JUTTU-SECRET-LOCATION'));
+    assert.ok(!served.bytes.includes('JUTTU-SECRET-LOCATION'), 'metadata must not survive');
+    assert.equal(served.bytes.subarray(0, 8).toString('latin1'), '\x89PNG\r\n\x1a\n');
+    assert.equal(served.bytes.length, file.size);
+
+    const thumb = await fetchBytes(server, file.thumbnail_url);
+    assert.equal(thumb.status, 200);
+    assert.match(thumb.headers.get('content-type'), /^image\/(jpeg|png)$/);
+    assert.ok(thumb.bytes.length < served.bytes.length / 2, `thumbnail ${thumb.bytes.length} vs ${served.bytes.length}`);
+
+    const clientId = uid('m');
+    guest.send({ type: 'send', client_id: clientId, body: '', attachments: [file.id] });
+    const ack = await guest.next({ type: 'ack', client_id: clientId });
+    const event = await inbox.next((f) => f.type === 'message' && f.message?.client_id === clientId);
+    assert.equal(event.message.attachments.length, 1);
+    assert.equal(event.message.attachments[0].id, file.id);
+    const agentCopy = await fetchBytes(server, event.message.attachments[0].url);
+    assert.deepEqual(agentCopy.bytes, served.bytes);
+
+    const history = expectStatus(await api(server, A.token, 'GET', `/conversations/${ack.conversation_id}/messages`), 200);
+    const sent = history.items.find((m) => m.client_id === clientId);
+    assert.equal(sent.attachments[0].name, 'photo of the box.png');
+    // With the agent's bearer token too, no signature needed.
+    const byHeader = await fetchBytes(server, `/files/${file.url.split('/')[2]}/${file.id}/original`, { authorization: `Bearer ${A.token}` });
+    assert.equal(byHeader.status, 200);
+    assert.deepEqual(byHeader.bytes, served.bytes);
+
+    // A file sends once.
+    guest.send({ type: 'send', client_id: uid('m'), body: 'again', attachments: [file.id] });
+    const refused = await guest.next({ type: 'error' });
+    assert.ok(['validation_failed', 'bad_frame'].includes(refused.code), refused.code);
+    assert.match(refused.message, /already sent/);
+  });
+
+  it('an agent uploads a PDF: served as an attachment, byte for byte', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const up = await upload(server, `Bearer ${A.token}`, 'lasku ä.pdf', pdf);
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    assert.equal(up.body.file.kind, 'file');
+    assert.equal(up.body.file.thumbnail_url, undefined);
+    const got = await fetchBytes(server, up.body.file.url);
+    assert.deepEqual(got.bytes, pdf);
+    assert.equal(got.headers.get('content-type'), 'application/pdf');
+    assert.match(got.headers.get('content-disposition'), /^attachment; filename="lasku _.pdf"; filename\*=UTF-8''lasku%20%C3%A4.pdf$/);
+  });
+
+  it('a retried upload with the same key is the same file, stored once', async () => {
+    const key = uid('u');
+    const before = fileRows(server.dataDir).length;
+    const first = await upload(server, guestAuth, 'notes.txt', Buffer.from('hello\n'), { key });
+    const second = await upload(server, guestAuth, 'notes.txt', Buffer.from('hello\n'), { key });
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 201);
+    assert.equal(second.body.file.id, first.body.file.id);
+    assert.equal(fileRows(server.dataDir).length, before + 1);
+  });
+
+  it('a renamed executable and SVG are refused by their bytes, and nothing is stored', async () => {
+    const before = fileRows(server.dataDir).length;
+    const elf = Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01', 'latin1'), Buffer.alloc(200)]);
+    const exe = await upload(server, guestAuth, 'invoice.pdf', elf, { type: 'application/pdf' });
+    assert.equal(exe.status, 415);
+    assert.equal(exe.body.error.code, 'file_type_not_allowed');
+    assert.match(exe.body.error.message, /not allowed/);
+    const pe = await upload(server, guestAuth, 'photo.jpg', Buffer.from('MZ\x90\x00 this program', 'latin1'));
+    assert.equal(pe.status, 415);
+    const svg = await upload(server, guestAuth, 'logo.png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'));
+    assert.equal(svg.status, 415);
+    assert.equal(fileRows(server.dataDir).length, before);
+  });
+
+  it('a file over the limit is refused with file_too_large, and nothing is stored', async () => {
+    const small = await startServer({ env: { JUTTU_MAX_UPLOAD_BYTES: '1000' } });
+    try {
+      const d = await demo(small);
+      const big = await upload(small, `Bearer ${d.token}`, 'big.txt', Buffer.alloc(5000, 'a'));
+      assert.equal(big.status, 413);
+      assert.equal(big.body.error.code, 'file_too_large');
+      assert.match(big.body.error.message, /larger than/);
+      assert.deepEqual(fileRows(small.dataDir), []);
+      const fine = await upload(small, `Bearer ${d.token}`, 'ok.txt', Buffer.alloc(900, 'a'));
+      assert.equal(fine.status, 201);
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('bad names, keys and credentials are refused', async () => {
+    const bytes = Buffer.from('hello\n');
+    assert.equal((await upload(server, 'Contact nope:nope', 'a.txt', bytes)).status, 401);
+    assert.equal((await upload(server, '', 'a.txt', bytes)).status, 401);
+    const control = await upload(server, guestAuth, 'a\u0001.txt', bytes);
+    assert.equal(control.status, 400);
+    assert.equal(control.body.error.code, 'validation_failed');
+    const badKey = await upload(server, guestAuth, 'a.txt', bytes, { key: 'spaces are bad' });
+    assert.equal(badKey.status, 400);
+  });
+
+  it('another visitor and another workspace cannot fetch the file', async () => {
+    const up = await upload(server, guestAuth, 'private.txt', Buffer.from('ALPHA-SECRET\n'));
+    const file = up.body.file;
+    const [, , workspace] = file.url.split('/');
+    const raw = `/files/${workspace}/${file.id}/original`;
+    // The owner by header; a tampered signature, another visitor, another workspace: 404.
+    assert.equal((await fetchBytes(server, raw, { authorization: guestAuth })).status, 200);
+    assert.equal((await fetchBytes(server, file.url.replace(/sig=./, 'sig=0'))).status, 404);
+    assert.equal((await fetchBytes(server, file.url.replace(/exp=\d+/, 'exp=9999999999'))).status, 404);
+    const other = await visitor(server, A.siteKey, { label: 'other' });
+    assert.equal((await fetchBytes(server, raw, { authorization: `Contact ${A.siteKey}:${other.contactToken}` })).status, 404);
+    // The other visitor cannot send it either.
+    other.send({ type: 'send', client_id: uid('m'), body: 'mine now', attachments: [file.id] });
+    const refused = await other.next({ type: 'error' });
+    assert.match(refused.message, /unknown attachment/);
+
+    await cliOk(['admin', 'workspace', 'create', '--data-dir', server.dataDir, '--name', 'BetaFiles']);
+    await cliOk(['admin', 'agent', 'create', '--data-dir', server.dataDir, '--workspace', 'BetaFiles', '--email',
+      'b@files.example', '--name', 'B', '--password', 'beta-password-123', '--role', 'admin']);
+    const b = await login(server, 'b@files.example', 'beta-password-123');
+    assert.equal((await fetchBytes(server, raw, { authorization: `Bearer ${b.token}` })).status, 404);
+    const bWorkspace = b.agent.workspace_id;
+    assert.equal((await fetchBytes(server, `/files/${bWorkspace}/${file.id}/original`, { authorization: `Bearer ${b.token}` })).status, 404);
+  });
+});

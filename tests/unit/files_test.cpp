@@ -1,0 +1,101 @@
+// Attachments' pure and local parts: sniffing by magic numbers, URL signatures, the
+// filesystem blob store.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/file_type.hpp"
+#include "services/files/file_signer.hpp"
+#include "services/files/fs_blob_store.hpp"
+#include "temp_dir.hpp"
+
+namespace juttu {
+namespace {
+
+using namespace std::string_literals;
+
+TEST(FileType, KnowsCommonTypesByTheirBytes) {
+    EXPECT_EQ(core::sniff_file_type("\x89PNG\r\n\x1a\n...."s).mime, "image/png");
+    EXPECT_TRUE(core::sniff_file_type("\x89PNG\r\n\x1a\n...."s).raster);
+    EXPECT_EQ(core::sniff_file_type("\xff\xd8\xff\xe0"s).mime, "image/jpeg");
+    EXPECT_EQ(core::sniff_file_type("GIF89a..."s).mime, "image/gif");
+    EXPECT_EQ(core::sniff_file_type("RIFF\x10\0\0\0WEBPVP8 "s).mime, "image/webp");
+    EXPECT_EQ(core::sniff_file_type("%PDF-1.7\n"s).mime, "application/pdf");
+    EXPECT_EQ(core::sniff_file_type("\0\0\0\x18"
+                                    "ftypmp42"s)
+                  .mime,
+              "video/mp4");
+    EXPECT_EQ(core::sniff_file_type("order,qty\n1234,2\n"s).mime, "text/plain");
+    EXPECT_EQ(core::sniff_file_type("PK\x03\x04....word/document.xml"s).mime,
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    EXPECT_EQ(core::sniff_file_type("\x01\x02\x03\xff"s).mime, "application/octet-stream");
+}
+
+TEST(FileType, ProgramsAreExecutablesWhateverTheyAreCalled) {
+    for (const auto& bytes :
+         {"\x7f"
+          "ELF\x02\x01"s,
+          "MZ\x90\0"s, "\xcf\xfa\xed\xfe"s, "#!/bin/sh\nrm -rf /\n"s, "\0asm\x01\0\0\0"s}) {
+        EXPECT_TRUE(core::sniff_file_type(bytes).executable) << bytes;
+    }
+    EXPECT_FALSE(core::sniff_file_type("hello\n"s).executable);
+}
+
+TEST(FileType, MarkupIsActive) {
+    EXPECT_TRUE(core::sniff_file_type("  <!DOCTYPE html><p>hi"s).active);
+    EXPECT_EQ(core::sniff_file_type("<svg xmlns='http://www.w3.org/2000/svg'/>"s).mime,
+              "image/svg+xml");
+    EXPECT_TRUE(core::sniff_file_type("\xef\xbb\xbf<script>alert(1)</script>"s).active);
+    EXPECT_FALSE(core::sniff_file_type("a < b and c > d\n"s).active);
+}
+
+TEST(FileSigner, SignsWorkspaceFileVariantAndExpiry) {
+    const services::FileSigner signer(std::string(32, 'k'));
+    const auto sig = signer.signature(1, "f_abc", "original", 1000);
+    EXPECT_EQ(sig.size(), 64U);
+    EXPECT_TRUE(signer.verify(1, "f_abc", "original", 1000, sig));
+    EXPECT_FALSE(signer.verify(2, "f_abc", "original", 1000, sig));
+    EXPECT_FALSE(signer.verify(1, "f_abd", "original", 1000, sig));
+    EXPECT_FALSE(signer.verify(1, "f_abc", "thumbnail", 1000, sig));
+    EXPECT_FALSE(signer.verify(1, "f_abc", "original", 1001, sig));
+    EXPECT_FALSE(
+        services::FileSigner(std::string(32, 'x')).verify(1, "f_abc", "original", 1000, sig));
+    EXPECT_EQ(signer.url(1, "f_abc", "original", 1000),
+              "/files/1/f_abc/original?exp=1000&sig=" + sig);
+}
+
+TEST(FileSigner, KeepsItsSecretInTheDataDir) {
+    testing::TempDir dir;
+    const auto file = dir.path() / "file_url_secret";
+    const auto first = services::FileSigner::from_file(file).signature(1, "f", "original", 1);
+    EXPECT_TRUE(std::filesystem::exists(file));
+    EXPECT_EQ(services::FileSigner::from_file(file).signature(1, "f", "original", 1), first);
+}
+
+TEST(FsBlobStore, PutsGetsAndRemovesWholeBlobs) {
+    testing::TempDir dir;
+    services::FsBlobStore blobs(dir.path() / "files");
+    const std::string bytes = "\0binary\xff"s;
+    blobs.put("f_one", bytes);
+    EXPECT_EQ(blobs.get("f_one"), bytes);
+    EXPECT_EQ(blobs.get("f_missing"), std::nullopt);
+    blobs.remove("f_one");
+    blobs.remove("f_one");  // gone already: nothing happens
+    EXPECT_EQ(blobs.get("f_one"), std::nullopt);
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "files")) {
+        ADD_FAILURE() << "left behind: " << entry.path();
+    }
+}
+
+TEST(FsBlobStore, RefusesKeysThatCouldLeaveItsDirectory) {
+    testing::TempDir dir;
+    services::FsBlobStore blobs(dir.path() / "files");
+    EXPECT_THROW(blobs.put("../escape", "x"), services::BlobError);
+    EXPECT_THROW(blobs.put(".hidden", "x"), services::BlobError);
+    EXPECT_THROW(blobs.get("a/b"), services::BlobError);
+    EXPECT_THROW(blobs.put("", "x"), services::BlobError);
+}
+
+}  // namespace
+}  // namespace juttu
