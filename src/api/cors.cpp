@@ -71,4 +71,10 @@ bool allow_origin(net::Response& response, const net::Request& request,
     return true;
 }
 
+std::vector<std::string> own_origin(const net::Request& request) {
+    auto origin = core::normalize_origin(request[http::field::origin]);
+    if (!origin) return {};
+    return {std::move(*origin)};
+}
+
 }  // namespace juttu::api::cors

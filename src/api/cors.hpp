@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/server.hpp"
 
@@ -33,5 +34,11 @@ net::Response preflight(const net::Request& request, std::span<const std::string
 // (and `Vary: Origin` always). Returns whether it was allowed.
 bool allow_origin(net::Response& response, const net::Request& request,
                   std::span<const std::string> allowed);
+
+// The request's own origin, normalised, as a one-element list (none when it has no
+// well-formed Origin): for routes whose credentials are tokens in headers, which another
+// origin cannot read or send by itself (the HTTP transport, whose hello then checks the
+// site's origins as the socket's does, and uploads of attachments).
+std::vector<std::string> own_origin(const net::Request& request);
 
 }  // namespace juttu::api::cors

@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 #include <charconv>
 
+#include "api/cors.hpp"
 #include "api/json_codec.hpp"
 #include "api/rest_api.hpp"
 
@@ -76,6 +77,17 @@ std::vector<std::string_view> path_parts(std::string_view path) {
 }  // namespace
 
 std::optional<net::Response> FilesApi::serve(const net::Request& request, std::string_view path) {
+    auto answer = route(request, path);
+    // The widget uploads and reads from the shop's origin, with a token in a header.
+    if (answer) cors::allow_origin(*answer, request, cors::own_origin(request));
+    return answer;
+}
+
+std::optional<net::Response> FilesApi::route(const net::Request& request, std::string_view path) {
+    const bool ours = path == upload_path || path.starts_with(download_prefix);
+    if (ours && request.method() == http::verb::options) {
+        return cors::preflight(request, cors::own_origin(request));
+    }
     if (path == upload_path) {
         if (request.method() != http::verb::post) {
             return json_answer(request,

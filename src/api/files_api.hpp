@@ -26,6 +26,7 @@ public:
     std::optional<net::Response> serve(const net::Request& request, std::string_view path);
 
 private:
+    std::optional<net::Response> route(const net::Request& request, std::string_view path);
     net::Response upload(const net::Request& request);
     net::Response download(const net::Request& request, std::string_view path);
     // Who the Authorization header names: "Bearer <session>" or "Contact <site key>:<token>".

@@ -43,14 +43,6 @@ std::optional<Parsed> parse_target(const net::Request& request) {
     return parsed;
 }
 
-// The page's origin alone: the session's own, once it is open; any well-formed origin
-// may open one, as any may open a socket (the hello checks it against the site).
-std::vector<std::string> own_origin(const net::Request& request) {
-    auto origin = core::normalize_origin(request[http::field::origin]);
-    if (!origin) return {};
-    return {std::move(*origin)};
-}
-
 net::Response reply(const net::Request& request, http::status status, std::string body) {
     net::Response response{status, request.version()};
     if (!body.empty()) {
@@ -58,7 +50,7 @@ net::Response reply(const net::Request& request, http::status status, std::strin
         response.body() = std::move(body);
     }
     response.set(http::field::cache_control, "no-store");
-    cors::allow_origin(response, request, own_origin(request));
+    cors::allow_origin(response, request, cors::own_origin(request));
     net::add_security_headers(response, net::AnswerKind::data);
     response.keep_alive(request.keep_alive());
     response.prepare_payload();
@@ -142,7 +134,7 @@ void PollFront::handle(net::Request request, std::function<void(net::Response)> 
     if (!parsed)
         return respond(error(request, http::status::bad_request, "bad_request", "malformed URL"));
     if (request.method() == http::verb::options) {
-        auto response = cors::preflight(request, own_origin(request));
+        auto response = cors::preflight(request, cors::own_origin(request));
         net::add_security_headers(response, net::AnswerKind::data);
         return respond(std::move(response));
     }

@@ -48,6 +48,8 @@ function recordNotes() {
   };
 }
 
+/** A message in the closed chat's log (hidden, so not by role). */
+const arrived = (page, body) => page.getByText(body, { exact: true }).waitFor({ state: 'attached' });
 const notes = (page) => page.evaluate(() => window.__notes);
 const soundToggle = (page) => dialog(page).getByRole('button', { name: 'Sound' });
 
@@ -81,7 +83,7 @@ describe('widget: sound', () => {
     assert.equal(await soundToggle(page).getAttribute('aria-pressed'), 'false');
     await dialog(page).getByRole('button', { name: 'Close chat' }).click();
     await reply('arrives tomorrow');
-    await bubble(page, 'arrives tomorrow').waitFor({ state: 'attached' });
+    await arrived(page, 'arrives tomorrow');
     assert.equal(await notes(page), 2, 'a chime with the sound off');
 
     await page.reload();
@@ -102,9 +104,9 @@ describe('widget: sound', () => {
     // A new page of the same visitor, never clicked: the chat is closed, the message arrives.
     const second = await context.newPage();
     await second.goto(`${server.url}/demo/?site=${ctx.siteKey}`);
-    await bubble(second, 'hello from a fresh page').waitFor({ state: 'attached' });
+    await arrived(second, 'hello from a fresh page');
     await anna.socket.sendMessage('welcome back', { conversation_id });
-    await bubble(second, 'welcome back').waitFor({ state: 'attached' });
+    await arrived(second, 'welcome back');
     assert.equal(await notes(second), 0, 'a chime before any gesture on the page');
     await context.close();
   });

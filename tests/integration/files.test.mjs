@@ -159,6 +159,28 @@ describe('files', () => {
     assert.match(got.headers.get('content-disposition'), /^attachment; filename="lasku _.pdf"; filename\*=UTF-8''lasku%20%C3%A4.pdf$/);
   });
 
+  it('the widget may upload and read from the shop\'s origin (CORS)', async () => {
+    const origin = 'https://shop.example';
+    const preflight = await fetch(`${server.url}/api/v1/files?name=a.pdf`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, idempotency-key' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), origin);
+    assert.match(preflight.headers.get('access-control-allow-headers'), /Idempotency-Key/);
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const res = await fetch(`${server.url}/api/v1/files?name=a.pdf`, {
+      method: 'POST', headers: { origin, authorization: guestAuth, 'idempotency-key': uid('u') }, body: pdf,
+    });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get('access-control-allow-origin'), origin);
+    assert.match(res.headers.get('vary'), /Origin/);
+    const file = (await res.json()).file;
+    const read = await fetch(`${server.url}${file.url}`, { headers: { origin } });
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.get('access-control-allow-origin'), origin);
+  });
+
   it('a retried upload with the same key is the same file, stored once', async () => {
     const key = uid('u');
     const before = fileRows(server.dataDir).length;

@@ -378,6 +378,7 @@ CREATE TABLE files (
 );
 CREATE INDEX files_by_message ON files(message_id) WHERE message_id IS NOT NULL;
 CREATE INDEX files_unattached ON files(created_at) WHERE message_id IS NULL;
+)sql";
 
 // Full-text search (core/search_text.hpp). The terms are computed by juttu_search_terms,
 // which every Juttu connection defines, and written by triggers in the transaction of
@@ -446,7 +447,7 @@ INSERT INTO contact_search(rowid, terms) SELECT id, terms FROM contact_search_so
 CREATE INDEX contacts_recent ON contacts(workspace_id, last_seen DESC, id DESC);
 )sql";
 
-constexpr std::array<Migration, 11> all_migrations{{
+constexpr std::array<Migration, 12> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
