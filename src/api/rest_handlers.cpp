@@ -224,11 +224,14 @@ Reply RestApi::list_conversations(Call& call) {
             filter.assignee_id = call.agent().id;
         } else if (*assignee == "none") {
             filter.assignee = store::ConversationFilter::Assignee::unassigned;
+        } else if (*assignee == "me_or_none") {
+            filter.assignee = store::ConversationFilter::Assignee::agent_or_unassigned;
+            filter.assignee_id = call.agent().id;
         } else if (auto id = query_integer(call.query, "assignee", bad); id && !bad) {
             filter.assignee = store::ConversationFilter::Assignee::agent;
             filter.assignee_id = *id;
         } else {
-            return invalid("assignee must be me, none or an agent id");
+            return invalid("assignee must be me, none, me_or_none or an agent id");
         }
     }
     filter.site_id = query_integer(call.query, "site", bad);
@@ -264,6 +267,21 @@ Reply RestApi::list_conversations(Call& call) {
         }
         return json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
     });
+}
+
+// The inbox's tab counts; the console asks again after conversation events.
+Reply RestApi::conversation_counts(Call& call) {
+    auto status = core::ConversationStatus::open;
+    if (auto text = query_value(call.query, "status")) {
+        auto parsed = core::parse_status(*text);
+        if (!parsed) return invalid("status must be open, pending or closed");
+        status = *parsed;
+    }
+    const auto counts = deps_.chat.conversation_counts(call.workspace(), status, call.agent().id);
+    return ok(json::object{{"me_or_none", counts.mine + counts.unassigned},
+                           {"none", counts.unassigned},
+                           {"me", counts.mine},
+                           {"all", counts.all}});
 }
 
 Reply RestApi::get_conversation(Call& call) {
