@@ -130,6 +130,9 @@ json::object to_json(const core::Conversation& conversation) {
             {"team_id", optional_id(conversation.team_id)},
             {"channel", core::to_string(conversation.channel)},
             {"missed", conversation.missed},
+            // Missed stays true for reports; the inbox stops flagging it once answered.
+            {"answered_after_missed",
+             conversation.missed && conversation.first_response_at.has_value()},
             {"first_assigned_at", optional_id(conversation.first_assigned_at)},
             {"first_response_at", optional_id(conversation.first_response_at)}};
 }

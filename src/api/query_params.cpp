@@ -52,11 +52,14 @@ std::optional<std::string> read_conversation_filter(const boost::urls::params_vi
             filter.assignee_id = caller;
         } else if (*assignee == "none") {
             filter.assignee = store::ConversationFilter::Assignee::unassigned;
+        } else if (*assignee == "me_or_none") {
+            filter.assignee = store::ConversationFilter::Assignee::agent_or_unassigned;
+            filter.assignee_id = caller;
         } else if (auto id = query_integer(query, "assignee", bad); id && !bad) {
             filter.assignee = store::ConversationFilter::Assignee::agent;
             filter.assignee_id = *id;
         } else {
-            return "assignee must be me, none or an agent id";
+            return "assignee must be me, none, me_or_none or an agent id";
         }
     }
     filter.site_id = query_integer(query, "site", bad);

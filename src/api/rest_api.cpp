@@ -107,6 +107,8 @@ std::vector<RestApi::Route> RestApi::routes() {
          &RestApi::demo_site},
         {V::get, "/conversations", agent, "List conversations, newest activity first",
          &RestApi::list_conversations},
+        {V::get, "/conversations/counts", agent,
+         "How many conversations of a status each inbox tab holds", &RestApi::conversation_counts},
         {V::get, "/conversations/{id}", agent, "One conversation with its contact",
          &RestApi::get_conversation},
         {V::get, "/conversations/{id}/messages", agent, "Messages paged by seq",

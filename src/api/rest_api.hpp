@@ -103,6 +103,7 @@ private:
     Reply demo_site(Call& call);
 
     Reply list_conversations(Call& call);
+    Reply conversation_counts(Call& call);
     Reply get_conversation(Call& call);
     Reply list_messages(Call& call);
     Reply close_conversation(Call& call);

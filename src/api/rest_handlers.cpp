@@ -199,6 +199,21 @@ Reply RestApi::list_conversations(Call& call) {
     });
 }
 
+// The inbox's tab counts; the console asks again after conversation events.
+Reply RestApi::conversation_counts(Call& call) {
+    auto status = core::ConversationStatus::open;
+    if (auto text = query_value(call.query, "status")) {
+        auto parsed = core::parse_status(*text);
+        if (!parsed) return invalid("status must be open, pending or closed");
+        status = *parsed;
+    }
+    const auto counts = deps_.chat.conversation_counts(call.workspace(), status, call.agent().id);
+    return ok(json::object{{"me_or_none", counts.mine + counts.unassigned},
+                           {"none", counts.unassigned},
+                           {"me", counts.mine},
+                           {"all", counts.all}});
+}
+
 Reply RestApi::get_conversation(Call& call) {
     return reply_with(deps_.chat.conversation_detail(call.workspace(), call.ids[0]),
                       [](const services::ConversationDetail& d) {

@@ -115,7 +115,8 @@ struct AppendResult {
 };
 
 struct ConversationFilter {
-    enum class Assignee { any, unassigned, agent };
+    // agent_or_unassigned: an agent's own chats and nobody's (the inbox's first view).
+    enum class Assignee { any, unassigned, agent, agent_or_unassigned };
     Id workspace_id = 0;
     std::optional<core::ConversationStatus> status;
     Assignee assignee = Assignee::any;
@@ -145,6 +146,13 @@ struct ContactFilter {
     std::optional<TimeMs> before_last_seen;  // keyset cursor, with before_id
     std::optional<Id> before_id;
     int limit = 50;
+};
+
+// How many conversations of one status the inbox's views of one agent hold.
+struct ConversationCounts {
+    std::int64_t unassigned = 0;
+    std::int64_t mine = 0;
+    std::int64_t all = 0;
 };
 
 struct AgentCredentials {
@@ -264,6 +272,9 @@ public:
                                                                        Id contact_id) = 0;
     virtual std::vector<core::Conversation> list_conversations(
         const ConversationFilter& filter) = 0;
+    // The workspace's conversations of the status: nobody's, the agent's, all.
+    virtual ConversationCounts count_conversations(Id workspace_id, core::ConversationStatus status,
+                                                   Id agent_id) = 0;
     virtual std::optional<core::Conversation> set_conversation_status(
         Id workspace_id, Id id, core::ConversationStatus status, TimeMs now) = 0;
     // assignee must be an agent of the same workspace (checked by the caller). The first

@@ -113,7 +113,11 @@ describe('agent console', () => {
     await page.unroute('**/api/v1/auth/login');
 
     await logIn(page);
-    await page.getByRole('tab', { name: 'Unassigned', exact: true }).waitFor();
+    // The inbox opens on the chats routing gives me beside those nobody has.
+    const first = page.getByRole('tab', { name: 'Mine & unassigned', exact: true });
+    await first.waitFor();
+    assert.equal(await first.getAttribute('aria-selected'), 'true');
+    await showTab(page, 'Unassigned');
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     const token = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), TOKEN_KEY);
     assert.equal(typeof token, 'string', 'the session token is kept in localStorage');

@@ -376,6 +376,12 @@ void ChatService::page_view(const Participant& visitor, std::string url, std::st
         });
 }
 
+store::ConversationCounts ChatService::conversation_counts(core::Id workspace_id,
+                                                           core::ConversationStatus status,
+                                                           core::Id agent_id) {
+    return store_.count_conversations(workspace_id, status, agent_id);
+}
+
 core::Result<ConversationPage> ChatService::list_conversations(store::ConversationFilter filter,
                                                                core::Id reader_agent_id) {
     if (filter.limit < 1 || filter.limit > max_conversation_page) {

@@ -142,6 +142,10 @@ public:
 
     core::Result<ConversationPage> list_conversations(store::ConversationFilter filter,
                                                       core::Id reader_agent_id);
+    // The inbox tabs' counts of one status for the agent.
+    store::ConversationCounts conversation_counts(core::Id workspace_id,
+                                                  core::ConversationStatus status,
+                                                  core::Id agent_id);
     core::Result<ConversationDetail> conversation_detail(core::Id workspace_id, core::Id id);
     core::Result<core::Conversation> set_status(core::Id workspace_id, core::Id id,
                                                 core::ConversationStatus status);

@@ -41,6 +41,10 @@ std::string select_where(const ConversationFilter& filter, std::string_view stat
             sql += " AND c.assignee_id = ?";
             values.emplace_back(filter.assignee_id);
             break;
+        case ConversationFilter::Assignee::agent_or_unassigned:
+            sql += " AND (c.assignee_id IS NULL OR c.assignee_id = ?)";
+            values.emplace_back(filter.assignee_id);
+            break;
     }
     if (filter.site_id) {
         sql += " AND c.site_id = ?";
@@ -124,6 +128,22 @@ std::vector<core::Conversation> list_conversations_in(Database& db,
     std::vector<core::Conversation> conversations;
     while (query.step()) conversations.push_back(read_conversation(query));
     return conversations;
+}
+
+ConversationCounts count_conversations_in(Database& db, Id workspace_id,
+                                          core::ConversationStatus status, Id agent_id) {
+    Statement query = db.prepare(
+        "SELECT COALESCE(SUM(c.assignee_id IS NULL), 0), COALESCE(SUM(c.assignee_id = ?), 0), "
+        "COUNT(*) FROM conversations c WHERE c.workspace_id = ? AND " +
+        status_condition(status));
+    query.bind_all(agent_id, workspace_id);
+    ConversationCounts counts;
+    if (query.step()) {
+        counts.unassigned = query.column_int64(0);
+        counts.mine = query.column_int64(1);
+        counts.all = query.column_int64(2);
+    }
+    return counts;
 }
 
 }  // namespace juttu::store::sqlite

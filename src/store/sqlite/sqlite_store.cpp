@@ -954,6 +954,12 @@ std::vector<core::Conversation> SqliteStore::list_conversations(const Conversati
     return list_conversations_in(*db, filter);
 }
 
+ConversationCounts SqliteStore::count_conversations(Id workspace_id,
+                                                    core::ConversationStatus status, Id agent_id) {
+    auto db = read();
+    return count_conversations_in(*db, workspace_id, status, agent_id);
+}
+
 std::optional<core::Conversation> SqliteStore::set_conversation_status(
     Id workspace_id, Id id, core::ConversationStatus status, TimeMs now) {
     return writer_.run([&](Database& db) -> std::optional<core::Conversation> {

@@ -129,6 +129,8 @@ public:
     std::optional<core::Conversation> find_active_conversation(Id workspace_id, Id site_id,
                                                                Id contact_id) override;
     std::vector<core::Conversation> list_conversations(const ConversationFilter& filter) override;
+    ConversationCounts count_conversations(Id workspace_id, core::ConversationStatus status,
+                                           Id agent_id) override;
     std::optional<core::Conversation> set_conversation_status(Id workspace_id, Id id,
                                                               core::ConversationStatus status,
                                                               TimeMs now) override;

@@ -28,7 +28,7 @@ export interface Page<T> {
 
 export interface ConversationQuery {
   status?: string;
-  assignee?: 'me' | 'none' | Id;
+  assignee?: 'me' | 'none' | 'me_or_none' | Id;
   /** Only the chats whose visitor left before any answer. */
   missed?: boolean;
   channel?: 'chat' | 'offline';
@@ -129,6 +129,10 @@ export class ApiClient {
   }
   logout() { return this.request<void>('POST', '/auth/logout'); }
   me() { return this.request<{ agent: Agent; workspace: Workspace }>('GET', '/me'); }
+  /** 403 forbidden when the current password is wrong; the agent's other sessions end. */
+  changePassword(current: string, next: string) {
+    return this.request<void>('POST', '/me/password', { current_password: current, new_password: next });
+  }
 
   // ---- Files ----
   /** Rejects with an UploadError; a 401 ends the session as any other request's does. */
@@ -152,6 +156,11 @@ export class ApiClient {
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
     return this.request<Page<InboxRow>>('GET', `/conversations?${params}`);
+  }
+  /** How many conversations of the status each assignee tab holds. */
+  conversationCounts(status: string) {
+    return this.request<{ me_or_none: number; none: number; me: number; all: number }>(
+      'GET', `/conversations/counts?${new URLSearchParams({ status })}`);
   }
   conversation(id: Id) { return this.request<ConversationDetails>('GET', `/conversations/${id}`); }
   messages(id: Id, { beforeSeq, afterSeq, limit = 50 }: { beforeSeq?: number; afterSeq?: number; limit?: number } = {}) {

@@ -76,6 +76,7 @@ export class ConsoleController {
   private typingSweep: ReturnType<typeof setInterval> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private inboxRequest = 0;
+  private countsRequest = 0;
   private queueRequest = 0;
   private queueTimer: ReturnType<typeof setTimeout> | undefined;
   private notesRequested = new Set<Id>();
@@ -221,6 +222,7 @@ export class ConsoleController {
     // nothing that arrived in between is missing.
     void this.loadInbox();
     void this.loadQueue();
+    void this.loadTabCounts();
     if (resumed) {
       void this.loadTeams();
       void this.loadCanned();
@@ -273,8 +275,9 @@ export class ConsoleController {
 
   setInboxStatus(status: ConversationStatus): void {
     if (status === this.state.inbox.status) return;
-    this.store.set((s) => ({ inbox: { ...s.inbox, status, cursor: undefined, error: null } }));
+    this.store.set((s) => ({ inbox: { ...s.inbox, status, cursor: undefined, error: null }, tabCounts: null }));
     void this.loadInbox();
+    void this.loadTabCounts();
   }
 
   /**
@@ -310,6 +313,17 @@ export class ConsoleController {
     }
   }
 
+  /** The assignee tabs' counts for the inbox's status; the newest answer wins. */
+  async loadTabCounts(): Promise<void> {
+    const request = ++this.countsRequest;
+    try {
+      const counts = await this.api.conversationCounts(this.state.inbox.status);
+      if (request === this.countsRequest) this.store.set({ tabCounts: counts });
+    } catch {
+      // The counts are a hint: the next event or reconnect tries again.
+    }
+  }
+
   /** GET /queue: the open chats waiting for an agent, by position. */
   async loadQueue(): Promise<void> {
     const request = ++this.queueRequest;
@@ -336,6 +350,7 @@ export class ConsoleController {
     this.queueTimer = setTimeout(() => {
       this.queueTimer = undefined;
       void this.loadQueue();
+      void this.loadTabCounts(); // the same events move chats between the tabs
     }, QUEUE_REFRESH_MS);
   }
 

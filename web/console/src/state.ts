@@ -7,8 +7,13 @@ import type {
 } from './types';
 
 export type Page = 'inbox' | 'sites' | 'teams' | 'agents' | 'replies' | 'settings';
-/** queue: chats waiting for an agent (GET /queue); the others filter by assignee. */
-export type AssigneeTab = 'queue' | 'none' | 'me' | 'all';
+/**
+ * queue: chats waiting for an agent (GET /queue); the others filter by assignee. me_or_none,
+ * the first, shows the chats routing gives me beside those nobody has.
+ */
+export type AssigneeTab = 'queue' | 'me_or_none' | 'none' | 'me' | 'all';
+/** How many conversations of the inbox's status each assignee tab holds (GET /conversations/counts). */
+export type TabCounts = Record<Exclude<AssigneeTab, 'queue'>, number>;
 
 export interface Settings {
   language: Language;
@@ -114,6 +119,8 @@ export interface State {
   /** Internal notes of the open conversations, oldest first. */
   notes: Record<Id, Note[]>;
   queue: QueueState;
+  /** The assignee tabs' counts for the inbox's status; null until loaded. */
+  tabCounts: TabCounts | null;
   /** My own availability for new chats, as the server last said. */
   availability: Availability;
   /** A short-lived error to show (a failed action). */
@@ -129,7 +136,7 @@ export function initialState(settings: Settings, page: Page): State {
     connection: 'connecting',
     page,
     settings,
-    inbox: { tab: 'none', status: 'open', missed: false, cursor: undefined, loading: false, error: null },
+    inbox: { tab: 'me_or_none', status: 'open', missed: false, cursor: undefined, loading: false, error: null },
     conversations: {},
     contacts: {},
     contactHistory: {},
@@ -145,6 +152,7 @@ export function initialState(settings: Settings, page: Page): State {
     teams: [],
     notes: {},
     queue: { items: null, loading: false, error: null },
+    tabCounts: null,
     notice: null,
   };
 }
@@ -237,11 +245,17 @@ export function mergeNotes(existing: Note[] | undefined, incoming: Note[]): Note
   return [...byId.values()].sort((a, b) => a.created_at - b.created_at || a.id - b.id);
 }
 
+/** Missed and nobody has answered since: what the inbox flags. */
+export function needsAnswer(conversation: Conversation): boolean {
+  return !!conversation.missed && conversation.first_response_at == null && !conversation.answered_after_missed;
+}
+
 export function matchesInbox(conversation: Conversation, inbox: InboxState, myId: Id | undefined): boolean {
   if (conversation.status !== inbox.status) return false;
   if (inbox.missed && !conversation.missed) return false;
   if (inbox.tab === 'queue') return false; // the queue has its own list
   if (inbox.tab === 'none') return conversation.assignee_id === null;
+  if (inbox.tab === 'me_or_none') return conversation.assignee_id === null || conversation.assignee_id === myId;
   if (inbox.tab === 'me') return conversation.assignee_id === myId;
   return true;
 }

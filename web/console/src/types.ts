@@ -123,6 +123,8 @@ export interface Conversation {
   channel?: 'chat' | 'offline';
   /** The visitor left before any agent answered. */
   missed?: boolean;
+  /** Missed, and an agent answered since: the inbox no longer flags it. */
+  answered_after_missed?: boolean;
   last_seq: number;
   last_message_preview: string;
   last_message_at: number;

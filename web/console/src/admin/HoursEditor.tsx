@@ -32,12 +32,23 @@ export function defaultHours(): Hours {
   return { time_zone: browserTimeZone(), always_open: true, weekly: [[], [], [], [], [], [], []], exceptions: [] };
 }
 
+/**
+ * The zone the form shows: the stored one, except the server's default (UTC) while the site is
+ * always open, where the zone has no effect yet and was never chosen (the first start's site):
+ * then the admin's own, which is saved with the form.
+ */
+function zoneOf(hours: Hours): string {
+  const always = hours.always_open ?? true;
+  if (!hours.time_zone || (always && hours.time_zone === 'UTC')) return browserTimeZone();
+  return hours.time_zone;
+}
+
 /** The server's hours with every list present, so the editor can rely on them. */
 export function normalizeHours(hours: Hours | undefined): Hours {
   if (!hours) return defaultHours();
   const weekly = Array.from({ length: 7 }, (_, i) => [...(hours.weekly?.[i] ?? [])]);
   return {
-    time_zone: hours.time_zone || browserTimeZone(),
+    time_zone: zoneOf(hours),
     always_open: hours.always_open ?? true,
     weekly,
     exceptions: (hours.exceptions ?? []).map((e) => ({ date: e.date, intervals: [...e.intervals] })),

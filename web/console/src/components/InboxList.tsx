@@ -1,12 +1,16 @@
-// The inbox: Queue / Unassigned / Mine / All, status and missed filters, rows newest activity
-// first, live.
+// The inbox: Mine & unassigned (where it opens: routing gives new chats to me, and the ones
+// nobody has wait beside them) / Queue / Unassigned / Mine / All, each with its count, status and
+// missed filters, rows newest activity first, live.
 import { useController, useSelect, useT } from '../context';
 import type { AssigneeTab } from '../state';
 import type { ConversationStatus } from '../types';
 import { ConversationList } from './ConversationList';
 import { QueueList } from './QueueList';
 
-const TABS: { tab: AssigneeTab; key: 'tabQueue' | 'tabUnassigned' | 'tabMine' | 'tabAll' }[] = [
+type TabKey = 'tabMineAndUnassigned' | 'tabQueue' | 'tabUnassigned' | 'tabMine' | 'tabAll';
+
+const TABS: { tab: AssigneeTab; key: TabKey }[] = [
+  { tab: 'me_or_none', key: 'tabMineAndUnassigned' },
   { tab: 'queue', key: 'tabQueue' },
   { tab: 'none', key: 'tabUnassigned' },
   { tab: 'me', key: 'tabMine' },
@@ -24,6 +28,7 @@ export function InboxList() {
   const t = useT();
   const inbox = useSelect((s) => s.inbox);
   const waiting = useSelect((s) => s.queue.items?.length ?? 0);
+  const counts = useSelect((s) => s.tabCounts);
   const isQueue = inbox.tab === 'queue';
 
   const onTabKey = (event: KeyboardEvent) => {
@@ -79,6 +84,9 @@ export function InboxList() {
             {t(key)}
             {tab === 'queue' && waiting > 0 && (
               <span class="tab-count" aria-hidden="true" title={t('queueCount', { count: waiting })}>{waiting}</span>
+            )}
+            {tab !== 'queue' && counts && (
+              <span class="tab-count" aria-hidden="true" title={t('tabCount', { count: counts[tab] })}>{counts[tab]}</span>
             )}
           </button>
         ))}

@@ -1,7 +1,8 @@
-// The agent's own settings: language, desktop notifications and sound.
+// The agent's own settings: language, desktop notifications, sound and password.
 import { useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import { LANGUAGE_NAMES, LANGUAGES, isLanguage } from '../i18n';
+import { ChangePasswordForm } from './ChangePasswordForm';
 import { beep, notificationSupport, requestNotificationPermission, type NotificationSupport } from '../notify';
 
 export function SettingsPage() {
@@ -64,6 +65,7 @@ export function SettingsPage() {
           <button type="button" class="button button-small" onClick={() => beep()}>{t('testSound')}</button>
         </fieldset>
       </div>
+      <ChangePasswordForm />
     </main>
   );
 }

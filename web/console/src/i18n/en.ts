@@ -274,4 +274,15 @@ export const en = {
   editOf: 'Edit /{shortcut}',
   deleteOf: 'Delete /{shortcut}',
   confirmDeleteReply: 'Delete the saved reply /{shortcut}?',
+  // First-day fixes: the agent's password, tab counts, missed chats, time zones
+  changePassword: 'Change password',
+  currentPassword: 'Current password',
+  newPassword: 'New password',
+  repeatPassword: 'Repeat the new password',
+  newPasswordLength: 'The new password must be 8–256 characters.',
+  passwordsDiffer: 'The new passwords do not match.',
+  currentPasswordWrong: 'The current password is wrong.',
+  ownPasswordChanged: 'Password changed. Your other sessions were signed out.',
+  tabMineAndUnassigned: 'Mine & unassigned',
+  tabCount: '{count} conversations',
 };

@@ -266,4 +266,15 @@ export const et: Dictionary = {
   editOf: 'Muuda: /{shortcut}',
   deleteOf: 'Eemalda: /{shortcut}',
   confirmDeleteReply: 'Kas kustutada valmisvastus /{shortcut}?',
+  // Esimese päeva parandused
+  changePassword: 'Muuda parooli',
+  currentPassword: 'Praegune parool',
+  newPassword: 'Uus parool',
+  repeatPassword: 'Korda uut parooli',
+  newPasswordLength: 'Uus parool peab olema 8–256 märki.',
+  passwordsDiffer: 'Uued paroolid ei ühti.',
+  currentPasswordWrong: 'Praegune parool on vale.',
+  ownPasswordChanged: 'Parool muudetud. Sinu teised seansid logiti välja.',
+  tabMineAndUnassigned: 'Minu ja määramata',
+  tabCount: '{count} vestlust',
 };

@@ -266,4 +266,15 @@ export const fi: Dictionary = {
   editOf: 'Muokkaa: /{shortcut}',
   deleteOf: 'Poista: /{shortcut}',
   confirmDeleteReply: 'Poistetaanko valmis vastaus /{shortcut}?',
+  // Ensimmäisen päivän korjaukset
+  changePassword: 'Vaihda salasana',
+  currentPassword: 'Nykyinen salasana',
+  newPassword: 'Uusi salasana',
+  repeatPassword: 'Uusi salasana uudelleen',
+  newPasswordLength: 'Uuden salasanan pituus on 8–256 merkkiä.',
+  passwordsDiffer: 'Uudet salasanat eivät täsmää.',
+  currentPasswordWrong: 'Nykyinen salasana on väärin.',
+  ownPasswordChanged: 'Salasana vaihdettu. Muut istuntosi kirjattiin ulos.',
+  tabMineAndUnassigned: 'Omat ja vapaat',
+  tabCount: '{count} keskustelua',
 };

@@ -266,4 +266,15 @@ export const sv: Dictionary = {
   editOf: 'Redigera /{shortcut}',
   deleteOf: 'Ta bort /{shortcut}',
   confirmDeleteReply: 'Ta bort det sparade svaret /{shortcut}?',
+  // Första dagens rättelser
+  changePassword: 'Byt lösenord',
+  currentPassword: 'Nuvarande lösenord',
+  newPassword: 'Nytt lösenord',
+  repeatPassword: 'Upprepa det nya lösenordet',
+  newPasswordLength: 'Det nya lösenordet måste vara 8–256 tecken.',
+  passwordsDiffer: 'De nya lösenorden stämmer inte överens.',
+  currentPasswordWrong: 'Det nuvarande lösenordet är fel.',
+  ownPasswordChanged: 'Lösenordet är bytt. Dina andra sessioner loggades ut.',
+  tabMineAndUnassigned: 'Mina och otilldelade',
+  tabCount: '{count} konversationer',
 };
