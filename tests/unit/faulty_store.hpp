@@ -100,7 +100,7 @@ public:
     std::optional<core::Conversation> find_conversation(Id workspace_id, Id id) override { return hit("find_conversation"), inner_.find_conversation(workspace_id, id); }
     std::optional<core::Conversation> find_active_conversation(Id workspace_id, Id site_id, Id contact_id) override { return hit("find_active_conversation"), inner_.find_active_conversation(workspace_id, site_id, contact_id); }
     std::vector<core::Conversation> list_conversations(const ConversationFilter& filter) override { return hit("list_conversations"), inner_.list_conversations(filter); }
-    ConversationCounts count_conversations(Id workspace_id, core::ConversationStatus status, Id agent_id) override { return hit("count_conversations"), inner_.count_conversations(workspace_id, status, agent_id); }
+    store::ConversationCounts count_conversations(Id workspace_id, core::ConversationStatus status, Id agent_id) override { return hit("count_conversations"), inner_.count_conversations(workspace_id, status, agent_id); }
     std::optional<core::Conversation> set_conversation_status(Id workspace_id, Id id, core::ConversationStatus status, TimeMs now) override { return hit("set_conversation_status"), inner_.set_conversation_status(workspace_id, id, status, now); }
     std::optional<core::Conversation> assign_conversation(Id workspace_id, Id id, std::optional<Id> assignee, TimeMs now) override { return hit("assign_conversation"), inner_.assign_conversation(workspace_id, id, assignee, now); }
     std::vector<core::Conversation> list_queue(Id workspace_id, int limit, TimeMs after_created_at, Id after_id) override { return hit("list_queue"), inner_.list_queue(workspace_id, limit, after_created_at, after_id); }
