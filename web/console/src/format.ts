@@ -97,3 +97,9 @@ export function weekdayNames(locale: string): string[] {
     return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
   });
 }
+
+/** An inbox row's preview: the last message's text, or what it was when it had none (a file). */
+export function messagePreview(conversation: { last_message_preview: string; last_seq: number }, t: Translate): string {
+  if (conversation.last_message_preview) return conversation.last_message_preview;
+  return conversation.last_seq > 0 ? t('fileSent') : t('noMessagesYet');
+}

@@ -1,7 +1,7 @@
 // The conversations of the inbox's current filter, newest activity first, live.
 import { useMemo } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
-import { shortTime } from '../format';
+import { shortTime, messagePreview } from '../format';
 import { contactName, initials } from '../names';
 import { byActivity, matchesInbox, unreadCount } from '../state';
 import { moveFocus } from './keyboard';
@@ -53,7 +53,7 @@ export function ConversationList() {
                     </time>
                   </span>
                   <span class="row-bottom">
-                    <span class="row-preview">{conversation.last_message_preview || t('noMessagesYet')}</span>
+                    <span class="row-preview">{messagePreview(conversation, t)}</span>
                     {unread > 0 && (
                       <span class="unread-badge">
                         <span aria-hidden="true">{unread}</span>

@@ -1,6 +1,6 @@
 // The queue: open chats waiting for an agent, next first, each with a Take button.
 import { useController, useLocale, useSelect, useT } from '../context';
-import { duration } from '../format';
+import { duration, messagePreview } from '../format';
 import { contactName } from '../names';
 import { moveFocus } from './keyboard';
 import { RowBadges } from './RowBadges';
@@ -48,7 +48,7 @@ export function QueueList() {
                     <span class="row-time">{t('waitingFor', { time: duration(now - row.created_at, locale) })}</span>
                   </span>
                   <span class="row-bottom">
-                    <span class="row-preview">{conversation.last_message_preview || t('noMessagesYet')}</span>
+                    <span class="row-preview">{messagePreview(conversation, t)}</span>
                   </span>
                   <RowBadges conversation={conversation} />
                 </span>

@@ -3,7 +3,7 @@
 import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
-import { dateTime, displayUrl, languageName, shortTime, timeInZone } from '../format';
+import { dateTime, displayUrl, languageName, shortTime, timeInZone, messagePreview } from '../format';
 import { contactName, initials } from '../names';
 import type { Id, PageView } from '../types';
 import { parseUserAgent } from '../useragent';
@@ -165,7 +165,7 @@ export function VisitorPanel({ contactId, activeId, children }: { contactId: Id;
               <li key={c.id}>
                 <button type="button" class="past-conversation" onClick={() => controller.openConversation(c.id, { readOnly: true })}>
                   <span class="past-date">{dateTime(c.created_at, locale)}</span>
-                  <span class="past-preview">{c.last_message_preview || t('noMessagesYet')}</span>
+                  <span class="past-preview">{messagePreview(c, t)}</span>
                 </button>
               </li>
             ))}

@@ -46,6 +46,7 @@ export const en = {
   emptyInbox: 'No conversations here.',
   unreadCount: '{count} unread',
   noMessagesYet: 'No messages yet',
+  fileSent: 'A file',
   loadFailed: 'Could not load: {message}',
   retry: 'Retry',
 

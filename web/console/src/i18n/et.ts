@@ -45,6 +45,7 @@ export const et: Dictionary = {
   emptyInbox: 'Siin vestlusi pole.',
   unreadCount: '{count} lugemata',
   noMessagesYet: 'Sõnumeid veel pole',
+  fileSent: 'Fail',
   loadFailed: 'Laadimine ebaõnnestus: {message}',
   retry: 'Proovi uuesti',
 

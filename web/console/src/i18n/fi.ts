@@ -45,6 +45,7 @@ export const fi: Dictionary = {
   emptyInbox: 'Ei keskusteluja.',
   unreadCount: '{count} lukematta',
   noMessagesYet: 'Ei vielä viestejä',
+  fileSent: 'Tiedosto',
   loadFailed: 'Lataus epäonnistui: {message}',
   retry: 'Yritä uudelleen',
 

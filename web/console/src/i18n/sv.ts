@@ -45,6 +45,7 @@ export const sv: Dictionary = {
   emptyInbox: 'Inga konversationer här.',
   unreadCount: '{count} olästa',
   noMessagesYet: 'Inga meddelanden än',
+  fileSent: 'En fil',
   loadFailed: 'Kunde inte läsa in: {message}',
   retry: 'Försök igen',
 
