@@ -1,5 +1,6 @@
 #include "net/http_session.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -53,6 +54,9 @@ void HttpSession::read_next() {
     if (shutting_down_) return close_socket();
     parser_.emplace();
     parser_->header_limit(16 * 1024);
+    // Beast checks a Content-Length against the limit while it parses the header, before
+    // the target is known: the largest limit there, the route's own in read_body.
+    parser_->body_limit(std::max(options_.upload_body_limit, options_.http_body_limit));
     stream_.expires_after(request_timeout);
     // The header first: its target chooses the body limit.
     http::async_read_header(stream_, buffer_, *parser_,
@@ -70,7 +74,11 @@ bool HttpSession::is_upload() const {
 }
 
 void HttpSession::read_body() {
-    parser_->body_limit(is_upload() ? options_.upload_body_limit : options_.http_body_limit);
+    const std::uint64_t limit = is_upload() ? options_.upload_body_limit : options_.http_body_limit;
+    parser_->body_limit(limit);  // a chunked body is counted as it comes
+    if (const auto length = parser_->content_length(); length && *length > limit) {
+        return on_read(http::error::body_limit);
+    }
     // A big upload on a slow line needs more than the usual half minute.
     if (is_upload()) stream_.expires_after(request_timeout * 10);
     http::async_read(

@@ -181,6 +181,14 @@ describe('files', () => {
     assert.equal(read.headers.get('access-control-allow-origin'), origin);
   });
 
+  it('a file of several megabytes is taken (over the HTTP parser\'s default limit)', async () => {
+    const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3 * 1024 * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
+    const up = await upload(server, `Bearer ${A.token}`, 'catalogue.pdf', big);
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    assert.equal(up.body.file.size, big.length);
+    assert.deepEqual((await fetchBytes(server, up.body.file.url)).bytes, big);
+  });
+
   it('a retried upload with the same key is the same file, stored once', async () => {
     const key = uid('u');
     const before = fileRows(server.dataDir).length;
