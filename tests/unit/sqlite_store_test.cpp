@@ -1914,8 +1914,9 @@ TEST(SqliteMigrations, AConversationsActivityComesFromItsMessagesOnceItsColumnsA
             "VALUES (1, 1, 'visitor', 'Hei', 10), (1, 2, 'agent', 'Kiitos', 20);");
         EXPECT_EQ(sqlite::apply_migrations(*db), static_cast<int>(sqlite::migrations().size()) - 9);
         // The search index (migration 12) holds the messages stored before it.
-        EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM message_search WHERE message_search MATCH "
-                                "'kiitos'"),
+        EXPECT_EQ(count_of(*db,
+                           "SELECT COUNT(*) FROM message_search WHERE message_search MATCH "
+                           "'kiitos'"),
                   1);
         EXPECT_EQ(count_of(*db,
                            "SELECT COUNT(*) FROM pragma_table_info('conversations') WHERE name "
