@@ -15,21 +15,8 @@ namespace http = boost::beast::http;
 
 namespace {
 
-net::Response json_answer(const net::Request& request, const Reply& reply) {
-    net::Response response{reply.status, request.version()};
-    response.set(http::field::content_type, "application/json");
-    response.set(http::field::cache_control, "no-store");
-    response.body() = boost::json::serialize(reply.body);
-    if (reply.retry_after_s > 0) {
-        response.set(http::field::retry_after, std::to_string(reply.retry_after_s));
-    }
-    response.keep_alive(request.keep_alive());
-    response.prepare_payload();
-    return response;
-}
-
 net::Response error_answer(const net::Request& request, const core::Error& error) {
-    return json_answer(request, error_reply(error));
+    return json_response(request, error_reply(error));
 }
 
 // RFC 6266 with RFC 5987's filename*: the name percent-encoded as UTF-8, and an ASCII
@@ -90,17 +77,17 @@ std::optional<net::Response> FilesApi::route(const net::Request& request, std::s
     }
     if (path == upload_path) {
         if (request.method() != http::verb::post) {
-            return json_answer(request,
-                               error_reply(http::status::method_not_allowed, "method_not_allowed",
-                                           "files are uploaded with POST"));
+            return json_response(request,
+                                 error_reply(http::status::method_not_allowed, "method_not_allowed",
+                                             "files are uploaded with POST"));
         }
         return upload(request);
     }
     if (path.starts_with(download_prefix)) {
         if (request.method() != http::verb::get && request.method() != http::verb::head) {
-            return json_answer(request,
-                               error_reply(http::status::method_not_allowed, "method_not_allowed",
-                                           "files are read with GET"));
+            return json_response(request,
+                                 error_reply(http::status::method_not_allowed, "method_not_allowed",
+                                             "files are read with GET"));
         }
         return download(request, path.substr(download_prefix.size()));
     }
@@ -145,8 +132,8 @@ net::Response FilesApi::upload(const net::Request& request) {
     }
     auto target = boost::urls::parse_origin_form(request.target());
     if (!target) {
-        return json_answer(request,
-                           error_reply(http::status::bad_request, "bad_request", "malformed URL"));
+        return json_response(
+            request, error_reply(http::status::bad_request, "bad_request", "malformed URL"));
     }
     const auto params = target->params();
     const auto name = params.find("name");
@@ -157,7 +144,7 @@ net::Response FilesApi::upload(const net::Request& request) {
     auto uploaded =
         files_.upload(who, (*name).value, std::string(request["Idempotency-Key"]), request.body());
     if (!uploaded.ok()) return error_answer(request, uploaded.error());
-    return json_answer(
+    return json_response(
         request, Reply{http::status::created, json::object{{"file", to_json(uploaded.value())}}});
 }
 

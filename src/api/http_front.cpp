@@ -16,21 +16,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-net::Response json_response(const net::Request& request, const Reply& reply) {
-    net::Response response{reply.status, request.version()};
-    if (!reply.body.is_null()) {
-        response.set(http::field::content_type, "application/json");
-        response.body() = boost::json::serialize(reply.body);
-    }
-    response.set(http::field::cache_control, "no-store");
-    if (reply.retry_after_s > 0) {
-        response.set(http::field::retry_after, std::to_string(reply.retry_after_s));
-    }
-    response.keep_alive(request.keep_alive());
-    response.prepare_payload();
-    return response;
-}
-
 void histogram(std::ostream& out, const std::string& name, const store::StoreStats& stats) {
     out << "# HELP " << name << " Time to commit one group of store writes.\n";
     out << "# TYPE " << name << " histogram\n";
@@ -219,6 +204,21 @@ std::shared_ptr<net::WsHandler> MetricsFront::make(std::shared_ptr<net::WsConnec
                                                    const net::Request&) {
     connection->close(1008, "no WebSockets on the metrics listener");
     return std::make_shared<RefusedSocket>();
+}
+
+net::Response json_response(const net::Request& request, const Reply& reply) {
+    net::Response response{reply.status, request.version()};
+    if (!reply.body.is_null()) {
+        response.set(http::field::content_type, "application/json");
+        response.body() = boost::json::serialize(reply.body);
+    }
+    response.set(http::field::cache_control, "no-store");
+    if (reply.retry_after_s > 0) {
+        response.set(http::field::retry_after, std::to_string(reply.retry_after_s));
+    }
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
 }
 
 }  // namespace juttu::api

@@ -50,6 +50,8 @@ struct Reply {
 };
 
 Reply error_reply(const core::Error& error);
+// The HTTP answer to `request` that carries `reply`: JSON, no-store, Retry-After when set.
+net::Response json_response(const net::Request& request, const Reply& reply);
 Reply error_reply(boost::beast::http::status status, std::string_view code,
                   std::string_view message);
 
