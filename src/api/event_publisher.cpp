@@ -85,7 +85,11 @@ void EventPublisher::message_added(const core::Conversation& conversation,
                                          {"message", to_json(message)}}));
 }
 
-void EventPublisher::conversation_changed(const core::Conversation& conversation) {
+void EventPublisher::conversation_changed(const core::Conversation& reported) {
+    std::lock_guard order(conversation_order_);
+    std::optional<core::Conversation> latest;
+    if (latest_) latest = latest_(reported.workspace_id, reported.id);
+    const core::Conversation& conversation = latest ? *latest : reported;
     std::string name;
     if (conversation.assignee_id && agent_names_) {
         name = agent_names_(conversation.workspace_id, *conversation.assignee_id);

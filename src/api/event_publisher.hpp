@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "api/json_codec.hpp"
@@ -25,6 +27,13 @@ public:
     // events; called on the thread that reports the change. Without it the name is empty.
     using AgentNames = std::function<std::string(core::Id, core::Id)>;
     void set_agent_names(AgentNames names) { agent_names_ = std::move(names); }
+    // The conversation as committed now (workspace, id). Services report changes from
+    // their own threads after the commit, so two changes of one conversation can be
+    // reported in the other order (a claim's snapshot after the close that followed it);
+    // each conversation event is therefore read anew, in one order, and clients never
+    // see an older state after a newer one. Without it the reported snapshot is sent.
+    using LatestConversation = std::function<std::optional<core::Conversation>(core::Id, core::Id)>;
+    void set_latest_conversation(LatestConversation latest) { latest_ = std::move(latest); }
 
     void message_added(const core::Conversation& conversation,
                        const core::Message& message) override;
@@ -54,6 +63,8 @@ private:
     bus::Bus& bus_;
     Metrics& metrics_;
     AgentNames agent_names_;
+    LatestConversation latest_;
+    std::mutex conversation_order_;  // held from reading a conversation to publishing it
 };
 
 }  // namespace juttu::api

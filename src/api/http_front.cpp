@@ -162,6 +162,9 @@ net::Response HttpFront::metrics(const net::Request& request) {
     metric(out, "juttu_connections", "gauge", "Open WebSocket connections.", websockets);
     metric(out, "juttu_http_connections", "gauge", "Open HTTP connections (not upgraded).",
            total - websockets);
+    metric(out, "juttu_slow_consumers_closed_total", "counter",
+           "WebSockets closed with 1013 because they did not read their events.",
+           connections_ ? connections_->slow_consumers() : 0);
     metric(out, "juttu_messages_total", "counter", "Messages stored.",
            metrics_.messages_stored.load());
     metric(out, "juttu_frames_received_total", "counter", "WebSocket frames received.",

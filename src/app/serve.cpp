@@ -173,6 +173,9 @@ int serve(const Config& config) {
         auto agent = store->find_agent(workspace_id, agent_id);
         return agent ? agent->name : std::string();
     });
+    publisher.set_latest_conversation([&store](core::Id workspace_id, core::Id id) {
+        return store->find_conversation(workspace_id, id);
+    });
     // Clients hear of each change first; then the services that react to it.
     services::EventTee events;
     events.on_error([](std::string_view event, std::string_view what) {

@@ -102,6 +102,9 @@ public:
     void shutdown_all();
     std::size_t websockets() const { return websockets_.load(); }
     std::size_t total() const;
+    // WebSockets closed with 1013 because they did not read their events (a counter).
+    void count_slow_consumer() { slow_consumers_.fetch_add(1, std::memory_order_relaxed); }
+    std::uint64_t slow_consumers() const { return slow_consumers_.load(); }
 
 private:
     std::vector<std::shared_ptr<Closable>> live() const;
@@ -110,6 +113,7 @@ private:
     std::uint64_t next_id_ = 1;
     std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> connections_;
     std::atomic<std::size_t> websockets_{0};
+    std::atomic<std::uint64_t> slow_consumers_{0};
 };
 
 class Server {

@@ -132,6 +132,7 @@ void WsSession::enqueue(Frame frame, bool write) {
         // A slow consumer: drop it rather than grow without bound; it resumes with sync.
         // What is already in the socket's buffer leaves first, then the close frame.
         queue_.clear();
+        registry_.count_slow_consumer();
         begin_close(websocket::close_code::try_again_later, "slow consumer");
         return;
     }

@@ -4,13 +4,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, demo, api, expectStatus, visitor, agent, uid,
+  startServer, demo, api, expectStatus, visitor, agent, uid, metric,
 } from './lib/harness.mjs';
 
-async function websocketGauge(server) {
-  const text = (await api(server, null, 'GET', '/metrics')).text;
-  return Number(/^juttu_connections (\d+)$/m.exec(text)[1]);
-}
+const websocketGauge = (server) => metric(server, 'juttu_connections');
 
 async function waitGauge(server, want, timeoutMs) {
   const started = Date.now();

@@ -273,6 +273,14 @@ export async function api(target, token, method, reqPath, body, { headers = {}, 
   return { status: res.status, body: parsed, text, headers: res.headers };
 }
 
+/** The value of one counter or gauge of GET /metrics (the server allows it without a token). */
+export async function metric(target, name) {
+  const text = (await api(target, null, 'GET', '/metrics')).text;
+  const found = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+  assert.ok(found, `${name} is not in /metrics`);
+  return Number(found[1]);
+}
+
 /**
  * A request through node:http, for what fetch will not do (e.g. a chosen Host header).
  * Resolves {status, body, text, headers} like api(); headers is a plain object here.
