@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/search_text.hpp"
 #include "core/visits.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_db.hpp"
@@ -1110,6 +1111,50 @@ TEST_P(StoreContract, CrossWorkspaceAccessFindsNothing) {
 }
 
 // --- Listing ---
+
+// Messages stored together are indexed together, at their transaction's end
+// (message_indexer.hpp): each is found, once, and only by its own words.
+TEST_P(StoreContract, EveryMessageOfABatchIsFoundBySearch) {
+    Tenant acme = make_tenant("acme");
+    constexpr int contacts = 20;
+    constexpr int per_contact = 10;
+    std::vector<core::Contact> visitors;
+    for (int c = 0; c < contacts; ++c) {
+        visitors.push_back(make_contact(acme, "batch-" + std::to_string(c)));
+    }
+    Countdown countdown(contacts * per_contact);
+    std::atomic<int> stored{0};
+    for (int i = 0; i < per_contact; ++i) {
+        for (int c = 0; c < contacts; ++c) {
+            const auto id = std::to_string(c) + "-" + std::to_string(i);
+            store().append_message_async(
+                visitor_message(acme, visitors[c], "b" + id, "parcel word" + id, 2'000 + i),
+                [&](AppendResult result) {
+                    if (result.status == Status::stored) ++stored;
+                    countdown.arrive();
+                });
+        }
+    }
+    ASSERT_TRUE(countdown.wait_for(std::chrono::seconds(60)));
+    ASSERT_EQ(stored.load(), contacts * per_contact);
+    // One more, alone in its transaction.
+    ASSERT_EQ(status_of(visitor_message(acme, acme.contact, "alone", "parcel solo", 3'000)),
+              Status::stored);
+
+    auto found = [&](const std::string& text) {
+        ConversationFilter filter = filter_for(acme, 100);
+        filter.text_match = core::search::match_expression(core::search::parse_query(text));
+        return conversation_ids(filter).size();
+    };
+    for (int pass = 0; pass < 2; ++pass) {
+        EXPECT_EQ(found("parcel"), contacts + 1);
+        EXPECT_EQ(found("word7-3"), 1U);
+        EXPECT_EQ(found("word19-9"), 1U);
+        EXPECT_EQ(found("solo"), 1U);
+        EXPECT_EQ(found("absent"), 0U);
+        reopen();  // and the same after a restart
+    }
+}
 
 TEST_P(StoreContract, ListConversationsFilters) {
     Tenant acme = make_tenant("acme");

@@ -381,22 +381,21 @@ CREATE INDEX files_unattached ON files(created_at) WHERE message_id IS NULL;
 )sql";
 
 // Full-text search (core/search_text.hpp). The terms are computed by juttu_search_terms,
-// which every Juttu connection defines, and written by triggers in the transaction of
-// the change itself, so the index never lags: a message's terms when it is stored, a
-// contact's (name, e-mail and attribute values) whenever one of them changes. The
-// message index stores no copy of the terms (content=''): a deleted message's are
-// computed again to remove them. The tokenizer keeps the words as juttu_search_terms
+// which every Juttu connection defines, and written in the transaction of the change
+// itself, so the index never lags: a new message's by the store just before the commit
+// (message_indexer.hpp: once for the whole batch), a changed or deleted message's and a
+// contact's (name, e-mail and attribute values) by triggers. The message index stores
+// no copy of the terms (content=''), positions (detail=none: no phrase is ever looked
+// for) or sizes (columnsize=0: results are ordered by time, not rank): a deleted
+// message's terms are computed again to remove them. The tokenizer keeps the words as juttu_search_terms
 // wrote them (an e-mail address stays one term). Outside Juttu (the sqlite3 shell) the
 // function is missing, and writing a message or contact there fails.
 constexpr const char* search_index = R"sql(
 CREATE VIRTUAL TABLE message_search USING fts5(
-    terms, content='', tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+'");
+    terms, content='', detail=none, columnsize=0, tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+'");
 CREATE VIRTUAL TABLE contact_search USING fts5(
     terms, tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+'");
 
-CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO message_search(rowid, terms) VALUES (new.id, juttu_search_terms(new.body));
-END;
 CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
     INSERT INTO message_search(message_search, rowid, terms)
     VALUES ('delete', old.id, juttu_search_terms(old.body));

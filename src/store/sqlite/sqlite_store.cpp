@@ -404,6 +404,14 @@ void write_async(Writer& writer, Compute compute, std::function<void(Result)> do
     }
 }
 
+// The writer's options, with the search index of each transaction's messages written
+// just before its COMMIT (message_indexer.hpp).
+Writer::Options with_indexer(Writer::Options options, MessageIndexer& indexer) {
+    options.on_begin = [&indexer] { indexer.begun(); };
+    options.before_commit = [&indexer](Database& db) { indexer.index(db); };
+    return options;
+}
+
 }  // namespace
 
 // --- Lifetime and connections ---
@@ -426,7 +434,7 @@ SqliteStore::SqliteStore(std::filesystem::path file, std::unique_ptr<Database> w
                          std::unique_ptr<Checkpointer> checkpointer, Writer::Options writer)
     : file_(std::move(file)),
       checkpointer_(std::move(checkpointer)),
-      writer_(std::move(write_db), writer) {}
+      writer_(std::move(write_db), with_indexer(std::move(writer), indexer_)) {}
 
 SqliteStore::~SqliteStore() { writer_.stop(); }
 
@@ -998,10 +1006,16 @@ std::optional<core::Conversation> SqliteStore::assign_conversation(Id workspace_
 
 // --- Messages ---
 
+AppendResult SqliteStore::append_indexed(Database& db, const NewMessage& message) {
+    auto appended = append_in(db, message);
+    if (appended.status == AppendResult::Status::stored) indexer_.stored(appended.message.id);
+    return appended;
+}
+
 AppendResult SqliteStore::append_message(const NewMessage& message) {
     // run(), not submit(): its caller blocks, so the writer must not wait for company.
     try {
-        return writer_.run([&](Database& db) { return append_in(db, message); });
+        return writer_.run([&](Database& db) { return append_indexed(db, message); });
     } catch (...) {
         return failed_result(std::current_exception());
     }
@@ -1009,7 +1023,8 @@ AppendResult SqliteStore::append_message(const NewMessage& message) {
 
 void SqliteStore::append_message_async(NewMessage message, std::function<void(AppendResult)> done) {
     write_async(
-        writer_, [message = std::move(message)](Database& db) { return append_in(db, message); },
+        writer_,
+        [this, message = std::move(message)](Database& db) { return append_indexed(db, message); },
         std::move(done), failed_result);
 }
 

@@ -26,6 +26,7 @@
 
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/message_indexer.hpp"
 #include "store/sqlite/writer.hpp"
 #include "store/store.hpp"
 
@@ -177,6 +178,8 @@ private:
                 std::unique_ptr<Checkpointer> checkpointer, Writer::Options writer);
 
     ReadLease read();
+    // append_in, and the message noted for the search index (writer thread).
+    AppendResult append_indexed(Database& db, const NewMessage& message);
     void release(std::unique_ptr<Database> db) noexcept;
     // Fills team_ids of agents of one workspace.
     void load_team_ids(Database& db, Id workspace_id, std::vector<core::Agent>& agents);
@@ -189,6 +192,7 @@ private:
     std::vector<std::unique_ptr<Database>> idle_readers_;  // guarded by pool_mutex_
     // Before writer_: the write connection's commit hook points at it.
     std::unique_ptr<Checkpointer> checkpointer_;
+    MessageIndexer indexer_;  // before writer_, whose transactions call it
     Writer writer_;
 };
 

@@ -189,6 +189,7 @@ Writer::Outcome Writer::run_guarded(std::vector<Entry>& entries, std::size_t fir
 std::exception_ptr Writer::begin() {
     try {
         db_->prepare("BEGIN IMMEDIATE").run();
+        if (options_.on_begin) options_.on_begin();
     } catch (...) {
         return std::current_exception();
     }
@@ -196,6 +197,13 @@ std::exception_ptr Writer::begin() {
 }
 
 std::exception_ptr Writer::finish(std::exception_ptr fatal) {
+    if (!fatal && options_.before_commit) {
+        try {
+            options_.before_commit(*db_);
+        } catch (...) {
+            fatal = std::current_exception();
+        }
+    }
     if (!fatal) {
         committing_ = true;
         try {

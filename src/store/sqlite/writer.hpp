@@ -59,6 +59,12 @@ public:
         // Runs after each batch's completions, outside any transaction (upkeep such as
         // the checkpointer's tail, which then delays no batch's acknowledgements).
         std::function<void(Database&)> between_batches;
+        // Work a transaction's jobs leave to be done once for all of them: on_begin runs
+        // when a transaction began (forget what an earlier, rolled back one noted),
+        // before_commit inside it after its jobs (throwing fails the transaction as a
+        // failed COMMIT does). Both on the writer thread.
+        std::function<void()> on_begin;
+        std::function<void(Database&)> before_commit;
     };
 
     explicit Writer(std::unique_ptr<Database> db, Options options);
