@@ -1,8 +1,8 @@
 // A small client for Juttu's REST API (/api/v1, docs/api.md).
 import { uploadFile } from '../../shared/uploads';
 import type {
-  Agent, CannedResponse, ContactDetails, Conversation, ConversationDetails, Hours, Id, InboxRow, Message, Note, Prechat,
-  QueueRow, Role, Routing, Site, Team, Workspace,
+  Agent, CannedResponse, Contact, ContactDetails, Conversation, ConversationDetails, Hours, Id, InboxRow, Message, Note, Prechat,
+  QueueRow, Role, Routing, SearchHit, Site, Team, Workspace,
 } from './types';
 
 /** The server answered with an error body ({"error":{"code","message"}}). */
@@ -35,6 +35,24 @@ export interface ConversationQuery {
   team?: Id;
   limit?: number;
   cursor?: string | null;
+}
+
+export interface SearchQuery {
+  q: string;
+  status?: string;
+  assignee?: 'me' | 'none';
+  /** Active at or after (ms). */
+  from?: number;
+  /** Created at or before (ms). */
+  to?: number;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface ContactPatch {
+  name?: string;
+  /** "" clears it. */
+  email?: string;
 }
 
 export interface SiteInput {
@@ -80,6 +98,15 @@ export interface CannedInput {
 export type TransferTarget = { agent_id: Id } | { team_id: Id };
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** The parameters that have a value (not undefined, null or ""), as a query string. */
+function queryString(query: object): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+  }
+  return params;
+}
 
 const REQUEST_TIMEOUT_MS = 15000;
 
@@ -187,8 +214,18 @@ export class ApiClient {
   addNote(id: Id, body: string) { return this.request<Note>('POST', `/conversations/${id}/notes`, { body }); }
   queue() { return this.request<{ items: QueueRow[] }>('GET', '/queue'); }
 
-  // ---- Contacts ----
+  // ---- Search and contacts ----
+  /** 400 validation_failed when `q` has no word to look for. */
+  search(query: SearchQuery) {
+    return this.request<Page<SearchHit>>('GET', `/search?${queryString(query)}`);
+  }
+  /** Newest seen first; `q` searches names, e-mails and attribute values. */
+  contacts(query: { q?: string; limit?: number; cursor?: string | null }) {
+    return this.request<Page<Contact>>('GET', `/contacts?${queryString(query)}`);
+  }
   contact(id: Id) { return this.request<ContactDetails>('GET', `/contacts/${id}`); }
+  /** 400 validation_failed, with the server's reason, for a bad name or e-mail. */
+  updateContact(id: Id, patch: ContactPatch) { return this.request<Contact>('PATCH', `/contacts/${id}`, patch); }
 
   // ---- Sites ----
   sites() { return this.request<{ items: Site[] }>('GET', '/sites'); }

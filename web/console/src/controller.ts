@@ -2,19 +2,20 @@
 // actions into requests and frames, and folds whatever the server says back into the state.
 // Components read the state and call the methods here; they never talk to the server.
 import { newUploadKey, UploadError } from '../../shared/uploads';
-import { ApiClient, ApiError, NetworkError, type TransferTarget } from './api';
+import { ApiClient, ApiError, NetworkError, type ContactPatch, type TransferTarget } from './api';
 import { detectLanguage, isLanguage, translator, type MessageKey, type Translate } from './i18n';
 import { contactName } from './names';
 import { beep, showNotification } from './notify';
 import { RealtimeClient } from './realtime';
+import { parseRoute } from './route';
 import {
   emptyThread, initialState, lastSeq, mergeConversation, mergeMessages, mergeNotes, withMessage, withReadMarks,
-  type AssigneeTab, type OpenChat, type Page, type PendingFile, type PendingSend, type Settings, type State, type Thread,
+  type AssigneeTab, type OpenChat, type PendingFile, type PendingSend, type Settings, type State, type Thread,
 } from './state';
 import { KEYS, persistent, tabStorage } from './storage';
 import { Store } from './store';
 import type {
-  Agent, Availability, Conversation, ConversationStatus, Id, InboxRow, Message, Note, QueueRow, ServerFrame, Team,
+  Agent, Availability, ContactRef, Conversation, ConversationStatus, Id, InboxRow, Message, Note, ServerFrame, Team,
 } from './types';
 
 const INBOX_PAGE_SIZE = 30;
@@ -31,13 +32,6 @@ const NOTICE_MS = 6000;
 const QUEUE_REFRESH_MS = 300;
 // One alert per conversation for a burst of events (created, then routed to me).
 const ALERT_QUIET_MS = 3000;
-
-const PAGES: Page[] = ['inbox', 'sites', 'teams', 'agents', 'replies', 'settings'];
-
-function pageFromHash(): Page {
-  const name = location.hash.replace(/^#\/?/, '') as Page;
-  return PAGES.includes(name) ? name : 'inbox';
-}
 
 function loadSettings(): Settings {
   const saved = persistent.get<Partial<Settings>>(KEYS.settings) ?? {};
@@ -86,10 +80,10 @@ export class ConsoleController {
   private sessionGeneration = 0;
 
   constructor() {
-    this.store = new Store(initialState(loadSettings(), pageFromHash()));
+    this.store = new Store(initialState(loadSettings(), parseRoute(location.hash)));
     this.api = new ApiClient(() => this.token, () => this.endSession('sessionEnded'));
     window.addEventListener('hashchange', () => {
-      this.store.set({ page: pageFromHash() });
+      this.store.set(parseRoute(location.hash));
       this.markActiveRead();
     });
     document.addEventListener('visibilitychange', () => this.markActiveRead());
@@ -176,8 +170,8 @@ export class ConsoleController {
     this.typingSentAt.clear();
     this.typingIdleTimers.forEach((timer) => clearTimeout(timer));
     this.typingIdleTimers.clear();
-    const { settings, page } = this.state;
-    this.store.set({ ...initialState(settings, page), boot: 'login', loginNotice: notice });
+    const { settings, page, pageArg } = this.state;
+    this.store.set({ ...initialState(settings, { page, pageArg }), boot: 'login', loginNotice: notice });
   }
 
   private enterApp(agent: Agent): void {
@@ -239,6 +233,12 @@ export class ConsoleController {
     const settings = { ...this.state.settings, ...patch };
     persistent.set(KEYS.settings, settings);
     this.store.set({ settings });
+  }
+
+  /** Another address for the page shown (a filter typed into it), without a step in the history. */
+  replaceRoute(hash: string): void {
+    history.replaceState(history.state, '', hash);
+    this.store.set(parseRoute(hash));
   }
 
   showNotice(text: string): void {
@@ -389,7 +389,7 @@ export class ConsoleController {
     this.refreshQueueSoon();
   }
 
-  private mergeContactsOf(rows: (InboxRow | QueueRow)[]): void {
+  private mergeContactsOf(rows: { site_id: Id; contact: ContactRef }[]): void {
     this.store.set((s) => {
       const contacts = { ...s.contacts };
       for (const row of rows) {
@@ -515,6 +515,14 @@ export class ConsoleController {
     if (activate) this.markActiveRead();
   }
 
+  /** A conversation found elsewhere (a search, a contact's page): opened in the inbox. */
+  openInInbox(conversation: Conversation, contact?: ContactRef): void {
+    this.mergeConversations([conversation]);
+    if (contact) this.mergeContactsOf([{ site_id: conversation.site_id, contact }]);
+    location.hash = '#/inbox';
+    this.openConversation(conversation.id);
+  }
+
   activate(id: Id): void {
     if (!this.state.open.some((chat) => chat.id === id)) return;
     this.store.set({ activeId: id });
@@ -589,8 +597,9 @@ export class ConsoleController {
     }
   }
 
-  async loadContact(contactId: Id, { force = false } = {}): Promise<void> {
-    if (!force && this.contactsRequested.has(contactId)) return;
+  /** Resolves what went wrong when the contact could not be loaded, else null. */
+  async loadContact(contactId: Id, { force = false } = {}): Promise<unknown> {
+    if (!force && this.contactsRequested.has(contactId)) return null;
     this.contactsRequested.add(contactId);
     try {
       const details = await this.api.contact(contactId);
@@ -602,9 +611,17 @@ export class ConsoleController {
           [contactId]: { conversations: details.conversations, pageViews: details.page_views },
         },
       }));
-    } catch {
+      return null;
+    } catch (err) {
       this.contactsRequested.delete(contactId);
+      return err;
     }
+  }
+
+  /** Saves a contact's name or e-mail; rejects as the request did (the server says what is wrong). */
+  async editContact(id: Id, patch: ContactPatch): Promise<void> {
+    const contact = await this.api.updateContact(id, patch);
+    this.store.set((s) => ({ contacts: { ...s.contacts, [id]: contact } }));
   }
 
   /** Asks for messages after the last one we have; the answer is a `history` frame. */

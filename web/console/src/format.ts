@@ -63,6 +63,16 @@ export function displayUrl(url: string): string {
   }
 }
 
+/** The URL when it is an absolute http(s) one, safe to link to; else null (show it as text). */
+export function webUrl(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
 function unit(value: number, name: 'second' | 'minute' | 'hour' | 'day', locale: string): string {
   try {
     return new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);

@@ -26,7 +26,7 @@ export function friendlyName(contactId: Id, language: Language): string {
   return `${colour} ${animal} ${number}`;
 }
 
-export function contactName(contact: Contact | undefined, contactId: Id, language: Language): string {
+export function contactName(contact: Pick<Contact, 'name'> | undefined, contactId: Id, language: Language): string {
   const name = contact?.name?.trim();
   return name || friendlyName(contactId, language);
 }

@@ -1,12 +1,13 @@
 // The console's state and the pure functions that fold server data into it.
 import type { ConnectionState } from './realtime';
 import type { Language, MessageKey } from './i18n';
+import type { Page, Route } from './route';
 import type {
   Agent, Availability, CannedResponse, Contact, Conversation, ConversationStatus, FileInfo, Id, Message, Note, PageView, QueueRow,
   ReadMark, Team, Workspace,
 } from './types';
 
-export type Page = 'inbox' | 'sites' | 'teams' | 'agents' | 'replies' | 'settings';
+export type { Page };
 /**
  * queue: chats waiting for an agent (GET /queue); the others filter by assignee. me_or_none,
  * the first, shows the chats routing gives me beside those nobody has.
@@ -100,6 +101,8 @@ export interface State {
   workspace: Workspace | null;
   connection: ConnectionState;
   page: Page;
+  /** What the page shows (route.ts): its query string (a search, the contacts' filter), or the contact's id. */
+  pageArg: string;
   settings: Settings;
   inbox: InboxState;
   conversations: Record<Id, Conversation>;
@@ -127,7 +130,7 @@ export interface State {
   notice: string | null;
 }
 
-export function initialState(settings: Settings, page: Page): State {
+export function initialState(settings: Settings, { page, pageArg }: Route): State {
   return {
     boot: 'starting',
     loginNotice: null,
@@ -135,6 +138,7 @@ export function initialState(settings: Settings, page: Page): State {
     workspace: null,
     connection: 'connecting',
     page,
+    pageArg,
     settings,
     inbox: { tab: 'me_or_none', status: 'open', missed: false, cursor: undefined, loading: false, error: null },
     conversations: {},

@@ -167,15 +167,22 @@ export interface ReadMark {
   seq: number;
 }
 
+/** Who a conversation is with, as lists carry it. */
+export interface ContactRef {
+  id: Id;
+  name: string;
+  email: string;
+}
+
 /** A row of GET /conversations: the conversation, who it is with, how far I have read. */
 export interface InboxRow extends Conversation {
-  contact: { id: Id; name: string; email: string };
+  contact: ContactRef;
   my_read_seq: number;
 }
 
 /** A row of GET /queue: an open chat waiting for an agent, 1 = next. */
 export interface QueueRow extends Conversation {
-  contact: { id: Id; name: string; email: string };
+  contact: ContactRef;
   position: number;
   /** null while no agent who could take the chat is online. */
   estimated_wait_s: number | null;
@@ -191,6 +198,30 @@ export interface ContactDetails {
   contact: Contact;
   conversations: Conversation[];
   page_views: PageView[];
+}
+
+/** A piece of a search snippet: plain text, `mark` on the words that matched. Never HTML. */
+export interface SnippetSegment {
+  text: string;
+  mark?: boolean;
+}
+
+/** A message that matched a search, as the text around its first matching word. */
+export interface SearchMatch {
+  message_id: Id;
+  seq: number;
+  author_kind: 'visitor' | 'agent';
+  author_name: string;
+  created_at: number;
+  snippet: SnippetSegment[];
+}
+
+/** A row of GET /search: the conversation, who it is with, its newest matching messages. */
+export interface SearchHit {
+  conversation: Conversation;
+  contact: ContactRef;
+  /** Empty when only the contact's name, e-mail or attributes matched. */
+  matches: SearchMatch[];
 }
 
 // ---- Frames the server sends to an agent connection ----------------------------------

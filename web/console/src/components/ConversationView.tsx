@@ -7,9 +7,8 @@ import type { Id } from '../types';
 import { Composer } from './Composer';
 import { MessageLog } from './MessageLog';
 import { NoteForm } from './NoteForm';
+import { StatusPill } from './StatusPill';
 import { TransferDialog } from './TransferDialog';
-
-const STATUS_KEYS = { open: 'statusOpen', pending: 'statusPending', closed: 'statusClosed' } as const;
 
 export function ConversationView({ id, readOnly }: { id: Id; readOnly: boolean }) {
   const controller = useController();
@@ -36,7 +35,7 @@ export function ConversationView({ id, readOnly }: { id: Id; readOnly: boolean }
       <header class="conversation-head">
         <div class="conversation-title">
           <h2 id={`conversation-title-${id}`}>{name}</h2>
-          {conversation && <span class={`status-pill status-${conversation.status}`}>{t(STATUS_KEYS[conversation.status])}</span>}
+          {conversation && <StatusPill status={conversation.status} />}
         </div>
         {conversation && !readOnly && (
           <div class="conversation-actions">

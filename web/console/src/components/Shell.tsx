@@ -1,4 +1,5 @@
-// The logged-in frame: header with navigation, connection banner, and the current page.
+// The logged-in frame: header with navigation and the search box, connection banner, and the
+// current page.
 import { useEffect } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import type { Page } from '../state';
@@ -7,7 +8,11 @@ import { AgentsPage } from '../admin/AgentsPage';
 import { CannedPage } from '../admin/CannedPage';
 import { SitesPage } from '../admin/SitesPage';
 import { TeamsPage } from '../admin/TeamsPage';
+import { ContactPage } from './ContactPage';
+import { ContactsPage } from './ContactsPage';
 import { InboxPage } from './InboxPage';
+import { SearchBox } from './SearchBox';
+import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
 
 // The hash routes pages, so the skip link moves focus itself instead of navigating.
@@ -24,6 +29,7 @@ export function Shell() {
   const me = useSelect((s) => s.me);
   const workspace = useSelect((s) => s.workspace);
   const page = useSelect((s) => s.page);
+  const pageArg = useSelect((s) => s.pageArg);
   const connection = useSelect((s) => s.connection);
   const notice = useSelect((s) => s.notice);
   const totalUnread = useSelect((s) => {
@@ -46,6 +52,7 @@ export function Shell() {
 
   const links: { page: Page; label: string }[] = [
     { page: 'inbox', label: t('inbox') },
+    { page: 'contacts', label: t('contacts') },
     ...(isAdmin
       ? [
         { page: 'sites' as Page, label: t('sites') },
@@ -57,8 +64,14 @@ export function Shell() {
     { page: 'settings', label: t('settings') },
   ];
 
+  // A contact's page is one of the Contacts.
+  const shownIn = (link: Page) => link === page || (link === 'contacts' && page === 'contact');
+
   let content;
   if (page === 'inbox') content = <InboxPage />;
+  else if (page === 'search') content = <SearchPage />;
+  else if (page === 'contacts') content = <ContactsPage />;
+  else if (page === 'contact') content = <ContactPage key={pageArg} id={Number(pageArg)} />;
   else if (page === 'settings') content = <SettingsPage />;
   else if (!isAdmin) content = <main id="main" class="page"><p class="callout callout-info">{t('adminOnly')}</p></main>;
   else if (page === 'sites') content = <SitesPage />;
@@ -79,11 +92,12 @@ export function Shell() {
           <ul>
             {links.map((link) => (
               <li key={link.page}>
-                <a href={`#/${link.page}`} aria-current={page === link.page ? 'page' : undefined}>{link.label}</a>
+                <a href={`#/${link.page}`} aria-current={shownIn(link.page) ? 'page' : undefined}>{link.label}</a>
               </li>
             ))}
           </ul>
         </nav>
+        <SearchBox />
         <div class="account">
           <label class="availability">
             <span class={`availability-dot availability-${availability}`} aria-hidden="true" />

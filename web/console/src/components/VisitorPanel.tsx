@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
 import { dateTime, displayUrl, languageName, shortTime, timeInZone, messagePreview } from '../format';
 import { contactName, initials } from '../names';
+import { contactHash } from '../route';
 import type { Id, PageView } from '../types';
 import { parseUserAgent } from '../useragent';
 
@@ -68,7 +69,9 @@ export function VisitorPanel({ contactId, activeId, children }: { contactId: Id;
       <div class="visitor-head">
         <span class="avatar avatar-large" aria-hidden="true">{initials(name)}</span>
         <div>
-          <h2 class="visitor-name">{name}</h2>
+          <h2 class="visitor-name">
+            <a href={contactHash(contactId)} title={t('openContactPage')}>{name}</a>
+          </h2>
           {contact?.email && <a class="visitor-email" href={`mailto:${contact.email}`}>{contact.email}</a>}
         </div>
       </div>

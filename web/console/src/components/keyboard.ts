@@ -1,4 +1,5 @@
-// Arrow-key movement inside lists of buttons (inbox rows, open conversations).
+// Arrow-key movement inside lists of buttons and links (inbox rows, open conversations, search
+// results, contacts).
 
 export function moveFocus(event: KeyboardEvent, selector: string, orientation: 'vertical' | 'horizontal' = 'vertical'): void {
   const [back, forward] = orientation === 'vertical' ? ['ArrowUp', 'ArrowDown'] : ['ArrowLeft', 'ArrowRight'];

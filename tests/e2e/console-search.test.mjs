@@ -1,0 +1,205 @@
+// The console's Search and Contacts pages in a real browser, found by role and accessible
+// name: a search from the top bar for an inflected word, its marked snippet, the filters, Load
+// more, opening a (closed) result in the inbox, a visitor's markup shown as text; the contacts
+// list and its filter, a contact's page with its conversations and pages, and editing the
+// contact's e-mail (saved, or refused with the server's reason and nothing changed).
+import { describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  startServer, demo, api, expectStatus, visitor, eventually, ADMIN_EMAIL, ADMIN_PASSWORD, REPO_ROOT,
+} from '../integration/lib/harness.mjs';
+import { launchBrowser, storySteps } from './lib/browser.mjs';
+
+const MAIJA_MESSAGE = 'Missä tilaukset ovat? Tilausnumero ORD-1234';
+const MARKUP = '<img src=x onerror="window.injected=true">';
+const MARKUP_MESSAGE = `Paketti ${MARKUP} ei tullut`;
+// More than the Search page's first page (25): Load more brings the rest.
+const INVOICES = 27;
+
+let server;
+let ctx;
+let browser;
+let page;
+let maija;
+let maijaConversation;
+const pageErrors = [];
+
+before(async () => {
+  // The bundle of this checkout, wherever the server binary was built.
+  server = await startServer({ env: { JUTTU_WEB_ROOT: path.join(REPO_ROOT, 'web', 'public') } });
+  ctx = await demo(server);
+  expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { routing: 'manual' }), 200);
+
+  maija = await visitor(server, ctx.siteKey, { label: 'maija' });
+  maijaConversation = (await maija.sendMessage(MAIJA_MESSAGE)).conversation_id;
+  maija.send({ type: 'page_view', url: `${server.origin}/demo/products/teapot`, title: 'Blue teapot', referrer: '' });
+  expectStatus(await api(server, ctx.token, 'PATCH', `/contacts/${maija.contact.id}`,
+    { name: 'Maija Meikäläinen', email: 'maija@shop.example' }), 200);
+  expectStatus(await api(server, ctx.token, 'POST', `/conversations/${maijaConversation}/close`), 200);
+
+  const prankster = await visitor(server, ctx.siteKey, { label: 'prankster' });
+  await prankster.sendMessage(MARKUP_MESSAGE);
+  for (let i = 0; i < INVOICES; i++) {
+    const client = await visitor(server, ctx.siteKey, { label: `invoice-${i}` });
+    await client.sendMessage(`Lasku numero ${i} on maksettu`);
+    await client.close();
+  }
+  await eventually(async () => {
+    const record = expectStatus(await api(server, ctx.token, 'GET', `/contacts/${maija.contact.id}`), 200);
+    return record.page_views.length === 1;
+  }, { what: "Maija's page view stored" });
+
+  browser = await launchBrowser();
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(5000);
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+const searchBox = () => page.getByRole('searchbox', { name: 'Search', exact: true });
+const results = () => page.getByRole('list', { name: 'Search results' });
+const result = (text) => results().getByRole('listitem').filter({ hasText: text });
+const searchStatus = () => page.getByRole('main').getByRole('status');
+const filters = () => page.getByRole('group', { name: 'Filters' });
+const messageLog = () => page.getByRole('log', { name: 'Messages' });
+const mainNav = () => page.getByRole('navigation', { name: 'Main' });
+const contactsList = () => page.getByRole('list', { name: 'Contacts' });
+const editForm = () => page.getByRole('form', { name: 'Edit contact' });
+
+async function search(words) {
+  await searchBox().fill(words);
+  await searchBox().press('Enter');
+  await eventually(async () => new URL(page.url()).hash.startsWith('#/search?'), { what: 'the Search page' });
+}
+
+async function storedEmail() {
+  return expectStatus(await api(server, ctx.token, 'GET', `/contacts/${maija.contact.id}`), 200).contact.email;
+}
+
+const step = storySteps();
+
+describe('console search and contacts', () => {
+  step('logs in', async () => {
+    await page.goto(`${server.url}/console/`);
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(ADMIN_EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await searchBox().waitFor();
+  });
+
+  step('searches from the top bar for another form of a word: the matched word is marked', async () => {
+    await search('tilauksen');
+    await result('Maija Meikäläinen').waitFor();
+    assert.equal(await results().getByRole('listitem').count(), 1);
+    const row = result('Maija Meikäläinen');
+    assert.deepEqual(await row.locator('mark').allTextContents(), ['tilaukset']);
+    assert.equal(await row.locator('.snippet').textContent(), MAIJA_MESSAGE);
+    assert.match(await row.textContent(), /maija@shop\.example/);
+    assert.match(await row.textContent(), /Closed/);
+    assert.equal(await searchStatus().textContent(), 'Conversations found: 1');
+  });
+
+  step('filters by status, assignee and days, and says when nothing matches', async () => {
+    await filters().getByLabel('Status').selectOption({ label: 'Open' });
+    await searchStatus().getByText('No conversations match “tilauksen” with these filters.').waitFor();
+    assert.equal(await results().count(), 0);
+    await filters().getByLabel('Status').selectOption({ label: 'Closed' });
+    await result('Maija Meikäläinen').waitFor();
+    await filters().getByLabel('Assignee').selectOption({ label: 'Me' });
+    await searchStatus().getByText('No conversations match', { exact: false }).waitFor();
+    await filters().getByLabel('Assignee').selectOption({ label: 'Unassigned' });
+    await result('Maija Meikäläinen').waitFor();
+    await filters().getByLabel('To').fill('2020-01-31');
+    await searchStatus().getByText('No conversations match', { exact: false }).waitFor();
+    await filters().getByRole('button', { name: 'Clear filters' }).click();
+    await result('Maija Meikäläinen').waitFor();
+    assert.equal(new URL(page.url()).hash, '#/search?q=tilauksen');
+    assert.equal(await searchBox().inputValue(), 'tilauksen');
+  });
+
+  step('a visitor’s markup in a result is shown as text', async () => {
+    await search('paketti');
+    const row = result('Paketti');
+    await row.waitFor();
+    assert.equal(await results().locator('img').count(), 0, 'no img element made from the text');
+    assert.equal(await page.evaluate(() => window.injected), undefined);
+    assert.equal(await row.locator('.snippet').textContent(), MARKUP_MESSAGE);
+  });
+
+  step('loads more results', async () => {
+    await search('lasku');
+    await eventually(async () => (await results().getByRole('listitem').count()) === 25, { what: 'the first page' });
+    assert.equal(await searchStatus().textContent(), 'Conversations found: 25+');
+    await page.getByRole('button', { name: 'Load more', exact: true }).click();
+    await eventually(async () => (await results().getByRole('listitem').count()) === INVOICES, { what: 'all results' });
+    assert.equal(await page.getByRole('button', { name: 'Load more', exact: true }).count(), 0);
+    assert.equal(await searchStatus().textContent(), `Conversations found: ${INVOICES}`);
+  });
+
+  step('opens a closed result in the inbox with its messages', async () => {
+    await search('ORD-1234');
+    await result('Maija Meikäläinen').getByRole('button').click();
+    await eventually(async () => new URL(page.url()).hash === '#/inbox', { what: 'the inbox' });
+    await messageLog().getByText(MAIJA_MESSAGE, { exact: true }).waitFor();
+    const conversation = page.getByRole('region', { name: 'Maija Meikäläinen' });
+    await conversation.getByText('This conversation is closed. Reopen it to reply.').waitFor();
+  });
+
+  step("the visitor panel's name opens the contact's page", async () => {
+    const panel = page.getByRole('complementary', { name: 'Visitor' });
+    await panel.getByRole('link', { name: 'Maija Meikäläinen' }).click();
+    await eventually(async () => new URL(page.url()).hash === `#/contacts/${maija.contact.id}`, { what: 'the contact page' });
+    await page.getByRole('heading', { level: 1, name: 'Maija Meikäläinen' }).waitFor();
+  });
+
+  step('the Contacts page lists and filters contacts', async () => {
+    await mainNav().getByRole('link', { name: 'Contacts', exact: true }).click();
+    await contactsList().getByRole('link', { name: /Maija Meikäläinen/ }).waitFor();
+    assert.ok((await contactsList().getByRole('listitem').count()) > 1);
+    await page.getByRole('searchbox', { name: 'Search contacts' }).fill('maija');
+    await eventually(async () => (await contactsList().getByRole('listitem').count()) === 1, { what: 'the filtered list' });
+    await page.getByRole('searchbox', { name: 'Search contacts' }).fill('nobody-has-this-word');
+    await page.getByText('No contacts match “nobody-has-this-word”.').waitFor();
+    await page.getByRole('searchbox', { name: 'Search contacts' }).fill('maija');
+    await contactsList().getByRole('link', { name: /Maija Meikäläinen/ }).click();
+  });
+
+  step("a contact's page shows the conversations and pages viewed", async () => {
+    await page.getByRole('heading', { level: 1, name: 'Maija Meikäläinen' }).waitFor();
+    const conversations = page.getByRole('region', { name: 'Conversations' });
+    const row = conversations.getByRole('button').filter({ hasText: MAIJA_MESSAGE });
+    await row.waitFor();
+    assert.match(await row.textContent(), /Closed/);
+    assert.equal(await conversations.getByRole('button').count(), 1);
+    const pages = page.getByRole('region', { name: 'Pages visited' });
+    const link = pages.getByRole('link', { name: 'Blue teapot' });
+    assert.equal(await link.getAttribute('href'), `${server.origin}/demo/products/teapot`);
+    await pages.getByText(`${server.origin}/demo/products/teapot`, { exact: true }).waitFor();
+  });
+
+  step('edits the e-mail', async () => {
+    await page.getByRole('button', { name: 'Edit contact' }).click();
+    await editForm().getByLabel('Email').fill('maija@other.example');
+    await editForm().getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    assert.equal(await editForm().count(), 0);
+    assert.equal(await storedEmail(), 'maija@other.example');
+    await page.getByRole('main').getByRole('link', { name: 'maija@other.example' }).waitFor();
+  });
+
+  step('a bad e-mail shows the server’s reason and changes nothing', async () => {
+    await page.getByRole('button', { name: 'Edit contact' }).click();
+    await editForm().getByLabel('Email').fill('not an address');
+    await editForm().getByRole('button', { name: 'Save' }).click();
+    await editForm().getByRole('alert').getByText('email is not a valid address').waitFor();
+    assert.equal(await storedEmail(), 'maija@other.example');
+    await editForm().getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('main').getByRole('link', { name: 'maija@other.example' }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+});
