@@ -31,7 +31,10 @@ std::string select_where(const ConversationFilter& filter, std::string_view stat
                          std::vector<SqlValue>& values) {
     const std::string activity = closed ? "c.updated_at" : conversation_activity;
     std::string sql = "SELECT " + (closed ? closed_conversation_columns : conversation_columns) +
-                      " FROM conversations c" + last_message_join +
+                      // NOT INDEXED: looked up by their ids, which the ordering
+                      // indexes would otherwise walk past (every conversation, in order).
+                      " FROM conversations c" + (candidates ? " NOT INDEXED" : "") +
+                      last_message_join +
                       " WHERE c.workspace_id = ? AND " + std::string(status);
     values.emplace_back(filter.workspace_id);
     switch (filter.assignee) {
@@ -143,6 +146,7 @@ std::vector<core::Conversation> list_conversations_in(Database& db,
     std::optional<std::string> candidates;
     if (!filter.text_match.empty()) {
         candidates = few_matching(db, filter.text_match, looked_up_at_most);
+        if (candidates == "[]") return {};
     }
     // Only the filters in use appear in the SQL, so each combination gets a plan (and a
     // cached statement) of its own. Every message moves its conversation's activity, so
