@@ -35,15 +35,25 @@ json::object to_json(const core::Workspace& workspace) {
     return {{"id", workspace.id}, {"name", workspace.name}, {"created_at", workspace.created_at}};
 }
 
+json::object to_json(const core::SiteTexts& texts) {
+    return {{"language", texts.language},
+            {"greeting", texts.greeting},
+            {"offline_message", texts.offline_message}};
+}
+
 json::object to_json(const core::Site& site) {
     json::array origins;
     for (const auto& origin : site.allowed_origins) origins.emplace_back(origin);
+    json::array translations;
+    for (const auto& texts : site.translations) translations.emplace_back(to_json(texts));
     return {{"id", site.id},
             {"workspace_id", site.workspace_id},
             {"key", site.key},
             {"name", site.name},
             {"allowed_origins", std::move(origins)},
             {"greeting", site.greeting},
+            {"offline_message", site.offline_message},
+            {"translations", std::move(translations)},
             {"color", site.color},
             {"created_at", site.created_at},
             {"routing", core::to_string(site.routing)},
@@ -192,6 +202,7 @@ json::object to_json(const core::CannedResponse& response) {
             {"title", response.title},
             {"body", response.body},
             {"team_id", optional_id(response.team_id)},
+            {"language", response.language},
             {"created_at", response.created_at}};
 }
 

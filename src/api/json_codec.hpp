@@ -18,6 +18,7 @@ namespace json = boost::json;
 
 json::object to_json(const core::Workspace& workspace);
 json::object to_json(const core::Site& site);
+json::object to_json(const core::SiteTexts& texts);
 json::object to_json(const core::Agent& agent);
 json::object to_json(const core::Contact& contact);
 json::object to_json(const core::Conversation& conversation);

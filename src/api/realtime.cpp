@@ -10,6 +10,7 @@
 #include "api/event_publisher.hpp"
 #include "api/json_codec.hpp"
 #include "api/topics.hpp"
+#include "core/site_texts.hpp"
 #include "core/validation.hpp"
 
 namespace juttu::api {
@@ -242,7 +243,7 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
     if (const auto* given = frame.if_contains("context")) {
         if (!given->is_object()) return refuse("bad_frame", "field 'context' must be an object");
         FieldReader fields(given->get_object());
-        for (const char* key : {"language", "timezone", "screen"}) {
+        for (const char* key : {"language", "page_language", "timezone", "screen"}) {
             if (auto value = fields.line(key, false, 100)) context[key] = *value;
         }
         if (!fields.ok()) return refuse("bad_frame", "context: " + fields.error());
@@ -268,10 +269,12 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
     deps_.missed_chats.visitor_connected(w.site.workspace_id, w.contact.id);
     phase_ = Phase::ready;
     hello_deadline_.cancel();
-    send(visitor_welcome(w));
+    // The site's texts in the page's language, else the browser's (core/site_texts.hpp).
+    send(visitor_welcome(w, {context["page_language"], context["language"]}));
 }
 
-json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome& w) {
+json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome& w,
+                                                 const std::vector<std::string>& languages) {
     json::value conversation = nullptr;
     json::value queue = nullptr;
     if (w.conversation) {
@@ -280,6 +283,7 @@ json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome&
         conversation = std::move(encoded);
         if (auto place = deps_.router.place(*w.conversation)) queue = to_json(*place);
     }
+    const auto texts = core::texts_for(w.site, languages);
     json::array teams;
     if (w.site.prechat.team != core::FieldRule::off) {
         for (const auto& team : deps_.teams.list(w.site.workspace_id)) {
@@ -291,7 +295,12 @@ json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome&
         {"role", "visitor"},
         {"contact_token", w.contact_token},
         {"contact", {{"id", w.contact.id}, {"name", w.contact.name}, {"email", w.contact.email}}},
-        {"site", {{"name", w.site.name}, {"greeting", w.site.greeting}, {"color", w.site.color}}},
+        {"site",
+         {{"name", w.site.name},
+          {"greeting", texts.greeting},
+          {"offline_message", texts.offline_message},
+          {"language", texts.language},
+          {"color", w.site.color}}},
         {"conversation", std::move(conversation)},
         {"availability", to_json(deps_.site_status.availability(w.site))},
         {"prechat", to_json(w.site.prechat)},

@@ -97,7 +97,9 @@ private:
     void on_send(const boost::json::object& frame);
     void on_leave_message(const boost::json::object& frame);
     // The visitor's welcome: who they are, the site, and whether and how they can chat.
-    boost::json::object visitor_welcome(const services::VisitorWelcome& welcome);
+    // `languages`: the visitor's, most wanted first, for the site's texts.
+    boost::json::object visitor_welcome(const services::VisitorWelcome& welcome,
+                                        const std::vector<std::string>& languages);
     // Answers a send or leave_message once it is stored (or refused).
     services::ChatService::SendDone acknowledge(std::string ref);
     void resume_if_drained();

@@ -25,12 +25,17 @@ std::optional<services::SiteFields> site_fields(const json::object& body, bool c
     fields.name = in.line("name", creating, 1000);
     fields.allowed_origins = in.texts("allowed_origins", false, 100);
     fields.greeting = in.text("greeting", false, 10'000);
+    fields.offline_message = in.text("offline_message", false, 10'000);
     fields.color = in.line("color", false, 100);
     auto routing = in.line("routing", false, 20);
     const auto* hours = in.object("hours", false);
     const auto* prechat = in.object("prechat", false);
+    const json::value* translations = body.if_contains("translations");
     if (!in.ok()) {
         error = in.error();
+        return std::nullopt;
+    }
+    if (translations && !(fields.translations = read_translations(*translations, error))) {
         return std::nullopt;
     }
     if (routing) {
@@ -83,6 +88,7 @@ std::optional<services::CannedFields> canned_fields(const json::object& body, bo
     fields.title = in.line("title", false, 1000);
     fields.body = in.text("body", creating, 100'000);
     fields.team_id = in.nullable_integer("team_id", false);
+    fields.language = in.line("language", false, 35);
     if (!in.ok()) {
         error = in.error();
         return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include "api/json_codec.hpp"
 #include "core/business_hours_text.hpp"
+#include "core/validation.hpp"
 
 namespace juttu::api {
 
@@ -119,6 +120,34 @@ std::optional<core::PrechatForm> read_prechat(const json::object& in, std::strin
         return std::nullopt;
     }
     return form;
+}
+
+std::optional<std::vector<core::SiteTexts>> read_translations(const json::value& in,
+                                                              std::string& error) {
+    constexpr std::size_t most = 100;  // the service allows fewer; this bounds the parsing
+    if (!in.is_array() || in.get_array().size() > most) {
+        error = "field 'translations' must be an array of at most 100 objects";
+        return std::nullopt;
+    }
+    std::vector<core::SiteTexts> translations;
+    for (const auto& item : in.get_array()) {
+        if (!item.is_object()) {
+            error = "translations: each must be an object";
+            return std::nullopt;
+        }
+        FieldReader fields(item.get_object());
+        core::SiteTexts texts;
+        texts.language = fields.line("language", true, 100).value_or("");
+        texts.greeting = fields.text("greeting", false, 10'000).value_or("");
+        texts.offline_message = fields.text("offline_message", false, 10'000).value_or("");
+        if (!fields.ok()) {
+            const std::string tag(core::utf8_prefix(texts.language, 40));
+            error = "translations: " + (tag.empty() ? "" : tag + ": ") + fields.error();
+            return std::nullopt;
+        }
+        translations.push_back(std::move(texts));
+    }
+    return translations;
 }
 
 }  // namespace juttu::api

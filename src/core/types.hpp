@@ -60,6 +60,15 @@ struct PrechatForm {
     bool operator==(const PrechatForm&) const = default;
 };
 
+// A site's visitor-facing texts in one language: a BCP 47 tag ("sv", "fi-FI"). An empty
+// text falls back to the site's own (core/site_texts.hpp).
+struct SiteTexts {
+    std::string language;
+    std::string greeting;
+    std::string offline_message;
+    bool operator==(const SiteTexts&) const = default;
+};
+
 struct Site {
     Id id = 0;
     Id workspace_id = 0;
@@ -67,7 +76,10 @@ struct Site {
     std::string name;
     std::vector<std::string> allowed_origins;  // normalised, e.g. "https://shop.example"
     std::string greeting;
-    std::string color;  // "#rrggbb"
+    // Above the widget's leave-a-message form; empty: the widget's own words.
+    std::string offline_message;
+    std::vector<SiteTexts> translations;  // one per language, in the admin's order
+    std::string color;                    // "#rrggbb"
     RoutingMode routing = RoutingMode::automatic;
     BusinessHours hours;  // always open by default
     PrechatForm prechat;
@@ -173,6 +185,9 @@ struct CannedResponse {
     std::string title;
     std::string body;
     std::optional<Id> team_id;  // offered only to the team's members; nullopt = everyone
+    // A BCP 47 tag: offered first to visitors of that language; "" = any language. A
+    // shortcut exists once per language.
+    std::string language;
     TimeMs created_at = 0;
 };
 

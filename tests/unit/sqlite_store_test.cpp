@@ -255,7 +255,8 @@ TEST_P(StoreContract, Workspaces) {
 TEST_P(StoreContract, CannedResponsesAreUniquePerWorkspaceAndScoped) {
     Tenant a = make_tenant("acme");
     Tenant b = make_tenant("globex");
-    core::CannedResponse draft{0, a.workspace.id, "shipping", "Shipping", "1-2 days", 1'000};
+    core::CannedResponse draft{0,          a.workspace.id, "shipping", "Shipping",
+                               "1-2 days", std::nullopt,   "",         1'000};
     auto created = store().create_canned_response(draft);
     ASSERT_TRUE(created.has_value());
     EXPECT_GT(created->id, 0);
@@ -278,6 +279,54 @@ TEST_P(StoreContract, CannedResponsesAreUniquePerWorkspaceAndScoped) {
     EXPECT_EQ(store().find_canned_response(a.workspace.id, created->id)->body, "Same day");
     EXPECT_TRUE(store().delete_canned_response(a.workspace.id, created->id));
     EXPECT_TRUE(store().list_canned_responses(a.workspace.id).empty());
+}
+
+TEST_P(StoreContract, SiteTextsPerLanguageSurviveAnyCharacter) {
+    Tenant acme = make_tenant("acme");
+    core::Site site = acme.site;
+    site.offline_message = "Back at 9;\nleave a message";
+    site.translations = {{"sv", "Hej; 12;3;\t", ""},
+                         {"fi-FI", "", "Olemme poissa; 7;7;"},
+                         {"et", "Tere \xc3\xb5htust", "Oleme \xc3\xa4ra"}};
+    ASSERT_TRUE(store().update_site(site));
+    for (int pass = 0; pass < 2; ++pass) {
+        auto read = store().find_site(acme.workspace.id, site.id);
+        ASSERT_TRUE(read);
+        EXPECT_EQ(read->offline_message, site.offline_message);
+        EXPECT_EQ(read->translations, site.translations);
+        reopen();
+    }
+    site.translations.clear();
+    ASSERT_TRUE(store().update_site(site));
+    EXPECT_TRUE(store().find_site_by_key(site.key)->translations.empty());
+}
+
+TEST_P(StoreContract, ASavedReplysShortcutOncePerLanguage) {
+    Tenant acme = make_tenant("acme");
+    core::CannedResponse reply;
+    reply.workspace_id = acme.workspace.id;
+    reply.shortcut = "shipping";
+    reply.title = "Shipping";
+    reply.body = "We ship in two days.";
+    reply.created_at = 1'000;
+    auto any = store().create_canned_response(reply);
+    ASSERT_TRUE(any);
+    reply.language = "fi";
+    reply.body = "Toimitamme kahdessa päivässä.";
+    auto finnish = store().create_canned_response(reply);
+    ASSERT_TRUE(finnish);
+    EXPECT_FALSE(store().create_canned_response(reply));  // the same shortcut and language
+    auto listed = store().list_canned_responses(acme.workspace.id);
+    ASSERT_EQ(listed.size(), 2U);
+    EXPECT_EQ(listed[0].language, "");
+    EXPECT_EQ(listed[1].language, "fi");
+    EXPECT_EQ(listed[1].body, "Toimitamme kahdessa päivässä.");
+    core::CannedResponse moved = *any;
+    moved.language = "fi";  // onto the Finnish one's key
+    EXPECT_FALSE(store().update_canned_response(moved));
+    moved.language = "sv";
+    EXPECT_TRUE(store().update_canned_response(moved));
+    EXPECT_EQ(store().find_canned_response(acme.workspace.id, any->id)->language, "sv");
 }
 
 TEST_P(StoreContract, SiteCrud) {

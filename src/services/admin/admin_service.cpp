@@ -1,6 +1,7 @@
 #include "services/admin/admin_service.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/time_zone.hpp"
 #include "core/validation.hpp"
@@ -32,6 +33,44 @@ std::optional<core::Error> hours_problem(const core::BusinessHours& hours) {
     return std::nullopt;
 }
 
+// A greeting or offline message: text of at most 1000 bytes.
+std::optional<core::Error> site_text_problem(std::string_view what, const std::string& text) {
+    if (text.size() > core::limits::greeting_bytes || !core::is_valid_utf8(text) ||
+        !core::is_clean_text(text)) {
+        return fail(ErrorCode::validation_failed,
+                    std::string(what) + " must be at most 1000 bytes of text");
+    }
+    return std::nullopt;
+}
+
+std::optional<core::Error> translations_problem(const std::vector<core::SiteTexts>& translations) {
+    if (translations.size() > AdminService::max_translations) {
+        return fail(ErrorCode::validation_failed, "a site has at most 20 translations");
+    }
+    std::vector<std::string> seen;
+    for (const auto& texts : translations) {
+        const std::string tag(core::utf8_prefix(texts.language, 40));
+        if (!core::is_valid_language_tag(texts.language)) {
+            return fail(ErrorCode::validation_failed,
+                        "translations: '" + tag + "' is not a language tag like sv or fi-FI");
+        }
+        std::string folded = tag;
+        std::transform(folded.begin(), folded.end(), folded.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (std::find(seen.begin(), seen.end(), folded) != seen.end()) {
+            return fail(ErrorCode::validation_failed, "translations: '" + tag + "' is there twice");
+        }
+        seen.push_back(std::move(folded));
+        for (const auto& [what, text] : {std::pair{"greeting", &texts.greeting},
+                                         {"offline_message", &texts.offline_message}}) {
+            if (auto problem = site_text_problem("translations: " + tag + " " + what, *text)) {
+                return problem;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
 // Applies the given site fields to `site`, validating each; an error changes nothing.
 std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields& fields) {
     core::Site next = site;
@@ -58,12 +97,18 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
         }
     }
     if (fields.greeting) {
-        if (fields.greeting->size() > core::limits::greeting_bytes ||
-            !core::is_valid_utf8(*fields.greeting) || !core::is_clean_text(*fields.greeting)) {
-            return fail(ErrorCode::validation_failed,
-                        "greeting must be at most 1000 bytes of text");
-        }
+        if (auto problem = site_text_problem("greeting", *fields.greeting)) return problem;
         next.greeting = *fields.greeting;
+    }
+    if (fields.offline_message) {
+        if (auto problem = site_text_problem("offline_message", *fields.offline_message)) {
+            return problem;
+        }
+        next.offline_message = *fields.offline_message;
+    }
+    if (fields.translations) {
+        if (auto problem = translations_problem(*fields.translations)) return problem;
+        next.translations = *fields.translations;
     }
     if (fields.color) {
         if (!core::is_valid_color(*fields.color)) {

@@ -19,6 +19,8 @@ struct SiteFields {
     std::optional<std::string> name;
     std::optional<std::vector<std::string>> allowed_origins;
     std::optional<std::string> greeting;
+    std::optional<std::string> offline_message;
+    std::optional<std::vector<core::SiteTexts>> translations;  // replaces the whole list
     std::optional<std::string> color;
     std::optional<core::RoutingMode> routing;
     std::optional<core::BusinessHours> hours;
@@ -65,6 +67,7 @@ public:
     static constexpr std::string_view default_greeting = "Hi! How can we help you today?";
     static constexpr int max_capacity = 100;
     static constexpr std::size_t max_languages = 10;
+    static constexpr std::size_t max_translations = 20;
 
 private:
     void revoke_agent(const core::Agent& agent);

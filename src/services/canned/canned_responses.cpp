@@ -44,12 +44,21 @@ std::optional<core::Error> apply(core::CannedResponse& response, const CannedFie
         next.body = *fields.body;
     }
     if (fields.team_id) next.team_id = *fields.team_id;
+    if (fields.language) {
+        if (!fields.language->empty() && !core::is_valid_language_tag(*fields.language)) {
+            return fail(ErrorCode::validation_failed,
+                        "language must be a language tag like fi or sv-FI, or empty for any");
+        }
+        next.language = *fields.language;
+    }
     response = std::move(next);
     return std::nullopt;
 }
 
 core::Error not_found() { return fail(ErrorCode::not_found, "no such canned response"); }
-core::Error taken() { return fail(ErrorCode::conflict, "this shortcut is already in use"); }
+core::Error taken() {
+    return fail(ErrorCode::conflict, "this shortcut is already in use in this language");
+}
 
 }  // namespace
 

@@ -17,6 +17,7 @@ struct CannedFields {
     std::optional<std::string> title;
     std::optional<std::string> body;
     std::optional<std::optional<core::Id>> team_id;  // given as null: the whole workspace
+    std::optional<std::string> language;             // "" for any language
 };
 
 class CannedResponses {

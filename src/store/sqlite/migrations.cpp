@@ -387,9 +387,9 @@ CREATE INDEX files_unattached ON files(created_at) WHERE message_id IS NULL;
 // contact's (name, e-mail and attribute values) by triggers. The message index stores
 // no copy of the terms (content=''), positions (detail=none: no phrase is ever looked
 // for) or sizes (columnsize=0: results are ordered by time, not rank): a deleted
-// message's terms are computed again to remove them. The tokenizer keeps the words as juttu_search_terms
-// wrote them (an e-mail address stays one term). Outside Juttu (the sqlite3 shell) the
-// function is missing, and writing a message or contact there fails.
+// message's terms are computed again to remove them. The tokenizer keeps the words as
+// juttu_search_terms wrote them (an e-mail address stays one term). Outside Juttu (the sqlite3
+// shell) the function is missing, and writing a message or contact there fails.
 constexpr const char* search_index = R"sql(
 CREATE VIRTUAL TABLE message_search USING fts5(
     terms, content='', detail=none, columnsize=0, tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+'");
@@ -446,7 +446,31 @@ INSERT INTO contact_search(rowid, terms) SELECT id, terms FROM contact_search_so
 CREATE INDEX contacts_recent ON contacts(workspace_id, last_seen DESC, id DESC);
 )sql";
 
-constexpr std::array<Migration, 12> all_migrations{{
+// Texts per language: a site's offline message and its translations (rows.cpp encodes
+// them), and saved replies per language, one shortcut per language (the table rebuilt
+// for its unique key; nothing references it).
+constexpr const char* texts_per_language = R"sql(
+ALTER TABLE sites ADD COLUMN offline_message TEXT NOT NULL DEFAULT '';
+ALTER TABLE sites ADD COLUMN translations TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE canned_responses_rebuilt (
+    id           INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    shortcut     TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    team_id      INTEGER REFERENCES teams(id) ON DELETE SET NULL,
+    language     TEXT NOT NULL DEFAULT '',
+    UNIQUE (workspace_id, shortcut, language)
+);
+INSERT INTO canned_responses_rebuilt(id, workspace_id, shortcut, title, body, created_at, team_id)
+SELECT id, workspace_id, shortcut, title, body, created_at, team_id FROM canned_responses;
+DROP TABLE canned_responses;
+ALTER TABLE canned_responses_rebuilt RENAME TO canned_responses;
+)sql";
+
+constexpr std::array<Migration, 13> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
@@ -459,6 +483,7 @@ constexpr std::array<Migration, 12> all_migrations{{
     {10, "conversation activity from messages", activity_from_messages},
     {11, "files", files_table},
     {12, "full-text search", search_index},
+    {13, "texts per language", texts_per_language},
 }};
 
 void rollback_quietly(Database& db) noexcept {

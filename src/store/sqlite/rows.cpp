@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
+
 #include "core/business_hours_text.hpp"
 
 namespace juttu::store::sqlite {
@@ -83,6 +85,47 @@ core::PrechatForm decode_prechat(std::string_view text) {
     return form;
 }
 
+// Each translation as "<language>;<greeting bytes>;<offline bytes>;<greeting><offline>":
+// the texts may hold any character, so they are counted, never delimited.
+std::string encode_translations(const std::vector<core::SiteTexts>& translations) {
+    std::string out;
+    for (const auto& t : translations) {
+        out += t.language + ';' + std::to_string(t.greeting.size()) + ';' +
+               std::to_string(t.offline_message.size()) + ';' + t.greeting + t.offline_message;
+    }
+    return out;
+}
+
+std::vector<core::SiteTexts> decode_translations(std::string_view text) {
+    std::vector<core::SiteTexts> translations;
+    auto field = [&text]() -> std::optional<std::string_view> {
+        const auto end = text.find(';');
+        if (end == std::string_view::npos) return std::nullopt;
+        auto value = text.substr(0, end);
+        text.remove_prefix(end + 1);
+        return value;
+    };
+    auto count = [](std::string_view digits) -> std::optional<std::size_t> {
+        std::size_t value = 0;
+        const auto [end, error] =
+            std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+        return value;
+    };
+    while (!text.empty()) {
+        auto language = field();
+        auto greeting_bytes = language ? field() : std::nullopt;
+        auto offline_bytes = greeting_bytes ? field() : std::nullopt;
+        auto g = greeting_bytes ? count(*greeting_bytes) : std::nullopt;
+        auto o = offline_bytes ? count(*offline_bytes) : std::nullopt;
+        if (!g || !o || *g + *o > text.size()) break;  // what a newer version wrote: stop
+        translations.push_back({std::string(*language), std::string(text.substr(0, *g)),
+                                std::string(text.substr(*g, *o))});
+        text.remove_prefix(*g + *o);
+    }
+    return translations;
+}
+
 // --- Row readers. Each *_columns list matches its reader, with a fixed table alias. ---
 
 const std::string workspace_columns = "w.id, w.name, w.created_at";
@@ -93,7 +136,8 @@ core::Workspace read_workspace(const Statement& row) {
 
 const std::string site_columns =
     "s.id, s.workspace_id, s.key, s.name, s.allowed_origins, s.greeting, s.color, s.created_at, "
-    "s.routing, s.time_zone, s.always_open, s.schedule, s.prechat";
+    "s.routing, s.time_zone, s.always_open, s.schedule, s.prechat, s.offline_message, "
+    "s.translations";
 
 core::Site read_site(const Statement& row) {
     core::Site site;
@@ -110,6 +154,8 @@ core::Site read_site(const Statement& row) {
     site.hours.time_zone = row.column_text(9);
     site.hours.always_open = row.column_int64(10) != 0;
     site.prechat = decode_prechat(row.column_text(12));
+    site.offline_message = row.column_text(13);
+    site.translations = decode_translations(row.column_text(14));
     return site;
 }
 
@@ -225,7 +271,7 @@ core::Message read_message(const Statement& row, int first) {
 }
 
 const std::string canned_columns =
-    "c.id, c.workspace_id, c.shortcut, c.title, c.body, c.created_at, c.team_id";
+    "c.id, c.workspace_id, c.shortcut, c.title, c.body, c.created_at, c.team_id, c.language";
 
 core::CannedResponse read_canned(const Statement& row) {
     core::CannedResponse response;
@@ -236,6 +282,7 @@ core::CannedResponse read_canned(const Statement& row) {
     response.body = row.column_text(4);
     response.created_at = row.column_int64(5);
     response.team_id = row.column_optional_int64(6);
+    response.language = row.column_text(7);
     return response;
 }
 

@@ -30,6 +30,8 @@ std::vector<std::string> split(std::string_view text, char separator);
 // The pre-chat form as stored in sites.prechat: "1;required;optional;off;0;Order number".
 std::string encode_prechat(const core::PrechatForm& form);
 core::PrechatForm decode_prechat(std::string_view text);
+std::string encode_translations(const std::vector<core::SiteTexts>& translations);
+std::vector<core::SiteTexts> decode_translations(std::string_view text);
 
 extern const std::string workspace_columns;  // alias w
 core::Workspace read_workspace(const Statement& row);

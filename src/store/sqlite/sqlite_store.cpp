@@ -501,12 +501,13 @@ core::Site SqliteStore::create_site(const core::Site& site) {
     return writer_.run([&](Database& db) {
         db.prepare(
               "INSERT INTO sites(workspace_id, key, name, allowed_origins, greeting, color, "
-              "created_at, routing, time_zone, always_open, schedule, prechat) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              "created_at, routing, time_zone, always_open, schedule, prechat, offline_message, "
+              "translations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind_all(site.workspace_id, site.key, site.name, join(site.allowed_origins, '\n'),
                       site.greeting, site.color, site.created_at, core::to_string(site.routing),
                       site.hours.time_zone, std::int64_t{site.hours.always_open},
-                      core::encode_schedule(site.hours), encode_prechat(site.prechat))
+                      core::encode_schedule(site.hours), encode_prechat(site.prechat),
+                      site.offline_message, encode_translations(site.translations))
             .run();
         core::Site created = site;
         created.id = db.last_insert_rowid();
@@ -548,12 +549,13 @@ bool SqliteStore::update_site(const core::Site& site) {
     return writer_.run([&](Database& db) {
         db.prepare(
               "UPDATE sites SET name = ?, allowed_origins = ?, greeting = ?, color = ?, "
-              "routing = ?, time_zone = ?, always_open = ?, schedule = ?, prechat = ? "
-              "WHERE id = ? AND workspace_id = ?")
+              "routing = ?, time_zone = ?, always_open = ?, schedule = ?, prechat = ?, "
+              "offline_message = ?, translations = ? WHERE id = ? AND workspace_id = ?")
             .bind_all(site.name, join(site.allowed_origins, '\n'), site.greeting, site.color,
                       core::to_string(site.routing), site.hours.time_zone,
                       std::int64_t{site.hours.always_open}, core::encode_schedule(site.hours),
-                      encode_prechat(site.prechat), site.id, site.workspace_id)
+                      encode_prechat(site.prechat), site.offline_message,
+                      encode_translations(site.translations), site.id, site.workspace_id)
             .run();
         return db.changes() > 0;
     });
@@ -567,10 +569,10 @@ std::optional<core::CannedResponse> SqliteStore::create_canned_response(
         try {
             db.prepare(
                   "INSERT INTO canned_responses(workspace_id, shortcut, title, body, created_at, "
-                  "team_id) VALUES (?1, ?2, ?3, ?4, ?5, "
-                  "(SELECT id FROM teams WHERE id = ?6 AND workspace_id = ?1))")
+                  "team_id, language) VALUES (?1, ?2, ?3, ?4, ?5, "
+                  "(SELECT id FROM teams WHERE id = ?6 AND workspace_id = ?1), ?7)")
                 .bind_all(response.workspace_id, response.shortcut, response.title, response.body,
-                          response.created_at, response.team_id)
+                          response.created_at, response.team_id, response.language)
                 .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return std::nullopt;
@@ -585,7 +587,7 @@ std::optional<core::CannedResponse> SqliteStore::create_canned_response(
 std::vector<core::CannedResponse> SqliteStore::list_canned_responses(Id workspace_id) {
     static const std::string sql = "SELECT " + canned_columns +
                                    " FROM canned_responses c WHERE c.workspace_id = ? "
-                                   "ORDER BY c.shortcut";
+                                   "ORDER BY c.shortcut, c.language";
     auto db = read();
     Statement query = db->prepare(sql);
     query.bind(1, workspace_id);
@@ -609,10 +611,10 @@ bool SqliteStore::update_canned_response(const core::CannedResponse& response) {
         try {
             db.prepare(
                   "UPDATE canned_responses SET shortcut = ?1, title = ?2, body = ?3, "
-                  "team_id = (SELECT id FROM teams WHERE id = ?6 AND workspace_id = ?5) "
-                  "WHERE id = ?4 AND workspace_id = ?5")
+                  "team_id = (SELECT id FROM teams WHERE id = ?6 AND workspace_id = ?5), "
+                  "language = ?7 WHERE id = ?4 AND workspace_id = ?5")
                 .bind_all(response.shortcut, response.title, response.body, response.id,
-                          response.workspace_id, response.team_id)
+                          response.workspace_id, response.team_id, response.language)
                 .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return false;

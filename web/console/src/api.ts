@@ -2,7 +2,7 @@
 import { uploadFile } from '../../shared/uploads';
 import type {
   Agent, CannedResponse, Contact, ContactDetails, Conversation, ConversationDetails, Hours, Id, InboxRow, Message, Note, Prechat,
-  QueueRow, Role, Routing, SearchHit, Site, Team, Workspace,
+  QueueRow, Role, Routing, SearchHit, Site, SiteTranslation, Team, Workspace,
 } from './types';
 
 /** The server answered with an error body ({"error":{"code","message"}}). */
@@ -63,6 +63,9 @@ export interface SiteInput {
   routing?: Routing;
   hours?: Hours;
   prechat?: Prechat;
+  offline_message?: string;
+  /** Replaces the whole list. */
+  translations?: SiteTranslation[];
 }
 
 export interface AgentInput {
@@ -92,6 +95,8 @@ export interface CannedInput {
   title?: string;
   body?: string;
   team_id?: Id | null;
+  /** "" for any language. */
+  language?: string;
 }
 
 /** Where a conversation goes: an agent, or a team's queue. */

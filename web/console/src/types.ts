@@ -49,6 +49,8 @@ export interface CannedResponse {
   body: string;
   /** null: offered to the whole workspace; else only to the team's members. */
   team_id?: Id | null;
+  /** "" (or missing, on older servers): for any language; else a language tag such as "fi". */
+  language?: string;
   created_at: number;
 }
 
@@ -71,7 +73,19 @@ export interface Site {
   routing?: Routing;
   hours?: Hours;
   prechat?: Prechat;
+  /** Shown above the widget's leave-a-message form; "" = the widget's own text. */
+  offline_message?: string;
+  /** The texts for pages in other languages (missing on older servers). */
+  translations?: SiteTranslation[];
   created_at: number;
+}
+
+/** A site's texts in one language; an empty one falls back to the site's default. */
+export interface SiteTranslation {
+  /** A language tag such as "sv" or "fi-FI", once per site. */
+  language: string;
+  greeting: string;
+  offline_message: string;
 }
 
 /** auto: new chats go to an agent by the routing rules; manual: they wait to be taken. */

@@ -303,7 +303,13 @@ export class ChatClient {
       role: 'visitor',
       site_key: this.options.siteKey,
       ...(token ? { contact_token: token } : {}),
-      context: { language: clip(navigator.language || '', 100), timezone: clip(timezone, 100), screen: screenSize },
+      context: {
+        language: clip(navigator.language || '', 100),
+        // The shop's texts follow the page's language first (its greeting, its offline message).
+        page_language: clip(document.documentElement.lang || '', 35),
+        timezone: clip(timezone, 100),
+        screen: screenSize,
+      },
     });
   }
 

@@ -29,7 +29,10 @@ export interface Conversation {
 
 export interface SiteSettings {
   name: string;
+  /** In the page's language when the site has it, else the site's own. */
   greeting: string;
+  /** Above the offline form; '' (or absent, from an older server): the widget's words. */
+  offline_message?: string;
   color: string;
 }
 
@@ -99,7 +102,7 @@ export type ClientFrame =
       role: 'visitor';
       site_key: string;
       contact_token?: string;
-      context: { language: string; timezone: string; screen: string };
+      context: { language: string; page_language: string; timezone: string; screen: string };
     }
   | { type: 'send'; client_id: string; body: string; team_id?: number; attachments?: string[] }
   | { type: 'leave_message'; client_id: string; name?: string; email: string; body: string }

@@ -8,6 +8,7 @@ import { carriesFiles, FileInfo, filesOf, humanSize } from '../../shared/uploads
 import type { PrechatAnswers } from './chat';
 import { Control, el, Field, field, isEmail, setError } from './dom';
 import { Strings } from './i18n';
+import type { SiteSettings } from './protocol';
 import { Delivery } from './store';
 import { css } from './styles';
 
@@ -178,6 +179,8 @@ export class WidgetView {
   private endedLine: HTMLDivElement;
   private ended: HTMLDivElement;
   private offline: HTMLFormElement;
+  /** The offline form's first line: the site's offline message, else the widget's words. */
+  private away: HTMLParagraphElement;
   private reopens: HTMLParagraphElement;
   private offName: Field;
   private offEmail: Field;
@@ -343,7 +346,8 @@ export class WidgetView {
     // The offline form: nobody can chat now, the visitor leaves a message for e-mail.
     this.offline = form(t.leaveTitle);
     this.reopens = el('p', 'intro');
-    this.offline.append(el('p', 'intro', t.away), this.reopens);
+    this.away = el('p', 'intro', t.away);
+    this.offline.append(this.away, this.reopens);
     this.offName = field(this.offline, t.name, input('text', 'name'), false);
     this.offEmail = field(this.offline, t.email, input('email', 'email'), true);
     this.offBody = field(this.offline, t.message, el('textarea'), true);
@@ -420,7 +424,7 @@ export class WidgetView {
     return !this.panel.hidden;
   }
 
-  setSite(site: { name: string; greeting: string; color: string }): void {
+  setSite(site: SiteSettings): void {
     const color = /^#[0-9a-f]{6}$/i.test(site.color) ? site.color : DEFAULT_COLOR;
     this.root.style.setProperty('--accent', color);
     this.root.style.setProperty('--on-accent', textColorOn(color));
@@ -429,6 +433,7 @@ export class WidgetView {
     this.greeting.replaceChildren();
     this.greeting.hidden = !site.greeting;
     if (site.greeting) this.greeting.append(el('div', 'bubble', site.greeting));
+    this.away.textContent = site.offline_message || this.t.away;
     if (!this.subtitle.textContent) this.headerAvatar.textContent = initials(this.siteName);
   }
 

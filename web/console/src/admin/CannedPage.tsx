@@ -1,7 +1,11 @@
-// Admin: saved replies — the texts agents insert with /shortcut, for everyone or one team.
+// Admin: saved replies — the texts agents insert with /shortcut, for everyone or one team, in
+// one language or any.
 import { useEffect, useState } from 'preact/hooks';
-import { useController, useSelect, useT } from '../context';
+import { useController, useLocale, useSelect, useT } from '../context';
+import { replyLanguageLabel } from '../replyLanguage';
 import type { CannedResponse, Id, Team } from '../types';
+import { ErrorCallout } from './ErrorCallout';
+import { ReplyLanguageSelect } from './ReplyLanguageSelect';
 import { errorText } from './errors';
 
 interface ReplyForm {
@@ -10,17 +14,28 @@ interface ReplyForm {
   body: string;
   /** '' is the whole workspace. */
   team: string;
+  /** '' is any language. */
+  language: string;
 }
 
-const NEW_REPLY: ReplyForm = { shortcut: '', title: '', body: '', team: '' };
+const NEW_REPLY: ReplyForm = { shortcut: '', title: '', body: '', team: '', language: '' };
 
 function formOf(reply: CannedResponse): ReplyForm {
-  return { shortcut: reply.shortcut, title: reply.title, body: reply.body, team: reply.team_id != null ? String(reply.team_id) : '' };
+  return {
+    shortcut: reply.shortcut, title: reply.title, body: reply.body, team: reply.team_id != null ? String(reply.team_id) : '',
+    language: reply.language ?? '',
+  };
+}
+
+/** By shortcut, then the one for any language before those for one. */
+function byShortcut(a: CannedResponse, b: CannedResponse): number {
+  return a.shortcut.localeCompare(b.shortcut) || (a.language ?? '').localeCompare(b.language ?? '');
 }
 
 export function CannedPage() {
   const controller = useController();
   const t = useT();
+  const locale = useLocale();
   const teams = useSelect((s) => s.teams);
   const [replies, setReplies] = useState<CannedResponse[] | null>(null);
   const [editing, setEditing] = useState<Id | null>(null);
@@ -30,7 +45,7 @@ export function CannedPage() {
   const [saving, setSaving] = useState(false);
 
   const update = (list: CannedResponse[]) => {
-    setReplies([...list].sort((a, b) => a.shortcut.localeCompare(b.shortcut)));
+    setReplies([...list].sort(byShortcut));
     controller.setCanned(); // the reply box's /shortcut list
   };
 
@@ -41,6 +56,10 @@ export function CannedPage() {
 
   const teamName = (team_id: Id | null | undefined, list: Team[]) =>
     team_id == null ? t('everyone') : list.find((x) => x.id === team_id)?.name ?? `#${team_id}`;
+  const languageLabel = (language: string | undefined) => replyLanguageLabel(language ?? '', t, locale);
+  /** "shipping", or "shipping (Suomi)" for one language: a shortcut may be there once per language. */
+  const nameOf = ({ shortcut, language }: { shortcut: string; language?: string }) =>
+    language ? `${shortcut} (${languageLabel(language)})` : shortcut;
 
   const startEdit = (reply: CannedResponse) => {
     setEditing(reply.id);
@@ -65,6 +84,7 @@ export function CannedPage() {
       title: form.title.trim(),
       body: form.body,
       team_id: form.team === '' ? null : Number(form.team),
+      language: form.language,
     };
     try {
       const reply = editing === null
@@ -82,7 +102,7 @@ export function CannedPage() {
   };
 
   const remove = async (reply: CannedResponse) => {
-    if (!window.confirm(t('confirmDeleteReply', { shortcut: reply.shortcut }))) return;
+    if (!window.confirm(t('confirmDeleteReply', { shortcut: nameOf(reply) }))) return;
     setError(null);
     setStatus(null);
     try {
@@ -99,7 +119,7 @@ export function CannedPage() {
       <div class="page-head">
         <h1>{t('cannedResponses')}</h1>
       </div>
-      {error && <p class="callout callout-error" role="alert">{error}</p>}
+      <ErrorCallout message={error} />
       {status && <p class="callout callout-success" role="status">{status}</p>}
 
       <div class="card table-card">
@@ -113,6 +133,7 @@ export function CannedPage() {
                 <th scope="col">{t('replyTitle')}</th>
                 <th scope="col">{t('replyBody')}</th>
                 <th scope="col">{t('team')}</th>
+                <th scope="col">{t('language')}</th>
                 <th scope="col"><span class="visually-hidden">{t('actions')}</span></th>
               </tr>
             </thead>
@@ -123,12 +144,13 @@ export function CannedPage() {
                   <td>{reply.title}</td>
                   <td class="cell-clip" title={reply.body}>{reply.body}</td>
                   <td>{teamName(reply.team_id, teams)}</td>
+                  <td>{languageLabel(reply.language)}</td>
                   <td>
                     <div class="row-actions">
-                      <button type="button" class="button button-small" aria-label={t('editOf', { shortcut: reply.shortcut })} onClick={() => startEdit(reply)}>
+                      <button type="button" class="button button-small" aria-label={t('editOf', { shortcut: nameOf(reply) })} onClick={() => startEdit(reply)}>
                         {t('edit')}
                       </button>
-                      <button type="button" class="button button-small button-danger" aria-label={t('deleteOf', { shortcut: reply.shortcut })} onClick={() => void remove(reply)}>
+                      <button type="button" class="button button-small button-danger" aria-label={t('deleteOf', { shortcut: nameOf(reply) })} onClick={() => void remove(reply)}>
                         {t('remove')}
                       </button>
                     </div>
@@ -141,7 +163,7 @@ export function CannedPage() {
       </div>
 
       <form class="card form-grid" onSubmit={(e) => void save(e)} aria-labelledby="reply-form-title">
-        <h2 id="reply-form-title">{editing === null ? t('newReply') : t('editReply', { shortcut: form.shortcut })}</h2>
+        <h2 id="reply-form-title">{editing === null ? t('newReply') : t('editReply', { shortcut: nameOf(form) })}</h2>
         <div class="field">
           <label for="reply-shortcut">{t('shortcut')}</label>
           <input
@@ -165,6 +187,16 @@ export function CannedPage() {
             <option value="">{t('everyone')}</option>
             {teams.map((team) => <option key={team.id} value={String(team.id)}>{team.name}</option>)}
           </select>
+        </div>
+        <div class="field">
+          <label for="reply-language">{t('language')}</label>
+          <ReplyLanguageSelect
+            id="reply-language"
+            describedBy="reply-language-hint"
+            value={form.language}
+            onChange={(language) => setForm({ ...form, language })}
+          />
+          <small id="reply-language-hint" class="muted">{t('replyLanguageHint')}</small>
         </div>
         <label class="field field-wide">
           <span>{t('replyBody')}</span>

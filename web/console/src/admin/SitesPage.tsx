@@ -1,13 +1,16 @@
-// Admin: the workspace's sites (where the widget may run), how their chats are routed, their
-// business hours and pre-chat form, and their embed snippets.
+// Admin: the workspace's sites (where the widget may run), their texts in each language, how
+// their chats are routed, their business hours and pre-chat form, and their embed snippets.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useController, useLocale, useT } from '../context';
-import type { Hours, Prechat, Routing, Site } from '../types';
+import type { Hours, Prechat, Routing, Site, SiteTranslation } from '../types';
+import { ErrorCallout } from './ErrorCallout';
 import { FormActions } from './FormActions';
 import { HoursEditor, defaultHours, hoursForSave, hoursProblem, normalizeHours } from './HoursEditor';
 import { ItemList } from './ItemList';
 import { PrechatEditor, defaultPrechat, normalizePrechat } from './PrechatEditor';
+import { TranslationsEditor } from './TranslationsEditor';
 import { errorText } from './errors';
+import { normalizeTranslations, siteTextsProblem, translationsForSave } from './siteTexts';
 import { useRecordEditor } from './useRecordEditor';
 
 interface SiteForm {
@@ -15,6 +18,8 @@ interface SiteForm {
   origins: string[];
   color: string;
   greeting: string;
+  offline_message: string;
+  translations: SiteTranslation[];
   routing: Routing;
   hours: Hours;
   prechat: Prechat;
@@ -22,7 +27,8 @@ interface SiteForm {
 
 function newSite(): SiteForm {
   return {
-    name: '', origins: [''], color: '#2b6cb0', greeting: '', routing: 'auto', hours: defaultHours(), prechat: defaultPrechat(),
+    name: '', origins: [''], color: '#2b6cb0', greeting: '', offline_message: '', translations: [], routing: 'auto',
+    hours: defaultHours(), prechat: defaultPrechat(),
   };
 }
 
@@ -32,6 +38,8 @@ function formOf(site: Site): SiteForm {
     origins: site.allowed_origins.length ? [...site.allowed_origins] : [''],
     color: site.color || '#2b6cb0',
     greeting: site.greeting,
+    offline_message: site.offline_message ?? '',
+    translations: normalizeTranslations(site.translations),
     routing: site.routing ?? 'auto',
     hours: normalizeHours(site.hours),
     prechat: normalizePrechat(site.prechat),
@@ -44,6 +52,8 @@ function siteInput(form: SiteForm) {
     allowed_origins: form.origins.map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     color: form.color,
     greeting: form.greeting,
+    offline_message: form.offline_message,
+    translations: translationsForSave(form.translations),
     routing: form.routing,
     hours: hoursForSave(form.hours),
     prechat: { ...form.prechat, question: { ...form.prechat.question, label: form.prechat.question.label.trim() } },
@@ -63,7 +73,7 @@ export function SitesPage() {
     remove: (id) => controller.api.deleteSite(id),
   });
   const { records: sites, selected, current, form, setForm, error, select, startNew } = editor;
-  const save = (event: Event) => editor.save(event, hoursProblem(form.hours, t, locale));
+  const save = (event: Event) => editor.save(event, siteTextsProblem(form, t) ?? hoursProblem(form.hours, t, locale));
   const remove = () => editor.remove(t('confirmDeleteSite', { name: current?.name ?? '' }));
 
   const setOrigin = (index: number, value: string) =>
@@ -93,7 +103,7 @@ export function SitesPage() {
         <div class="detail">
           <form class="card site-form" onSubmit={save} aria-labelledby="site-form-title">
             <h2 id="site-form-title">{selected === 'new' || !current ? t('newSite') : t('editSite', { name: current.name })}</h2>
-            {error && <p class="callout callout-error" role="alert">{error}</p>}
+            <ErrorCallout message={error} />
             <label class="field">
               <span>{t('name')}</span>
               <input value={form.name} required maxLength={200} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
@@ -126,10 +136,6 @@ export function SitesPage() {
                 <span aria-hidden="true">+</span> {t('addOrigin')}
               </button>
             </fieldset>
-            <label class="field">
-              <span>{t('greeting')}</span>
-              <textarea rows={3} value={form.greeting} onInput={(e) => setForm({ ...form, greeting: e.currentTarget.value })} />
-            </label>
             <div class="field">
               <label for="site-routing">{t('routing')}</label>
               <select
@@ -143,6 +149,22 @@ export function SitesPage() {
               </select>
               <small id="site-routing-help" class="muted">{t('routingHelp')}</small>
             </div>
+            <label class="field">
+              <span>{t('greeting')}</span>
+              <textarea rows={3} value={form.greeting} onInput={(e) => setForm({ ...form, greeting: e.currentTarget.value })} />
+            </label>
+            <div class="field">
+              <label for="site-offline-message">{t('offlineMessage')}</label>
+              <textarea
+                id="site-offline-message"
+                rows={3}
+                aria-describedby="site-offline-message-help"
+                value={form.offline_message}
+                onInput={(e) => setForm({ ...form, offline_message: e.currentTarget.value })}
+              />
+              <small id="site-offline-message-help" class="muted">{t('offlineMessageHelp')}</small>
+            </div>
+            <TranslationsEditor value={form.translations} defaults={form} onChange={(translations) => setForm((f) => ({ ...f, translations }))} />
             <HoursEditor value={form.hours} onChange={(hours) => setForm((f) => ({ ...f, hours }))} />
             <PrechatEditor value={form.prechat} onChange={(prechat) => setForm((f) => ({ ...f, prechat }))} />
             <FormActions editor={editor} createLabel={t('createSite')} deleteLabel={t('deleteSite')} onDelete={remove} />

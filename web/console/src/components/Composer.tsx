@@ -1,26 +1,44 @@
 // The reply box: Enter sends, Shift+Enter adds a line; the draft lives in the store (and
 // sessionStorage) per conversation, so switching conversations never loses it. Typing
-// "/" and a shortcut offers the matching saved replies; Enter or Tab inserts one. Files
-// come by "Attach file", a drop onto the composer or a paste into the text box.
+// "/" and a shortcut offers the matching saved replies, the one in the visitor's language
+// first; Enter or Tab inserts one. Files come by "Attach file", a drop onto the composer or a
+// paste into the text box.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { carriesFiles, filesOf } from '../../../shared/uploads';
-import { useController, useSelect, useT } from '../context';
+import { useController, useLocale, useSelect, useT } from '../context';
+import { byLanguage, replyLanguageLabel, visitorLanguage } from '../replyLanguage';
 import type { CannedResponse, Id } from '../types';
 
 const MAX_HEIGHT_PX = 160;
 const MAX_SUGGESTIONS = 6;
 
-/** Saved replies whose shortcut starts with what follows the slash ("/ship" → shipping). */
-function suggestionsFor(draft: string, canned: CannedResponse[]): CannedResponse[] {
+/**
+ * Saved replies whose shortcut starts with what follows the slash ("/ship" → shipping), each
+ * shortcut's versions together, the best for the visitor's `language` first.
+ */
+function suggestionsFor(draft: string, canned: CannedResponse[], language: string): CannedResponse[] {
   const match = /^\/([a-z0-9_-]*)$/.exec(draft);
   if (!match) return [];
-  return canned.filter((c) => c.shortcut.startsWith(match[1])).slice(0, MAX_SUGGESTIONS);
+  return byLanguage(canned.filter((c) => c.shortcut.startsWith(match[1])), language).slice(0, MAX_SUGGESTIONS);
+}
+
+/** The visitor's language as the conversation's contact tells it ("" until known). */
+function useVisitorLanguage(id: Id): string {
+  const controller = useController();
+  const contactId = useSelect((s) => s.conversations[id]?.contact_id);
+  const attributes = useSelect((s) => (contactId === undefined ? undefined : s.contacts[contactId]?.attributes));
+  useEffect(() => {
+    if (contactId !== undefined) void controller.loadContact(contactId);
+  }, [contactId]);
+  return visitorLanguage(attributes);
 }
 
 export function Composer({ id }: { id: Id }) {
   const controller = useController();
   const t = useT();
+  const locale = useLocale();
   const draft = useSelect((s) => s.drafts[id] ?? '');
+  const language = useVisitorLanguage(id);
   const allCanned = useSelect((s) => s.canned);
   const myTeams = useSelect((s) => s.me?.team_ids);
   // A team's replies are for its members (admins are sent every reply, for managing them).
@@ -33,7 +51,10 @@ export function Composer({ id }: { id: Id }) {
   const [dismissed, setDismissed] = useState(false);
   const [dropping, setDropping] = useState(false);
   const pickerRef = useRef<HTMLInputElement>(null);
-  const suggestions = dismissed ? [] : suggestionsFor(draft, canned);
+  const suggestions = dismissed ? [] : suggestionsFor(draft, canned, language);
+  // A reply's language is shown when it has one, or when its shortcut has others.
+  const labelled = (response: CannedResponse) =>
+    !!response.language || suggestions.some((other) => other !== response && other.shortcut === response.shortcut);
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -134,6 +155,11 @@ export function Composer({ id }: { id: Id }) {
               }}
             >
               <span class="canned-shortcut">/{response.shortcut}</span>
+              {labelled(response) && (
+                <span class="canned-language" title={replyLanguageLabel(response.language ?? '', t, locale)}>
+                  {response.language || t('anyLanguageShort')}
+                </span>
+              )}
               <span class="canned-body">{response.title || response.body}</span>
             </li>
           ))}

@@ -1,5 +1,5 @@
-// Who the visitor is and what they did: current page and trail, referrer, device, language,
-// local time, visits, other attributes and past conversations.
+// Who the visitor is and what they did: current page and trail, referrer, device, languages
+// (the browser's and the page's), local time, visits, other attributes and past conversations.
 import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
@@ -10,7 +10,7 @@ import type { Id, PageView } from '../types';
 import { parseUserAgent } from '../useragent';
 
 // Attributes the panel shows in their own rows; everything else goes to "Other details".
-const KNOWN_ATTRIBUTES = new Set(['user_agent', 'language', 'timezone', 'screen']);
+const KNOWN_ATTRIBUTES = new Set(['user_agent', 'language', 'page_language', 'timezone', 'screen']);
 const TRAIL_LENGTH = 15;
 
 /** Where the visit came from: the latest page view referred by another site. */
@@ -104,6 +104,12 @@ export function VisitorPanel({ contactId, activeId, children }: { contactId: Id;
           <>
             <dt>{t('language')}</dt>
             <dd>{languageName(attributes.language, locale)} <span class="muted">({attributes.language})</span></dd>
+          </>
+        )}
+        {attributes.page_language && (
+          <>
+            <dt>{t('pageLanguage')}</dt>
+            <dd>{languageName(attributes.page_language, locale)} <span class="muted">({attributes.page_language})</span></dd>
           </>
         )}
         {attributes.timezone && (

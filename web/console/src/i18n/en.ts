@@ -316,4 +316,18 @@ export const en = {
   pageColumn: 'Page',
   addressColumn: 'Address',
   viewedColumn: 'Viewed',
+  // Texts per language: sites and saved replies
+  offlineMessage: 'Offline message',
+  offlineMessageHelp: 'Shown above the form for leaving a message when nobody can chat. Leave empty for the chat’s own text.',
+  translationsHelp: 'Chosen by the page’s language, else the browser’s. Empty texts fall back to the default ones.',
+  translationN: 'Translation {n}',
+  addLanguage: 'Add language',
+  languageRequired: 'Each language needs a language code, such as sv or fi-FI.',
+  invalidLanguageTag: '“{tag}” is not a language code. Write codes such as sv or fi-FI.',
+  duplicateLanguage: '{tag} is listed twice under Languages.',
+  siteTextTooLong: 'A greeting or offline message may be at most {max} bytes long.',
+  pageLanguage: 'Page language',
+  anyLanguage: 'Any language',
+  anyLanguageShort: 'any',
+  replyLanguageHint: 'Offered first to visitors reading this language.',
 };

@@ -308,4 +308,18 @@ export const et: Dictionary = {
   pageColumn: 'Leht',
   addressColumn: 'Aadress',
   viewedColumn: 'Vaadatud',
+  // Tekstid keelte kaupa: saidid ja salvestatud vastused
+  offlineMessage: 'Eemaloleku teade',
+  offlineMessageHelp: 'Näidatakse sõnumi jätmise vormi kohal, kui keegi ei saa vestelda. Tühjana vestluse enda tekst.',
+  translationsHelp: 'Valitakse lehe keele, muidu brauseri keele järgi. Tühjade tekstide asemel on vaiketekstid.',
+  translationN: 'Tõlge {n}',
+  addLanguage: 'Lisa keel',
+  languageRequired: 'Igal keelel peab olema keelekood, näiteks sv või fi-FI.',
+  invalidLanguageTag: '„{tag}” ei ole keelekood. Kirjuta näiteks sv või fi-FI.',
+  duplicateLanguage: '{tag} on keelte all kaks korda.',
+  siteTextTooLong: 'Tervitus või eemaloleku teade võib olla kuni {max} baiti pikk.',
+  pageLanguage: 'Lehe keel',
+  anyLanguage: 'Kõik keeled',
+  anyLanguageShort: 'kõik',
+  replyLanguageHint: 'Pakutakse esmalt külastajatele, kes loevad seda keelt.',
 };

@@ -308,4 +308,18 @@ export const fi: Dictionary = {
   pageColumn: 'Sivu',
   addressColumn: 'Osoite',
   viewedColumn: 'Katsottu',
+  // Tekstit kielittäin: sivustot ja tallennetut vastaukset
+  offlineMessage: 'Poissaoloviesti',
+  offlineMessageHelp: 'Näytetään viestin jättämisen lomakkeen yläpuolella, kun kukaan ei voi vastata. Tyhjänä keskustelun oma teksti.',
+  translationsHelp: 'Valitaan sivun kielen, muuten selaimen kielen mukaan. Tyhjien tekstien tilalla näytetään oletustekstit.',
+  translationN: 'Käännös {n}',
+  addLanguage: 'Lisää kieli',
+  languageRequired: 'Jokainen kieli tarvitsee kielikoodin, esimerkiksi sv tai fi-FI.',
+  invalidLanguageTag: '”{tag}” ei ole kielikoodi. Kirjoita esimerkiksi sv tai fi-FI.',
+  duplicateLanguage: '{tag} on kielissä kahdesti.',
+  siteTextTooLong: 'Tervehdys tai poissaoloviesti saa olla enintään {max} tavua pitkä.',
+  pageLanguage: 'Sivun kieli',
+  anyLanguage: 'Kaikki kielet',
+  anyLanguageShort: 'kaikki',
+  replyLanguageHint: 'Tarjotaan ensin kävijöille, jotka lukevat tätä kieltä.',
 };

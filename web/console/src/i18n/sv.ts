@@ -308,4 +308,18 @@ export const sv: Dictionary = {
   pageColumn: 'Sida',
   addressColumn: 'Adress',
   viewedColumn: 'Visad',
+  // Texter per språk: webbplatser och sparade svar
+  offlineMessage: 'Frånvaromeddelande',
+  offlineMessageHelp: 'Visas ovanför formuläret för att lämna ett meddelande när ingen kan chatta. Lämna tomt för chattens egen text.',
+  translationsHelp: 'Väljs efter sidans språk, annars webbläsarens. Tomma texter ersätts av standardtexterna.',
+  translationN: 'Översättning {n}',
+  addLanguage: 'Lägg till språk',
+  languageRequired: 'Varje språk behöver en språkkod, till exempel sv eller fi-FI.',
+  invalidLanguageTag: '”{tag}” är ingen språkkod. Skriv till exempel sv eller fi-FI.',
+  duplicateLanguage: '{tag} finns två gånger under Språk.',
+  siteTextTooLong: 'En hälsning eller ett frånvaromeddelande får vara högst {max} byte långt.',
+  pageLanguage: 'Sidans språk',
+  anyLanguage: 'Alla språk',
+  anyLanguageShort: 'alla',
+  replyLanguageHint: 'Erbjuds först till besökare som läser detta språk.',
 };
