@@ -105,11 +105,11 @@ Shop open_shop(const fs::path& file, std::size_t contacts) {
     shop.site = shop.db->create_site(site).id;
     shop.contacts.resize(contacts);
     bench::parallel_for(contacts, 64, [&](std::size_t i) {
-        shop.contacts[i] = shop.db
-                               ->create_contact(shop.workspace, shop.site,
-                                                "search-bench-" + std::to_string(i),
-                                                bench::epoch_ms())
-                               .id;
+        shop.contacts[i] =
+            shop.db
+                ->create_contact(shop.workspace, shop.site, "search-bench-" + std::to_string(i),
+                                 bench::epoch_ms())
+                .id;
     });
     return shop;
 }
@@ -154,14 +154,14 @@ double append(Shop& shop, std::size_t first, std::size_t count, const Options& o
             changed.wait(lock, [&] { return outstanding < o.in_flight; });
             ++outstanding;
         }
-        shop.db->append_message_async(
-            message_for(shop, n, o.per_conversation, start_ms, step_ms),
-            [&](store::AppendResult result) {
-                std::lock_guard lock(mutex);
-                if (result.status != store::AppendResult::Status::stored) ++failed;
-                --outstanding;
-                changed.notify_all();
-            });
+        shop.db->append_message_async(message_for(shop, n, o.per_conversation, start_ms, step_ms),
+                                      [&](store::AppendResult result) {
+                                          std::lock_guard lock(mutex);
+                                          if (result.status != store::AppendResult::Status::stored)
+                                              ++failed;
+                                          --outstanding;
+                                          changed.notify_all();
+                                      });
     }
     std::unique_lock lock(mutex);
     changed.wait(lock, [&] { return outstanding == 0; });
@@ -194,9 +194,9 @@ void index_cost(const Options& o) {
     bench::Stopwatch terms_clock;
     std::size_t terms_bytes = 0;
     for (std::size_t n = 0; n < o.index_messages; ++n) {
-        terms_bytes += juttu::core::search::index_terms(
-                           message_for(with, n, o.per_conversation, now, 1).body)
-                           .size();
+        terms_bytes +=
+            juttu::core::search::index_terms(message_for(with, n, o.per_conversation, now, 1).body)
+                .size();
     }
     const double terms_us = terms_clock.seconds() / static_cast<double>(o.index_messages) * 1e6;
     bench::BenchLine("search_index")
@@ -268,7 +268,8 @@ void search_at_scale(const Options& o) {
             .add("messages", static_cast<double>(o.messages))
             .add("conversations", static_cast<double>(conversations))
             .add("fill_per_s", static_cast<double>(o.messages) / fill_s)
-            .add("db_bytes_per_message", static_cast<double>(bytes) / static_cast<double>(o.messages))
+            .add("db_bytes_per_message",
+                 static_cast<double>(bytes) / static_cast<double>(o.messages))
             .add("results_per_query", found / static_cast<double>(o.queries))
             .add("p50_ms", bench::percentile(latencies, 0.50))
             .add("p99_ms", bench::percentile(latencies, 0.99))

@@ -34,8 +34,7 @@ std::string select_where(const ConversationFilter& filter, std::string_view stat
                       // NOT INDEXED: looked up by their ids, which the ordering
                       // indexes would otherwise walk past (every conversation, in order).
                       " FROM conversations c" + (candidates ? " NOT INDEXED" : "") +
-                      last_message_join +
-                      " WHERE c.workspace_id = ? AND " + std::string(status);
+                      last_message_join + " WHERE c.workspace_id = ? AND " + std::string(status);
     values.emplace_back(filter.workspace_id);
     switch (filter.assignee) {
         case ConversationFilter::Assignee::any:
@@ -159,11 +158,10 @@ std::vector<core::Conversation> list_conversations_in(Database& db,
         sql = select_where(filter, status_condition(*filter.status),
                            *filter.status == core::ConversationStatus::closed, candidates, values);
     } else {
-        sql =
-            select_where(filter, "c.status IN ('open', 'pending')", false, candidates, values) +
-            " UNION ALL " +
-            select_where(filter, status_condition(core::ConversationStatus::closed), true,
-                         candidates, values);
+        sql = select_where(filter, "c.status IN ('open', 'pending')", false, candidates, values) +
+              " UNION ALL " +
+              select_where(filter, status_condition(core::ConversationStatus::closed), true,
+                           candidates, values);
     }
     sql += " ORDER BY updated_at DESC, id DESC LIMIT ?";
     values.emplace_back(std::int64_t{filter.limit});

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "store/sqlite/checkpointer.hpp"
-#include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/message_indexer.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/writer.hpp"
 #include "store/store.hpp"
 
