@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startServer, demo, api, expectStatus } from '../integration/lib/harness.mjs';
 import { onlineAgent } from './lib/agent.mjs';
 import { launchBrowser } from './lib/browser.mjs';
-import { dialog, log, messageBox, bubble, openChat, sendFromWidget as send, receivedBy } from './lib/widget.mjs';
+import { dialog, log, messageBox, bubble, openChat, sendFromWidget as send, receivedBy, shopPage } from './lib/widget.mjs';
 
 /** Writes and sends in the widget, whose message box has this name. */
 async function sendFromWidget(page, body, boxName = 'Message') {
@@ -34,22 +34,7 @@ after(async () => {
   if (browser) await browser.close();
 });
 
-/** The demo shop; with `lang`, its <html lang> is changed to it before the widget loads. */
-async function visitorPage(locale, lang) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  if (lang) {
-    await page.addInitScript((code) => {
-      new MutationObserver(() => {
-        if (document.documentElement && document.documentElement.lang !== code) document.documentElement.lang = code;
-      }).observe(document, { childList: true, subtree: true });
-    }, lang);
-  }
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(`${server.url}/demo/?site=${ctx.siteKey}`);
-  return { context, page };
-}
+const visitorPage = (locale, lang) => shopPage(browser, server, ctx.siteKey, { locale, lang, timeoutMs: WAIT });
 
 const close = async (id) =>
   expectStatus(await api(server.url, ctx.token, 'POST', `/conversations/${id}/close`), 200);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startServer, demo, api, expectStatus } from '../integration/lib/harness.mjs';
 import { onlineAgent } from './lib/agent.mjs';
 import { launchBrowser } from './lib/browser.mjs';
-import { dialog, log } from './lib/widget.mjs';
+import { dialog, log, shopPage } from './lib/widget.mjs';
 
 const WAIT = 8000;
 
@@ -29,24 +29,11 @@ after(async () => {
   if (browser) await browser.close();
 });
 
-/** The demo shop with its <html lang> set to `lang` before the widget loads. */
-async function shopPage(lang) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  await page.addInitScript((code) => {
-    new MutationObserver(() => {
-      if (document.documentElement && document.documentElement.lang !== code) document.documentElement.lang = code;
-    }).observe(document, { childList: true, subtree: true });
-  }, lang);
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(`${server.url}/demo/?site=${ctx.siteKey}`);
-  return { context, page };
-}
+const visit = (lang) => shopPage(browser, server, ctx.siteKey, { lang, timeoutMs: WAIT });
 
 describe('widget: the site\'s texts in the page\'s language', () => {
   it('nobody online: the offline form says the site\'s offline message in Swedish', async () => {
-    const { context, page } = await shopPage('sv');
+    const { context, page } = await visit('sv');
     await page.getByRole('button', { name: 'Öppna chatt' }).click();
     await dialog(page).getByText('Vi har julledigt.').waitFor();
     assert.equal(await dialog(page).getByText('We are closed for the holidays.').count(), 0);
@@ -55,12 +42,12 @@ describe('widget: the site\'s texts in the page\'s language', () => {
 
   it('an agent online: a Swedish page is greeted in Swedish, a German one with the site\'s own', async () => {
     const anna = await onlineAgent(server, ctx.token, { name: 'Anna' });
-    const swedish = await shopPage('sv-FI');
+    const swedish = await visit('sv-FI');
     await swedish.page.getByRole('button', { name: 'Öppna chatt' }).click();
     await log(swedish.page).getByText('Hej! Hur kan vi hjälpa dig?').waitFor();
     await swedish.context.close();
 
-    const german = await shopPage('de');
+    const german = await visit('de');
     await german.page.getByRole('button', { name: 'Open chat' }).click();
     await log(german.page).getByText('Hi! How can we help?').waitFor();
     assert.equal(await log(german.page).getByText('Hej! Hur kan vi hjälpa dig?').count(), 0);

@@ -8,6 +8,26 @@ export const bubble = (page, body) => log(page).getByText(body, { exact: true })
 export const messageItem = (page, body) =>
   log(page).locator('.msg', { has: page.getByText(body, { exact: true }) });
 
+/**
+ * The demo shop in a new browser context; with `lang`, its <html lang> is set to it before
+ * the widget loads (as a shop's page in that language). Resolves {context, page}.
+ */
+export async function shopPage(browser, server, siteKey, { locale = 'en-US', lang, timeoutMs = 8000 } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
+  context.setDefaultTimeout(timeoutMs);
+  const page = await context.newPage();
+  if (lang) {
+    await page.addInitScript((code) => {
+      new MutationObserver(() => {
+        if (document.documentElement && document.documentElement.lang !== code) document.documentElement.lang = code;
+      }).observe(document, { childList: true, subtree: true });
+    }, lang);
+  }
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await page.goto(`${server.url}/demo/?site=${siteKey}`);
+  return { context, page };
+}
+
 export async function openChat(page) {
   await launcher(page).click();
   await dialog(page).waitFor();
