@@ -313,6 +313,13 @@ describe('agent console', () => {
   }, { independent: true });
 
   step('admin: creates a site and sees its embed snippet', async () => {
+    // The list arrives only after the form is filled in: a late list must not replace it.
+    let releaseList;
+    const listHeld = new Promise((resolve) => { releaseList = resolve; });
+    await page.route('**/api/v1/sites', async (route) => {
+      if (route.request().method() === 'GET') await listHeld;
+      await route.continue();
+    });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sites' }).click();
     await button(page, 'New site').click();
     await field(page, 'Name').fill('Teapot shop');
@@ -321,6 +328,10 @@ describe('agent console', () => {
     await field(page, 'Origin 2').fill('https://www.teapots.example/');
     await page.getByLabel('Colour').fill('#aa3355');
     await field(page, 'Greeting').fill('Tea time? Ask us anything.');
+    releaseList();
+    await page.getByRole('navigation', { name: 'Sites' }).getByRole('button', { name: /Demo shop/ }).waitFor();
+    await page.unroute('**/api/v1/sites');
+    assert.equal(await field(page, 'Name').inputValue(), 'Teapot shop', 'the typed form survives the list loading');
     await button(page, 'Create site').click();
 
     const snippet = field(page, 'Embed code');

@@ -1,6 +1,6 @@
 // The editing state shared by the master-detail admin pages (sites, teams): the records,
 // which one is selected (or 'new'), the form, and saving / deleting with their messages.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../context';
 import type { Id } from '../types';
 import { errorText } from './errors';
@@ -26,6 +26,9 @@ export function useRecordEditor<R extends { id: Id }, F>(options: RecordEditorOp
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // Set once the person picks a record or starts a new one, so a list that loads later does
+  // not replace what they are already typing.
+  const chosen = useRef(false);
 
   const show = (list: R[]) => {
     const ordered = options.order ? [...list].sort(options.order) : list;
@@ -40,12 +43,14 @@ export function useRecordEditor<R extends { id: Id }, F>(options: RecordEditorOp
   };
 
   const select = (record: R) => {
+    chosen.current = true;
     setSelected(record.id);
     setForm(options.formOf(record));
     clearMessages();
   };
 
   const startNew = () => {
+    chosen.current = true;
     setSelected('new');
     setForm(options.blank());
     clearMessages();
@@ -55,6 +60,7 @@ export function useRecordEditor<R extends { id: Id }, F>(options: RecordEditorOp
     options.load().then(
       ({ items }) => {
         const ordered = show(items);
+        if (chosen.current) return;
         if (ordered.length) select(ordered[0]);
         else startNew();
       },
