@@ -100,6 +100,9 @@ private:
     Reply logout(Call& call);
     Reply me(Call& call);
     Reply change_password(Call& call);
+    Reply my_workspaces(Call& call);
+    Reply switch_workspace(Call& call);
+    Reply create_workspace(Call& call);
     Reply openapi(Call& call);
     boost::json::object agent_json(const core::Agent& agent) const;
     Reply demo_site(Call& call);

@@ -99,6 +99,18 @@ json::object conversation_reply(const core::Conversation& conversation) {
     return {{"conversation", to_json(conversation)}};
 }
 
+json::object login_json(const services::LoginResult& r) {
+    return {{"token", r.token}, {"expires_at", r.expires_at}, {"agent", to_json(r.agent)}};
+}
+
+// A workspace as the person sees it: with their role and name there.
+json::object membership_json(const store::Membership& membership) {
+    auto item = to_json(membership.workspace);
+    item["role"] = core::to_string(membership.agent.role);
+    item["agent_id"] = membership.agent.id;
+    return item;
+}
+
 }  // namespace
 
 // --- authentication ---
@@ -107,6 +119,7 @@ Reply RestApi::login(Call& call) {
     FieldReader in(call.body);
     auto email = in.line("email", true, 1000);
     auto password = in.text("password", true, 1000);
+    auto workspace = in.integer("workspace_id", false, 1);
     if (!in.ok()) return invalid(in.error());
     // Failed attempts count against the address and the account named (known or not, so
     // the limit tells nothing of which accounts exist); a success gives its tokens back.
@@ -117,15 +130,12 @@ Reply RestApi::login(Call& call) {
                                               LimitKind::login_per_account, account)) {
         return error_reply(*refused);
     }
-    auto result = deps_.auth.login(*email, *password);
+    auto result = deps_.auth.login(*email, *password, workspace);
     if (result.ok()) {
         deps_.limits.refund_both(LimitKind::login_per_address, address,
                                  LimitKind::login_per_account, account);
     }
-    return reply_with(result, [](const services::LoginResult& r) {
-        return json::object{
-            {"token", r.token}, {"expires_at", r.expires_at}, {"agent", to_json(r.agent)}};
-    });
+    return reply_with(result, login_json);
 }
 
 Reply RestApi::logout(Call& call) {
@@ -139,6 +149,30 @@ Reply RestApi::me(Call& call) {
         workspace = to_json(found.value());
     }
     return ok(json::object{{"agent", to_json(call.agent())}, {"workspace", std::move(workspace)}});
+}
+
+Reply RestApi::my_workspaces(Call& call) {
+    json::array items;
+    for (const auto& membership : deps_.auth.workspaces(*call.session)) {
+        items.push_back(membership_json(membership));
+    }
+    return ok(json::object{{"items", std::move(items)}});
+}
+
+Reply RestApi::switch_workspace(Call& call) {
+    FieldReader in(call.body);
+    auto workspace = in.integer("workspace_id", true, 1);
+    if (!in.ok()) return invalid(in.error());
+    return reply_with(deps_.auth.switch_workspace(*call.session, *workspace), login_json);
+}
+
+Reply RestApi::create_workspace(Call& call) {
+    FieldReader in(call.body);
+    auto name = in.line("name", true, 1000);
+    if (!in.ok()) return invalid(in.error());
+    auto made = deps_.admin.create_workspace_for(call.agent(), *name);
+    if (!made.ok()) return error_reply(made.error());
+    return created(membership_json(made.value()));
 }
 
 Reply RestApi::change_password(Call& call) {

@@ -95,10 +95,13 @@ struct Team {
     TimeMs created_at = 0;
 };
 
+// One person's membership of one workspace. The e-mail and password belong to the
+// person's account, which all their memberships share.
 struct Agent {
     Id id = 0;
     Id workspace_id = 0;
-    std::string email;  // lower-case
+    Id account_id = 0;
+    std::string email;  // lower-case, the account's
     std::string name;
     Role role = Role::agent;
     bool disabled = false;

@@ -160,6 +160,12 @@ struct AgentCredentials {
     std::string password_hash;  // argon2id encoded
 };
 
+// A workspace and the person's membership of it.
+struct Membership {
+    core::Workspace workspace;
+    core::Agent agent;
+};
+
 struct SessionInfo {
     Id session_id = 0;
     core::Agent agent;
@@ -189,6 +195,11 @@ public:
     virtual std::optional<core::Workspace> find_workspace(Id id) = 0;
     virtual std::optional<core::Workspace> find_workspace_by_name(const std::string& name) = 0;
     virtual bool has_workspaces() = 0;
+    // A new workspace with `admin`'s account (admin.account_id) as its first admin, under
+    // admin's name, capacity and languages; nullopt when the name is taken.
+    virtual std::optional<Membership> create_workspace_for(const std::string& name,
+                                                           const core::Agent& admin,
+                                                           TimeMs now) = 0;
 
     // Sites. The caller chooses the key; id and created_at are filled in.
     virtual core::Site create_site(const core::Site& site) = 0;
@@ -199,16 +210,21 @@ public:
     virtual bool update_site(const core::Site& site) = 0;
     virtual bool delete_site(Id workspace_id, Id site_id) = 0;
 
-    // Agents. Emails are unique across the server (login is by email alone).
-    // nullopt when the email is taken.
+    // Agents: one person's membership of one workspace. The e-mail and password are the
+    // person's account's, unique across the server (login is by email alone).
+    // A new account and its first membership; nullopt when the email is taken.
     virtual std::optional<core::Agent> create_agent(const core::Agent& agent,
                                                     const std::string& password_hash) = 0;
     virtual std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) = 0;
+    // The account's password hash and its oldest membership.
     virtual std::optional<AgentCredentials> find_agent_by_email(const std::string& email) = 0;
+    // Every membership of the account, oldest first.
+    virtual std::vector<Membership> list_memberships(Id account_id) = 0;
     virtual std::vector<core::Agent> list_agents(Id workspace_id) = 0;
     // Updates name, role, disabled, capacity and languages (not team_ids); false when not
     // found or the new email is taken.
     virtual bool update_agent(const core::Agent& agent) = 0;
+    // Sets the password of the agent's account, for all its memberships.
     virtual bool set_agent_password(Id workspace_id, Id agent_id,
                                     const std::string& password_hash) = 0;
     virtual bool delete_agent(Id workspace_id, Id agent_id) = 0;
@@ -230,6 +246,8 @@ public:
     virtual bool delete_session(Id session_id) = 0;
     // Deletes every session of the agent except `keep` (if given); returns the deleted ids.
     virtual std::vector<Id> delete_agent_sessions(Id agent_id, std::optional<Id> keep) = 0;
+    // The same for every membership of the account (a password changed).
+    virtual std::vector<Id> delete_account_sessions(Id account_id, std::optional<Id> keep) = 0;
     // Which of these sessions are still live (as find_session finds them), ascending: one
     // query however many are asked about.
     virtual std::vector<Id> live_sessions(const std::vector<Id>& session_ids, TimeMs now) = 0;

@@ -65,6 +65,7 @@ public:
     std::optional<core::Workspace> find_workspace(Id id) override { return hit("find_workspace"), inner_.find_workspace(id); }
     std::optional<core::Workspace> find_workspace_by_name(const std::string& name) override { return hit("find_workspace_by_name"), inner_.find_workspace_by_name(name); }
     bool has_workspaces() override { return hit("has_workspaces"), inner_.has_workspaces(); }
+    std::optional<store::Membership> create_workspace_for(const std::string& name, const core::Agent& admin, TimeMs now) override { return hit("create_workspace_for"), inner_.create_workspace_for(name, admin, now); }
     core::Site create_site(const core::Site& site) override { return hit("create_site"), inner_.create_site(site); }
     std::optional<core::Site> find_site(Id workspace_id, Id site_id) override { return hit("find_site"), inner_.find_site(workspace_id, site_id); }
     std::optional<core::Site> find_site_by_key(const std::string& key) override { return hit("find_site_by_key"), inner_.find_site_by_key(key); }
@@ -74,6 +75,7 @@ public:
     std::optional<core::Agent> create_agent(const core::Agent& agent, const std::string& password_hash) override { return hit("create_agent"), inner_.create_agent(agent, password_hash); }
     std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) override { return hit("find_agent"), inner_.find_agent(workspace_id, agent_id); }
     std::optional<AgentCredentials> find_agent_by_email(const std::string& email) override { return hit("find_agent_by_email"), inner_.find_agent_by_email(email); }
+    std::vector<store::Membership> list_memberships(Id account_id) override { return hit("list_memberships"), inner_.list_memberships(account_id); }
     std::vector<core::Agent> list_agents(Id workspace_id) override { return hit("list_agents"), inner_.list_agents(workspace_id); }
     bool update_agent(const core::Agent& agent) override { return hit("update_agent"), inner_.update_agent(agent); }
     bool set_agent_password(Id workspace_id, Id agent_id, const std::string& password_hash) override { return hit("set_agent_password"), inner_.set_agent_password(workspace_id, agent_id, password_hash); }
@@ -87,6 +89,7 @@ public:
     std::optional<SessionInfo> find_session(const std::string& token_hash, TimeMs now) override { return hit("find_session"), inner_.find_session(token_hash, now); }
     bool delete_session(Id session_id) override { return hit("delete_session"), inner_.delete_session(session_id); }
     std::vector<Id> delete_agent_sessions(Id agent_id, std::optional<Id> keep) override { return hit("delete_agent_sessions"), inner_.delete_agent_sessions(agent_id, keep); }
+    std::vector<Id> delete_account_sessions(Id account_id, std::optional<Id> keep) override { return hit("delete_account_sessions"), inner_.delete_account_sessions(account_id, keep); }
     std::vector<Id> live_sessions(const std::vector<Id>& session_ids, TimeMs now) override { return hit("live_sessions"), inner_.live_sessions(session_ids, now); }
     core::Contact create_contact(Id workspace_id, Id site_id, const std::string& token_hash, TimeMs now) override { return hit("create_contact"), inner_.create_contact(workspace_id, site_id, token_hash, now); }
     std::optional<core::Contact> find_contact_by_token(Id workspace_id, const std::string& token_hash) override { return hit("find_contact_by_token"), inner_.find_contact_by_token(workspace_id, token_hash); }

@@ -525,6 +525,80 @@ TEST_P(StoreContract, DeletingAnAgentUnassignsAndEndsSessions) {
     EXPECT_EQ(store().list_messages(acme.workspace.id, conversation.id, 0, 0, 10).size(), 2u);
 }
 
+TEST_P(StoreContract, APersonWorksInSeveralWorkspacesWithOneAccount) {
+    Tenant acme = make_tenant("acme");
+    Tenant other = make_tenant("other");
+    core::Agent creator = acme.agent;
+    creator.capacity = 7;
+    creator.languages = {"fi", "en"};
+
+    std::optional<Membership> made = store().create_workspace_for("Acme outlet", creator, 2'000);
+    ASSERT_TRUE(made);
+    EXPECT_EQ(made->workspace.name, "Acme outlet");
+    EXPECT_EQ(made->workspace.created_at, 2'000);
+    const core::Agent& outlet = made->agent;
+    EXPECT_NE(outlet.id, acme.agent.id);
+    EXPECT_EQ(outlet.workspace_id, made->workspace.id);
+    EXPECT_EQ(outlet.account_id, acme.agent.account_id);
+    EXPECT_EQ(outlet.role, core::Role::admin);
+    EXPECT_EQ(outlet.capacity, 7);
+    // A taken name makes nothing.
+    EXPECT_FALSE(store().create_workspace_for("other", creator, 2'000));
+
+    // The membership reads as an agent of its workspace, with the account's e-mail.
+    std::optional<core::Agent> found = store().find_agent(made->workspace.id, outlet.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->email, "acme@agents.example");
+    EXPECT_EQ(found->languages, (std::vector<std::string>{"fi", "en"}));
+    EXPECT_FALSE(store().find_agent(acme.workspace.id, outlet.id));
+    EXPECT_EQ(store().list_agents(made->workspace.id).size(), 1u);
+    EXPECT_EQ(store().list_agents(acme.workspace.id).size(), 1u);
+
+    std::vector<Membership> memberships = store().list_memberships(acme.agent.account_id);
+    ASSERT_EQ(memberships.size(), 2u);
+    EXPECT_EQ(memberships[0].workspace.id, acme.workspace.id);
+    EXPECT_EQ(memberships[0].agent.id, acme.agent.id);
+    EXPECT_EQ(memberships[1].workspace.name, "Acme outlet");
+    EXPECT_EQ(store().list_memberships(other.agent.account_id).size(), 1u);
+    // Login finds the oldest membership.
+    EXPECT_EQ(store().find_agent_by_email("acme@agents.example")->agent.id, acme.agent.id);
+
+    // One password for both; a workspace cannot set another account's.
+    EXPECT_TRUE(store().set_agent_password(made->workspace.id, outlet.id, "changed"));
+    EXPECT_EQ(store().find_agent_by_email("acme@agents.example")->password_hash, "changed");
+    EXPECT_FALSE(store().set_agent_password(made->workspace.id, other.agent.id, "stolen"));
+    EXPECT_EQ(store().find_agent_by_email("other@agents.example")->password_hash, "argon2-other");
+
+    // A session belongs to one membership; the account's sessions end together.
+    store().create_session(acme.agent.id, "in-acme", 1'000, 100'000);
+    store().create_session(outlet.id, "in-outlet", 1'000, 100'000);
+    Id kept = store().create_session(outlet.id, "kept", 1'000, 100'000);
+    store().create_session(other.agent.id, "in-other", 1'000, 100'000);
+    EXPECT_EQ(store().find_session("in-outlet", 2'000)->agent.workspace_id, made->workspace.id);
+    EXPECT_EQ(store().delete_account_sessions(acme.agent.account_id, kept).size(), 2u);
+    EXPECT_FALSE(store().find_session("in-acme", 2'000));
+    EXPECT_FALSE(store().find_session("in-outlet", 2'000));
+    EXPECT_TRUE(store().find_session("kept", 2'000));
+    EXPECT_TRUE(store().find_session("in-other", 2'000));
+
+    // Disabled in one workspace only.
+    core::Agent disabled = *found;
+    disabled.disabled = true;
+    ASSERT_TRUE(store().update_agent(disabled));
+    EXPECT_FALSE(store().find_session("kept", 2'000));
+    EXPECT_FALSE(store().find_agent(acme.workspace.id, acme.agent.id)->disabled);
+
+    // Leaving one workspace keeps the account; leaving the last one frees its e-mail.
+    EXPECT_TRUE(store().delete_agent(made->workspace.id, outlet.id));
+    EXPECT_TRUE(store().find_agent_by_email("acme@agents.example"));
+    EXPECT_EQ(store().list_memberships(acme.agent.account_id).size(), 1u);
+    EXPECT_TRUE(store().delete_agent(acme.workspace.id, acme.agent.id));
+    EXPECT_FALSE(store().find_agent_by_email("acme@agents.example"));
+    EXPECT_TRUE(store().list_memberships(acme.agent.account_id).empty());
+    core::Agent again = acme.agent;
+    EXPECT_TRUE(store().create_agent(again, "fresh"));
+}
+
 // --- Sessions ---
 
 TEST_P(StoreContract, Sessions) {
@@ -1841,6 +1915,47 @@ TEST(SqliteMigrations, MessagesRebuiltKeyedByClientIdKeepTheirRowsAndReferences)
                           "author_id, body, created_at) VALUES (1, 3, 'w-1', 'visitor', 1, "
                           "'again', 7)"),
                  StoreError);
+}
+
+TEST(SqliteMigrations, AgentsBecomeMembershipsOfTheirAccountsKeepingIdsAndSessions) {
+    TempDir dir;
+    auto db = database_at(dir.path() / "juttu.db", 13);
+    db->exec(one_shop +
+             "INSERT INTO agents(id, workspace_id, email, name, password_hash, role, disabled, "
+             "created_at, capacity, languages) VALUES "
+             "(3, 1, 'aino@shop.example', 'Aino', 'hash-a', 'admin', 0, 10, 5, 'fi'),"
+             "(8, 1, 'eero@shop.example', 'Eero', 'hash-e', 'agent', 1, 20, 4, '');"
+             "INSERT INTO sessions(id, agent_id, token_hash, created_at, expires_at) "
+             "VALUES (1, 3, x'aa', 0, 99);"
+             "INSERT INTO conversations(id, workspace_id, site_id, contact_id, status, "
+             "assignee_id, created_at, updated_at) VALUES (1, 1, 1, 1, 'open', 8, 0, 0);");
+    EXPECT_EQ(sqlite::apply_migrations(*db), 1);
+
+    EXPECT_EQ(count_of(*db,
+                       "SELECT COUNT(*) FROM agents a JOIN accounts p ON p.id = a.account_id "
+                       "WHERE a.id = 3 AND p.email = 'aino@shop.example' AND "
+                       "p.password_hash = 'hash-a' AND a.name = 'Aino' AND a.role = 'admin' AND "
+                       "a.capacity = 5 AND a.languages = 'fi' AND a.created_at = 10"),
+              1);
+    EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM agents WHERE id = 8 AND disabled = 1"), 1);
+    EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM sessions WHERE agent_id = 3"), 1);
+    EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM conversations WHERE assignee_id = 8"), 1);
+    EXPECT_EQ(count_of(*db, "PRAGMA foreign_keys"), 1);
+    // The e-mail is unique per account now, and one membership per workspace.
+    EXPECT_THROW(db->exec("INSERT INTO accounts(email, password_hash, created_at) "
+                          "VALUES ('AINO@shop.example', 'x', 0)"),
+                 StoreError);
+    EXPECT_THROW(db->exec("INSERT INTO agents(workspace_id, account_id, name, role, created_at) "
+                          "VALUES (1, 3, 'Aino again', 'agent', 0)"),
+                 StoreError);
+    // The triggers dropped with the old table are back.
+    db->exec(
+        "INSERT INTO read_marks(conversation_id, reader_kind, reader_id, seq) "
+        "VALUES (1, 'agent', 8, 0)");
+    db->exec("DELETE FROM agents WHERE id = 8");
+    EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM read_marks"), 0);
+    EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM accounts WHERE id = 8"), 0);
+    EXPECT_EQ(count_of(*db, "SELECT COUNT(*) FROM conversations WHERE assignee_id IS NULL"), 1);
 }
 
 TEST(SqliteMigrations, ARebuildIsNotStoppedByADanglingReferenceElsewhere) {

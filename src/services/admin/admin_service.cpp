@@ -175,6 +175,24 @@ core::Result<core::Workspace> AdminService::create_workspace(std::string_view na
     return store_.create_workspace(text, clock_.now_ms());
 }
 
+core::Result<store::Membership> AdminService::create_workspace_for(const core::Agent& creator,
+                                                                   std::string_view name) {
+    if (creator.role != core::Role::admin) {
+        return fail(ErrorCode::forbidden, "only admins create workspaces");
+    }
+    const std::string text(name);
+    if (auto error = check_name(text, "workspace name")) return *error;
+    if (store_.list_memberships(creator.account_id).size() >= max_workspaces_per_person) {
+        return fail(ErrorCode::conflict, "one person works in at most " +
+                                             std::to_string(max_workspaces_per_person) +
+                                             " workspaces");
+    }
+    auto made = store_.create_workspace_for(text, creator, clock_.now_ms());
+    if (!made) return fail(ErrorCode::conflict, "a workspace with this name exists");
+    events_.agent_changed(made->agent);
+    return *made;
+}
+
 core::Result<core::Workspace> AdminService::find_workspace(std::string_view name) {
     auto workspace = store_.find_workspace_by_name(std::string(name));
     if (!workspace) return not_found("workspace");
@@ -278,6 +296,11 @@ core::Result<core::Agent> AdminService::update_agent(core::Id workspace_id, core
         if (auto problem = core::password_problem(*fields.password)) {
             return fail(ErrorCode::validation_failed, *problem);
         }
+        if (store_.list_memberships(agent->account_id).size() > 1) {
+            return fail(ErrorCode::conflict,
+                        "this person also works in other workspaces: they change their "
+                        "password themselves, in Settings");
+        }
     }
     if (auto error = check_capacity(fields.capacity)) return *error;
     if (auto error = check_languages(fields.languages)) return *error;
@@ -288,8 +311,9 @@ core::Result<core::Agent> AdminService::update_agent(core::Id workspace_id, core
     if (!store_.update_agent(*agent)) return not_found("agent");
     if (fields.password) {
         store_.set_agent_password(workspace_id, agent_id, hash_password(*fields.password));
+        revoke_account(*agent);
     }
-    if (fields.password || agent->disabled) revoke_agent(*agent);
+    if (agent->disabled) revoke_agent(*agent);
     events_.agent_changed(*agent);
     return *agent;
 }
@@ -313,7 +337,7 @@ core::Result<core::Agent> AdminService::reset_password(std::string_view email,
     }
     const auto& agent = credentials->agent;
     store_.set_agent_password(agent.workspace_id, agent.id, hash_password(password));
-    revoke_agent(agent);
+    revoke_account(agent);
     return agent;
 }
 
@@ -324,6 +348,10 @@ std::vector<core::Agent> AdminService::list_agents(core::Id workspace_id) {
 void AdminService::revoke_agent(const core::Agent& agent) {
     store_.delete_agent_sessions(agent.id, std::nullopt);
     events_.agent_revoked(agent.id);
+}
+
+void AdminService::revoke_account(const core::Agent& agent) {
+    events_.sessions_revoked(store_.delete_account_sessions(agent.account_id, std::nullopt));
 }
 
 std::string AdminService::snippet(const core::Site& site, std::string_view public_url) {

@@ -42,6 +42,9 @@ public:
     AdminService(store::Store& store, EventSink& events, const core::Clock& clock);
 
     core::Result<core::Workspace> create_workspace(std::string_view name);
+    // A new workspace with `creator` (an admin of theirs) as its first admin.
+    core::Result<store::Membership> create_workspace_for(const core::Agent& creator,
+                                                         std::string_view name);
     core::Result<core::Workspace> find_workspace(std::string_view name);
     core::Result<core::Workspace> find_workspace_by_id(core::Id id);
 
@@ -55,7 +58,9 @@ public:
 
     core::Result<core::Agent> create_agent(core::Id workspace_id, const AgentFields& fields);
     core::Result<core::Agent> get_agent(core::Id workspace_id, core::Id agent_id);
-    // A new password or disabling revokes every session of the agent.
+    // Disabling revokes every session of the agent; a new password, every session of its
+    // account. The password of a person who also works in other workspaces is theirs to
+    // change (a conflict here): one workspace's admin cannot take over the others.
     core::Result<core::Agent> update_agent(core::Id workspace_id, core::Id agent_id,
                                            const AgentFields& fields);
     core::Result<core::Done> delete_agent(core::Id workspace_id, core::Id agent_id);
@@ -68,9 +73,11 @@ public:
     static constexpr int max_capacity = 100;
     static constexpr std::size_t max_languages = 10;
     static constexpr std::size_t max_translations = 20;
+    static constexpr std::size_t max_workspaces_per_person = 100;
 
 private:
     void revoke_agent(const core::Agent& agent);
+    void revoke_account(const core::Agent& agent);
 
     store::Store& store_;
     EventSink& events_;

@@ -14,6 +14,19 @@ core::Error busy() {
     return fail(ErrorCode::unavailable, "too many logins at once: try again in a moment");
 }
 
+std::vector<store::Membership> enabled(std::vector<store::Membership> memberships) {
+    std::erase_if(memberships, [](const store::Membership& m) { return m.agent.disabled; });
+    return memberships;
+}
+
+const store::Membership* membership_in(const std::vector<store::Membership>& memberships,
+                                       core::Id workspace_id) {
+    for (const auto& membership : memberships) {
+        if (membership.workspace.id == workspace_id) return &membership;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 AuthService::AuthService(store::Store& store, EventSink& events, const core::Clock& clock,
@@ -25,7 +38,8 @@ AuthService::AuthService(store::Store& store, EventSink& events, const core::Clo
       sessions_(store, events, clock),
       stand_in_hash_(hash_password(random_token("", 24))) {}
 
-core::Result<LoginResult> AuthService::login(std::string_view email, std::string_view password) {
+core::Result<LoginResult> AuthService::login(std::string_view email, std::string_view password,
+                                             std::optional<core::Id> workspace_id) {
     const auto normalized = core::normalize_email(email);
     auto credentials = normalized ? store_.find_agent_by_email(*normalized) : std::nullopt;
     bool matches = false;
@@ -36,14 +50,32 @@ core::Result<LoginResult> AuthService::login(std::string_view email, std::string
         matches =
             verify_password(credentials ? credentials->password_hash : stand_in_hash_, password);
     }
+    const auto memberships = credentials && matches
+                                 ? enabled(store_.list_memberships(credentials->agent.account_id))
+                                 : std::vector<store::Membership>{};
     // The same answer for every failure, so that login does not tell which e-mails exist.
-    if (!credentials || credentials->agent.disabled || !matches) {
-        return fail(ErrorCode::invalid_credentials, "wrong email or password");
-    }
+    if (memberships.empty()) return fail(ErrorCode::invalid_credentials, "wrong email or password");
+    const auto* chosen = workspace_id ? membership_in(memberships, *workspace_id) : nullptr;
+    return start_session(chosen ? chosen->agent : memberships.front().agent);
+}
+
+LoginResult AuthService::start_session(const core::Agent& agent) {
     const auto now = clock_.now_ms();
-    LoginResult result{random_token("st_", 32), now + session_lifetime_ms, credentials->agent};
-    store_.create_session(result.agent.id, sha256_hex(result.token), now, result.expires_at);
+    LoginResult result{random_token("st_", 32), now + session_lifetime_ms, agent};
+    store_.create_session(agent.id, sha256_hex(result.token), now, result.expires_at);
     return result;
+}
+
+std::vector<store::Membership> AuthService::workspaces(const store::SessionInfo& session) {
+    return enabled(store_.list_memberships(session.agent.account_id));
+}
+
+core::Result<LoginResult> AuthService::switch_workspace(const store::SessionInfo& session,
+                                                        core::Id workspace_id) {
+    const auto memberships = workspaces(session);
+    const auto* membership = membership_in(memberships, workspace_id);
+    if (!membership) return fail(ErrorCode::not_found, "no such workspace");
+    return start_session(membership->agent);
 }
 
 core::Result<store::SessionInfo> AuthService::authenticate(std::string_view token) {
@@ -78,7 +110,9 @@ core::Result<core::Done> AuthService::change_password(const store::SessionInfo& 
         new_hash = hash_password(new_password);
     }
     store_.set_agent_password(session.agent.workspace_id, session.agent.id, new_hash);
-    events_.sessions_revoked(store_.delete_agent_sessions(session.agent.id, session.session_id));
+    // The password is the account's: its sessions in every workspace end, but this one.
+    events_.sessions_revoked(
+        store_.delete_account_sessions(session.agent.account_id, session.session_id));
     return core::Done{};
 }
 

@@ -1,4 +1,9 @@
-// Agent authentication: login, bearer sessions, logout and password change.
+// Agent authentication: login, bearer sessions, logout, password change, and moving a
+// session's person to another of their workspaces.
+//
+// A session belongs to one membership (core::Agent) of a person's account: everything it
+// does is scoped to that membership's workspace. Switching workspace starts a session of
+// another membership of the same account; the password is the account's.
 //
 // Every failed login, whatever failed (no such e-mail, a wrong password, a disabled
 // agent, not an e-mail at all), answers the same error after the same argon2 work, so
@@ -9,7 +14,9 @@
 // Thread-safe; blocking (argon2 and store writes): call it off the event loops.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -32,10 +39,19 @@ public:
     AuthService(store::Store& store, EventSink& events, const core::Clock& clock,
                 PasswordGate::Limits argon2 = {});
 
-    core::Result<LoginResult> login(std::string_view email, std::string_view password);
+    // In `workspace_id` when the account is an enabled member of it, else in its oldest
+    // enabled membership.
+    core::Result<LoginResult> login(std::string_view email, std::string_view password,
+                                    std::optional<core::Id> workspace_id = std::nullopt);
     core::Result<store::SessionInfo> authenticate(std::string_view token);
     std::optional<core::Workspace> workspace(core::Id id) { return store_.find_workspace(id); }
     void logout(const store::SessionInfo& session);
+    // The workspaces the session's person may work in (enabled memberships), oldest first.
+    std::vector<store::Membership> workspaces(const store::SessionInfo& session);
+    // A new session of the same person in another of their workspaces; not_found when
+    // they are not an enabled member of it.
+    core::Result<LoginResult> switch_workspace(const store::SessionInfo& session,
+                                               core::Id workspace_id);
     core::Result<core::Done> change_password(const store::SessionInfo& session,
                                              std::string_view current_password,
                                              std::string_view new_password);
@@ -47,6 +63,8 @@ public:
 private:
     store::Store& store_;
     EventSink& events_;
+    LoginResult start_session(const core::Agent& agent);
+
     const core::Clock& clock_;
     PasswordGate argon2_;
     SessionWatch sessions_;

@@ -470,7 +470,51 @@ DROP TABLE canned_responses;
 ALTER TABLE canned_responses_rebuilt RENAME TO canned_responses;
 )sql";
 
-constexpr std::array<Migration, 13> all_migrations{{
+// A person may work in several workspaces: their e-mail and password move to `accounts`,
+// and each agent row becomes one membership (its name, role, capacity, languages and
+// teams stay per workspace). Account ids are the old agent ids, so nothing else moves.
+constexpr const char* accounts = R"sql(
+CREATE TABLE accounts (
+    id             INTEGER PRIMARY KEY,
+    email          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash  TEXT NOT NULL,
+    created_at     INTEGER NOT NULL
+);
+INSERT INTO accounts(id, email, password_hash, created_at)
+SELECT id, email, password_hash, created_at FROM agents;
+
+CREATE TABLE agents_rebuilt (
+    id             INTEGER PRIMARY KEY,
+    workspace_id   INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    name           TEXT NOT NULL,
+    role           TEXT NOT NULL CHECK (role = 'admin' OR role = 'agent'),
+    disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled = 0 OR disabled = 1),
+    created_at     INTEGER NOT NULL,
+    capacity       INTEGER NOT NULL DEFAULT 4,
+    languages      TEXT NOT NULL DEFAULT '',
+    UNIQUE (account_id, workspace_id)
+);
+INSERT INTO agents_rebuilt(id, workspace_id, account_id, name, role, disabled, created_at,
+                           capacity, languages)
+SELECT id, workspace_id, id, name, role, disabled, created_at, capacity, languages FROM agents;
+DROP TABLE agents;
+ALTER TABLE agents_rebuilt RENAME TO agents;
+CREATE UNIQUE INDEX agents_workspace_id ON agents(workspace_id, id);
+-- Dropped with the old table: the read marks of a removed agent go with it.
+CREATE TRIGGER agents_delete_read_marks AFTER DELETE ON agents
+BEGIN
+    DELETE FROM read_marks WHERE reader_kind = 'agent' AND reader_id = OLD.id;
+END;
+-- A person removed from their last workspace has no account left.
+CREATE TRIGGER agents_delete_last_membership AFTER DELETE ON agents
+WHEN NOT EXISTS (SELECT 1 FROM agents WHERE account_id = OLD.account_id)
+BEGIN
+    DELETE FROM accounts WHERE id = OLD.account_id;
+END;
+)sql";
+
+constexpr std::array<Migration, 14> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
@@ -484,6 +528,9 @@ constexpr std::array<Migration, 13> all_migrations{{
     {11, "files", files_table},
     {12, "full-text search", search_index},
     {13, "texts per language", texts_per_language},
+    // Agent ids stay, so the tables that refer to agents keep valid references; those
+    // that refer to nothing else are checked.
+    {14, "accounts in several workspaces", accounts, "agents accounts sessions"},
 }};
 
 void rollback_quietly(Database& db) noexcept {

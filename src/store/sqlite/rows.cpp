@@ -130,8 +130,9 @@ std::vector<core::SiteTexts> decode_translations(std::string_view text) {
 
 const std::string workspace_columns = "w.id, w.name, w.created_at";
 
-core::Workspace read_workspace(const Statement& row) {
-    return core::Workspace{row.column_int64(0), row.column_text(1), row.column_int64(2)};
+core::Workspace read_workspace(const Statement& row, int first) {
+    return core::Workspace{row.column_int64(first), row.column_text(first + 1),
+                           row.column_int64(first + 2)};
 }
 
 const std::string site_columns =
@@ -160,9 +161,10 @@ core::Site read_site(const Statement& row) {
 }
 
 const std::string agent_columns =
-    "a.id, a.workspace_id, a.email, a.name, a.role, a.disabled, a.created_at, a.capacity, "
-    "a.languages";
-const int agent_column_count = 9;
+    "a.id, a.workspace_id, p.email, a.name, a.role, a.disabled, a.created_at, a.capacity, "
+    "a.languages, a.account_id";
+const std::string agent_source = "agents a JOIN accounts p ON p.id = a.account_id";
+const int agent_column_count = 10;
 
 core::Agent read_agent(const Statement& row, int first) {
     core::Agent agent;
@@ -175,6 +177,7 @@ core::Agent read_agent(const Statement& row, int first) {
     agent.created_at = row.column_int64(first + 6);
     agent.capacity = static_cast<int>(row.column_int64(first + 7));
     agent.languages = split(row.column_text(first + 8), ',');
+    agent.account_id = row.column_int64(first + 9);
     return agent;
 }
 

@@ -34,12 +34,14 @@ std::string encode_translations(const std::vector<core::SiteTexts>& translations
 std::vector<core::SiteTexts> decode_translations(std::string_view text);
 
 extern const std::string workspace_columns;  // alias w
-core::Workspace read_workspace(const Statement& row);
+core::Workspace read_workspace(const Statement& row, int first = 0);
 
 extern const std::string site_columns;  // alias s
 core::Site read_site(const Statement& row);
 
-extern const std::string agent_columns;  // alias a; team_ids are not read here
+// From agent_source (agents a joined to their accounts p); team_ids are not read here.
+extern const std::string agent_columns;
+extern const std::string agent_source;
 extern const int agent_column_count;
 core::Agent read_agent(const Statement& row, int first = 0);
 

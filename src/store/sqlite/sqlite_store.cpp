@@ -412,6 +412,18 @@ Writer::Options with_indexer(Writer::Options options, MessageIndexer& indexer) {
     return options;
 }
 
+// The agent row of agent.account_id in agent.workspace_id; returns its id.
+Id insert_membership(Database& db, const core::Agent& agent) {
+    db.prepare(
+          "INSERT INTO agents(workspace_id, account_id, name, role, disabled, created_at, "
+          "capacity, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind_all(agent.workspace_id, agent.account_id, agent.name, core::to_string(agent.role),
+                  std::int64_t{agent.disabled}, agent.created_at, std::int64_t{agent.capacity},
+                  join(agent.languages, ','))
+        .run();
+    return db.last_insert_rowid();
+}
+
 }  // namespace
 
 // --- Lifetime and connections ---
@@ -487,6 +499,30 @@ std::optional<core::Workspace> SqliteStore::find_workspace_by_name(const std::st
     query.bind(1, name);
     if (!query.step()) return std::nullopt;
     return read_workspace(query);
+}
+
+std::optional<Membership> SqliteStore::create_workspace_for(const std::string& name,
+                                                            const core::Agent& admin, TimeMs now) {
+    return writer_.run([&](Database& db) -> std::optional<Membership> {
+        Membership made{core::Workspace{0, name, now}, admin};
+        try {
+            db.prepare("INSERT INTO workspaces(name, created_at) VALUES (?, ?)")
+                .bind_all(name, now)
+                .run();
+        } catch (const SqliteError& error) {
+            if (is_unique_violation(error)) return std::nullopt;
+            throw;
+        }
+        made.workspace.id = db.last_insert_rowid();
+        core::Agent& agent = made.agent;
+        agent.workspace_id = made.workspace.id;
+        agent.role = core::Role::admin;
+        agent.disabled = false;
+        agent.created_at = now;
+        agent.team_ids.clear();
+        agent.id = insert_membership(db, agent);
+        return made;
+    });
 }
 
 bool SqliteStore::has_workspaces() {
@@ -647,29 +683,25 @@ bool SqliteStore::delete_site(Id workspace_id, Id site_id) {
 std::optional<core::Agent> SqliteStore::create_agent(const core::Agent& agent,
                                                      const std::string& password_hash) {
     return writer_.run([&](Database& db) -> std::optional<core::Agent> {
+        core::Agent created = agent;
         try {
-            db.prepare(
-                  "INSERT INTO agents(workspace_id, email, name, password_hash, role, disabled, "
-                  "created_at, capacity, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind_all(agent.workspace_id, agent.email, agent.name, password_hash,
-                          core::to_string(agent.role), std::int64_t{agent.disabled},
-                          agent.created_at, std::int64_t{agent.capacity},
-                          join(agent.languages, ','))
+            db.prepare("INSERT INTO accounts(email, password_hash, created_at) VALUES (?, ?, ?)")
+                .bind_all(agent.email, password_hash, agent.created_at)
                 .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return std::nullopt;
             throw;
         }
-        core::Agent created = agent;
-        created.id = db.last_insert_rowid();
+        created.account_id = db.last_insert_rowid();
+        created.id = insert_membership(db, created);
         created.team_ids.clear();
         return created;
     });
 }
 
 std::optional<core::Agent> SqliteStore::find_agent(Id workspace_id, Id agent_id) {
-    static const std::string sql =
-        "SELECT " + agent_columns + " FROM agents a WHERE a.id = ? AND a.workspace_id = ?";
+    static const std::string sql = "SELECT " + agent_columns + " FROM " + agent_source +
+                                   " WHERE a.id = ? AND a.workspace_id = ?";
     auto db = read();
     std::vector<core::Agent> agents;
     {
@@ -684,8 +716,8 @@ std::optional<core::Agent> SqliteStore::find_agent(Id workspace_id, Id agent_id)
 
 std::optional<AgentCredentials> SqliteStore::find_agent_by_email(const std::string& email) {
     // The column's NOCASE collation makes the match case-insensitive.
-    static const std::string sql =
-        "SELECT " + agent_columns + ", a.password_hash FROM agents a WHERE a.email = ?";
+    static const std::string sql = "SELECT " + agent_columns + ", p.password_hash FROM " +
+                                   agent_source + " WHERE p.email = ? ORDER BY a.id LIMIT 1";
     auto db = read();
     Statement query = db->prepare(sql);
     query.bind(1, email);
@@ -693,9 +725,24 @@ std::optional<AgentCredentials> SqliteStore::find_agent_by_email(const std::stri
     return AgentCredentials{read_agent(query), query.column_text(agent_column_count)};
 }
 
+std::vector<Membership> SqliteStore::list_memberships(Id account_id) {
+    static const std::string sql = "SELECT " + agent_columns + ", " + workspace_columns + " FROM " +
+                                   agent_source +
+                                   " JOIN workspaces w ON w.id = a.workspace_id "
+                                   "WHERE a.account_id = ? ORDER BY a.id";
+    auto db = read();
+    std::vector<Membership> memberships;
+    Statement query = db->prepare(sql);
+    query.bind(1, account_id);
+    while (query.step()) {
+        memberships.push_back({read_workspace(query, agent_column_count), read_agent(query)});
+    }
+    return memberships;
+}
+
 std::vector<core::Agent> SqliteStore::list_agents(Id workspace_id) {
-    static const std::string sql =
-        "SELECT " + agent_columns + " FROM agents a WHERE a.workspace_id = ? ORDER BY a.id";
+    static const std::string sql = "SELECT " + agent_columns + " FROM " + agent_source +
+                                   " WHERE a.workspace_id = ? ORDER BY a.id";
     auto db = read();
     std::vector<core::Agent> agents;
     {
@@ -720,11 +767,16 @@ bool SqliteStore::update_agent(const core::Agent& agent) {
                     .run();
             } else {
                 db.prepare(
-                      "UPDATE agents SET email = ?, name = ?, role = ?, disabled = ?, "
-                      "capacity = ?, languages = ? WHERE id = ? AND workspace_id = ?")
-                    .bind_all(agent.email, agent.name, core::to_string(agent.role),
-                              std::int64_t{agent.disabled}, std::int64_t{agent.capacity},
-                              join(agent.languages, ','), agent.id, agent.workspace_id)
+                      "UPDATE accounts SET email = ? WHERE id = (SELECT account_id FROM agents "
+                      "WHERE id = ? AND workspace_id = ?)")
+                    .bind_all(agent.email, agent.id, agent.workspace_id)
+                    .run();
+                db.prepare(
+                      "UPDATE agents SET name = ?, role = ?, disabled = ?, capacity = ?, "
+                      "languages = ? WHERE id = ? AND workspace_id = ?")
+                    .bind_all(agent.name, core::to_string(agent.role), std::int64_t{agent.disabled},
+                              std::int64_t{agent.capacity}, join(agent.languages, ','), agent.id,
+                              agent.workspace_id)
                     .run();
             }
         } catch (const SqliteError& error) {
@@ -738,7 +790,9 @@ bool SqliteStore::update_agent(const core::Agent& agent) {
 bool SqliteStore::set_agent_password(Id workspace_id, Id agent_id,
                                      const std::string& password_hash) {
     return writer_.run([&](Database& db) {
-        db.prepare("UPDATE agents SET password_hash = ? WHERE id = ? AND workspace_id = ?")
+        db.prepare(
+              "UPDATE accounts SET password_hash = ? WHERE id = (SELECT account_id FROM agents "
+              "WHERE id = ? AND workspace_id = ?)")
             .bind_all(password_hash, agent_id, workspace_id)
             .run();
         return db.changes() > 0;
@@ -772,8 +826,8 @@ Id SqliteStore::create_session(Id agent_id, const std::string& token_hash, TimeM
 }
 
 std::optional<SessionInfo> SqliteStore::find_session(const std::string& token_hash, TimeMs now) {
-    static const std::string sql = "SELECT s.id, " + agent_columns +
-                                   " FROM sessions s JOIN agents a ON a.id = s.agent_id "
+    static const std::string sql = "SELECT s.id, " + agent_columns + " FROM " + agent_source +
+                                   " JOIN sessions s ON s.agent_id = a.id "
                                    "WHERE s.token_hash = ? AND s.expires_at > ? AND "
                                    "a.disabled = 0";
     auto db = read();
@@ -790,16 +844,28 @@ bool SqliteStore::delete_session(Id session_id) {
     });
 }
 
-std::vector<Id> SqliteStore::delete_agent_sessions(Id agent_id, std::optional<Id> keep) {
+// Runs a DELETE ... RETURNING id of sessions, bound to (owner, keep); the ids ascending.
+std::vector<Id> SqliteStore::delete_sessions(const char* sql, Id owner, std::optional<Id> keep) {
     return writer_.run([&](Database& db) {
-        Statement statement =
-            db.prepare("DELETE FROM sessions WHERE agent_id = ? AND id IS NOT ? RETURNING id");
-        statement.bind_all(agent_id, keep);
+        Statement statement = db.prepare(sql);
+        statement.bind_all(owner, keep);
         std::vector<Id> deleted;
         while (statement.step()) deleted.push_back(statement.column_int64(0));
         std::sort(deleted.begin(), deleted.end());
         return deleted;
     });
+}
+
+std::vector<Id> SqliteStore::delete_agent_sessions(Id agent_id, std::optional<Id> keep) {
+    return delete_sessions("DELETE FROM sessions WHERE agent_id = ? AND id IS NOT ? RETURNING id",
+                           agent_id, keep);
+}
+
+std::vector<Id> SqliteStore::delete_account_sessions(Id account_id, std::optional<Id> keep) {
+    return delete_sessions(
+        "DELETE FROM sessions WHERE agent_id IN (SELECT id FROM agents WHERE account_id = ?) "
+        "AND id IS NOT ? RETURNING id",
+        account_id, keep);
 }
 
 std::vector<Id> SqliteStore::live_sessions(const std::vector<Id>& session_ids, TimeMs now) {

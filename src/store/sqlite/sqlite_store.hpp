@@ -48,6 +48,8 @@ public:
     std::optional<core::Workspace> find_workspace(Id id) override;
     std::optional<core::Workspace> find_workspace_by_name(const std::string& name) override;
     bool has_workspaces() override;
+    std::optional<Membership> create_workspace_for(const std::string& name,
+                                                   const core::Agent& admin, TimeMs now) override;
 
     core::Site create_site(const core::Site& site) override;
     std::optional<core::Site> find_site(Id workspace_id, Id site_id) override;
@@ -60,6 +62,7 @@ public:
                                             const std::string& password_hash) override;
     std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) override;
     std::optional<AgentCredentials> find_agent_by_email(const std::string& email) override;
+    std::vector<Membership> list_memberships(Id account_id) override;
     std::vector<core::Agent> list_agents(Id workspace_id) override;
     bool update_agent(const core::Agent& agent) override;
     bool set_agent_password(Id workspace_id, Id agent_id,
@@ -108,6 +111,7 @@ public:
     std::optional<SessionInfo> find_session(const std::string& token_hash, TimeMs now) override;
     bool delete_session(Id session_id) override;
     std::vector<Id> delete_agent_sessions(Id agent_id, std::optional<Id> keep) override;
+    std::vector<Id> delete_account_sessions(Id account_id, std::optional<Id> keep) override;
     std::vector<Id> live_sessions(const std::vector<Id>& session_ids, TimeMs now) override;
 
     core::Contact create_contact(Id workspace_id, Id site_id, const std::string& token_hash,
@@ -183,6 +187,7 @@ private:
     void release(std::unique_ptr<Database> db) noexcept;
     // Fills team_ids of agents of one workspace.
     void load_team_ids(Database& db, Id workspace_id, std::vector<core::Agent>& agents);
+    std::vector<Id> delete_sessions(const char* sql, Id owner, std::optional<Id> keep);
     // The reader's mark when it is already as high as `mark` asks (0 when the
     // conversation is not the workspace's): nothing to write.
     std::optional<Seq> stored_read_mark(Id workspace_id, const core::ReadMark& mark);

@@ -2,8 +2,11 @@
 import { uploadFile } from '../../shared/uploads';
 import type {
   Agent, CannedResponse, Contact, ContactDetails, Conversation, ConversationDetails, Hours, Id, InboxRow, Message, Note, Prechat,
-  QueueRow, Role, Routing, SearchHit, Site, SiteTranslation, Team, Workspace,
+  QueueRow, Role, Routing, SearchHit, Site, SiteTranslation, Team, Workspace, WorkspaceMembership,
 } from './types';
+
+/** What logging in (or switching workspace) answers. */
+export interface Session { token: string; expires_at: number; agent: Agent }
 
 /** The server answered with an error body ({"error":{"code","message"}}). */
 export class ApiError extends Error {
@@ -155,10 +158,15 @@ export class ApiClient {
   }
 
   // ---- Session ----
-  login(email: string, password: string) {
-    return this.request<{ token: string; expires_at: number; agent: Agent }>(
-      'POST', '/auth/login', { email, password }, { authenticated: false });
+  /** In `workspaceId` when the person works there, else in their oldest workspace. */
+  login(email: string, password: string, workspaceId?: Id | null) {
+    const body = workspaceId ? { email, password, workspace_id: workspaceId } : { email, password };
+    return this.request<Session>('POST', '/auth/login', body, { authenticated: false });
   }
+  myWorkspaces() { return this.request<{ items: WorkspaceMembership[] }>('GET', '/me/workspaces'); }
+  /** A new session in another of the person's workspaces; this one stays until logged out. */
+  switchWorkspace(id: Id) { return this.request<Session>('POST', '/auth/switch', { workspace_id: id }); }
+  createWorkspace(name: string) { return this.request<WorkspaceMembership>('POST', '/workspaces', { name }); }
   logout() { return this.request<void>('POST', '/auth/logout'); }
   me() { return this.request<{ agent: Agent; workspace: Workspace }>('GET', '/me'); }
   /** 403 forbidden when the current password is wrong; the agent's other sessions end. */

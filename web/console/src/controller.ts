@@ -16,6 +16,7 @@ import { KEYS, persistent, tabStorage } from './storage';
 import { Store } from './store';
 import type {
   Agent, Availability, ContactRef, Conversation, ConversationStatus, Id, InboxRow, Message, Note, ServerFrame, Team,
+  Workspace, WorkspaceMembership,
 } from './types';
 
 const INBOX_PAGE_SIZE = 30;
@@ -115,7 +116,7 @@ export class ConsoleController {
         const { agent, workspace } = await this.api.me();
         if (generation !== this.sessionGeneration) return;
         this.enterApp(agent);
-        this.store.set({ workspace });
+        this.showWorkspace(workspace);
         return;
       } catch (err) {
         // A 401 already ended the session; the server being down is worth waiting for.
@@ -128,11 +129,11 @@ export class ConsoleController {
   /** Resolves null on success, else the message key of what went wrong. */
   async login(email: string, password: string): Promise<{ key: MessageKey; detail?: string } | null> {
     try {
-      const session = await this.api.login(email, password);
+      const session = await this.api.login(email, password, persistent.get<Id>(KEYS.workspace));
       this.token = session.token;
       persistent.set(KEYS.token, session.token);
       this.enterApp(session.agent);
-      void this.api.me().then(({ workspace }) => this.store.set({ workspace }), () => {});
+      void this.api.me().then(({ workspace }) => this.showWorkspace(workspace), () => {});
       return null;
     } catch (err) {
       // 400 is a malformed email or a too short password: to the person, also just wrong.
@@ -151,9 +152,54 @@ export class ConsoleController {
     this.endSession(null);
   }
 
+  private showWorkspace(workspace: Workspace): void {
+    this.store.set({ workspace });
+    persistent.set(KEYS.workspace, workspace.id);
+  }
+
+  /** The workspaces the person works in, for the switcher; on failure it keeps what it had. */
+  async loadWorkspaces(): Promise<void> {
+    try {
+      const { items } = await this.api.myWorkspaces();
+      this.store.set({ workspaces: items });
+    } catch { /* the switcher shows the current workspace only */ }
+  }
+
+  /** A new workspace with me as its admin; rejects with the server's error. */
+  async createWorkspace(name: string): Promise<WorkspaceMembership> {
+    const made = await this.api.createWorkspace(name);
+    await this.loadWorkspaces();
+    return made;
+  }
+
+  /**
+   * Moves this browser to another of the person's workspaces: a session there replaces
+   * this one, and the page starts afresh in it (every list, socket and draft is per
+   * workspace). Rejects, changing nothing, when the server refuses.
+   */
+  async switchWorkspace(id: Id): Promise<void> {
+    const session = await this.api.switchWorkspace(id);
+    this.realtime?.stop();
+    this.realtime = null;
+    try { await this.api.logout(); } catch { /* it expires by itself */ }
+    this.token = session.token;
+    persistent.set(KEYS.token, session.token);
+    persistent.set(KEYS.workspace, id);
+    tabStorage.set(KEYS.drafts, null);
+    tabStorage.set(KEYS.openChats, null);
+    window.location.hash = '#/inbox';
+    window.location.reload();
+  }
+
   /** Back to the login form; `notice` says why when the server ended the session. */
   endSession(notice: MessageKey | null): void {
     if (this.state.boot === 'login' && !this.token) return;
+    // Another tab of this browser switched workspace (or logged in again): follow it.
+    const stored = persistent.get<string>(KEYS.token);
+    if (notice === 'sessionEnded' && stored && stored !== this.token) {
+      window.location.reload();
+      return;
+    }
     this.sessionGeneration++;
     this.realtime?.stop();
     this.realtime = null;
@@ -198,6 +244,7 @@ export class ConsoleController {
     void this.loadAgents();
     void this.loadCanned();
     void this.loadTeams();
+    void this.loadWorkspaces();
     for (const chat of saved?.open ?? []) this.openConversation(chat.id, { readOnly: chat.readOnly, activate: false });
     if (saved?.activeId) this.activate(saved.activeId);
   }

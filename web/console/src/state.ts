@@ -4,7 +4,7 @@ import type { Language, MessageKey } from './i18n';
 import type { Page, Route } from './route';
 import type {
   Agent, Availability, CannedResponse, Contact, Conversation, ConversationStatus, FileInfo, Id, Message, Note, PageView, QueueRow,
-  ReadMark, Team, Workspace,
+  ReadMark, Team, Workspace, WorkspaceMembership,
 } from './types';
 
 export type { Page };
@@ -99,6 +99,8 @@ export interface State {
   loginNotice: MessageKey | null;
   me: Agent | null;
   workspace: Workspace | null;
+  /** The workspaces the person works in (the switcher); empty until loaded. */
+  workspaces: WorkspaceMembership[];
   connection: ConnectionState;
   page: Page;
   /** What the page shows (route.ts): its query string (a search, the contacts' filter), or the contact's id. */
@@ -136,6 +138,7 @@ export function initialState(settings: Settings, { page, pageArg }: Route): Stat
     loginNotice: null,
     me: null,
     workspace: null,
+    workspaces: [],
     connection: 'connecting',
     page,
     pageArg,

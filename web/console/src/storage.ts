@@ -39,6 +39,8 @@ export const tabStorage = {
 
 export const KEYS = {
   token: 'juttu.console.token',
+  /** The workspace last worked in: the next login goes there. */
+  workspace: 'juttu.console.workspace',
   settings: 'juttu.console.settings',
   drafts: 'juttu.console.drafts',
   openChats: 'juttu.console.open',

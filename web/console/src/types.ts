@@ -62,6 +62,13 @@ export interface Workspace {
   name: string;
 }
 
+/** A workspace the logged-in person works in, with their role there (GET /me/workspaces). */
+export interface WorkspaceMembership extends Workspace {
+  role: Role;
+  agent_id: Id;
+  created_at: number;
+}
+
 export interface Site {
   id: Id;
   workspace_id: Id;

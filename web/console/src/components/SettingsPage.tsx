@@ -1,8 +1,9 @@
-// The agent's own settings: language, desktop notifications, sound and password.
+// The agent's own settings: language, desktop notifications, sound, password and workspaces.
 import { useState } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import { LANGUAGE_NAMES, LANGUAGES, isLanguage } from '../i18n';
 import { ChangePasswordForm } from './ChangePasswordForm';
+import { WorkspacesCard } from './WorkspacesCard';
 import { beep, notificationSupport, requestNotificationPermission, type NotificationSupport } from '../notify';
 
 export function SettingsPage() {
@@ -66,6 +67,7 @@ export function SettingsPage() {
         </fieldset>
       </div>
       <ChangePasswordForm />
+      <WorkspacesCard />
     </main>
   );
 }

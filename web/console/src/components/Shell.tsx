@@ -14,6 +14,7 @@ import { InboxPage } from './InboxPage';
 import { SearchBox } from './SearchBox';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
+import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 
 // The hash routes pages, so the skip link moves focus itself instead of navigating.
 function skipToMain(event: Event) {
@@ -27,7 +28,6 @@ export function Shell() {
   const controller = useController();
   const t = useT();
   const me = useSelect((s) => s.me);
-  const workspace = useSelect((s) => s.workspace);
   const page = useSelect((s) => s.page);
   const pageArg = useSelect((s) => s.pageArg);
   const connection = useSelect((s) => s.connection);
@@ -86,7 +86,7 @@ export function Shell() {
         <div class="brand">
           <span class="brand-mark" aria-hidden="true">J</span>
           <span class="brand-name">Juttu</span>
-          {workspace && <span class="workspace-name">{workspace.name}</span>}
+          <WorkspaceSwitcher />
         </div>
         <nav class="topnav" aria-label={t('mainNavigation')}>
           <ul>

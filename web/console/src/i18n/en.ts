@@ -330,4 +330,16 @@ export const en = {
   anyLanguage: 'Any language',
   anyLanguageShort: 'any',
   replyLanguageHint: 'Offered first to visitors reading this language.',
+  // Workspaces
+  workspace: 'Workspace',
+  workspaces: 'Workspaces',
+  workspacesHelp: 'The workspaces you work in. Each has its own sites, agents, conversations and settings.',
+  currentWorkspace: 'Current',
+  switchToWorkspace: 'Switch to {name}',
+  newWorkspace: 'New workspace',
+  newWorkspaceHelp: 'For another shop or brand: it starts empty, with you as its admin. Your email and password stay the same.',
+  workspaceName: 'Workspace name',
+  workspaceNameRequired: 'Give the workspace a name.',
+  createWorkspace: 'Create workspace',
+  workspaceCreated: 'Workspace “{name}” created.',
 };

@@ -322,4 +322,16 @@ export const et: Dictionary = {
   anyLanguage: 'Kõik keeled',
   anyLanguageShort: 'kõik',
   replyLanguageHint: 'Pakutakse esmalt külastajatele, kes loevad seda keelt.',
+  // Tööruumid
+  workspace: 'Tööruum',
+  workspaces: 'Tööruumid',
+  workspacesHelp: 'Tööruumid, kus sa töötad. Igaühel on oma saidid, agendid, vestlused ja seaded.',
+  currentWorkspace: 'Praegune',
+  switchToWorkspace: 'Lülitu tööruumi {name}',
+  newWorkspace: 'Uus tööruum',
+  newWorkspaceHelp: 'Teise poe või brändi jaoks: see algab tühjana ja sina oled selle administraator. Sinu e-post ja parool jäävad samaks.',
+  workspaceName: 'Tööruumi nimi',
+  workspaceNameRequired: 'Anna tööruumile nimi.',
+  createWorkspace: 'Loo tööruum',
+  workspaceCreated: 'Tööruum „{name}” on loodud.',
 };

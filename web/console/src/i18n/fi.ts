@@ -322,4 +322,16 @@ export const fi: Dictionary = {
   anyLanguage: 'Kaikki kielet',
   anyLanguageShort: 'kaikki',
   replyLanguageHint: 'Tarjotaan ensin kävijöille, jotka lukevat tätä kieltä.',
+  // Työtilat
+  workspace: 'Työtila',
+  workspaces: 'Työtilat',
+  workspacesHelp: 'Työtilat, joissa työskentelet. Jokaisella on omat sivustot, agentit, keskustelut ja asetukset.',
+  currentWorkspace: 'Nykyinen',
+  switchToWorkspace: 'Vaihda työtilaan {name}',
+  newWorkspace: 'Uusi työtila',
+  newWorkspaceHelp: 'Toiselle kaupalle tai brändille: se alkaa tyhjänä, ja sinä olet sen ylläpitäjä. Sähköpostisi ja salasanasi pysyvät samoina.',
+  workspaceName: 'Työtilan nimi',
+  workspaceNameRequired: 'Anna työtilalle nimi.',
+  createWorkspace: 'Luo työtila',
+  workspaceCreated: 'Työtila ”{name}” luotu.',
 };

@@ -322,4 +322,16 @@ export const sv: Dictionary = {
   anyLanguage: 'Alla språk',
   anyLanguageShort: 'alla',
   replyLanguageHint: 'Erbjuds först till besökare som läser detta språk.',
+  // Arbetsytor
+  workspace: 'Arbetsyta',
+  workspaces: 'Arbetsytor',
+  workspacesHelp: 'Arbetsytorna du arbetar i. Var och en har egna webbplatser, agenter, konversationer och inställningar.',
+  currentWorkspace: 'Aktuell',
+  switchToWorkspace: 'Byt till {name}',
+  newWorkspace: 'Ny arbetsyta',
+  newWorkspaceHelp: 'För en annan butik eller ett annat varumärke: den börjar tom, med dig som administratör. Din e-post och ditt lösenord förblir desamma.',
+  workspaceName: 'Arbetsytans namn',
+  workspaceNameRequired: 'Ge arbetsytan ett namn.',
+  createWorkspace: 'Skapa arbetsyta',
+  workspaceCreated: 'Arbetsytan ”{name}” har skapats.',
 };
