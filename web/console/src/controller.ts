@@ -747,9 +747,11 @@ export class ConsoleController {
     }
   }
 
-  /** What I send shows under the newest messages: an older window gives way to them. */
+  /** What I send shows under the newest messages: an older window, and the match's mark, give way. */
   private toNewest(id: Id): void {
-    if (this.state.threads[id]?.hasLater) void this.loadThread(id);
+    const thread = this.state.threads[id];
+    if (thread?.hasLater) void this.loadThread(id);
+    else if (thread?.focus) this.patchThread(id, () => ({ focus: null }));
   }
 
   retrySend(id: Id, clientId: string): void {
