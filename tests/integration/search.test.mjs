@@ -1,6 +1,7 @@
 // Search and contacts over REST: inflected Finnish and English words, an e-mail address,
-// an order number, filters, highlighted snippets, tenancy and bad input; the contacts
-// list, one contact with every conversation, and edits of its name and e-mail.
+// an order number, filters, highlighted snippets, the matching message and the history
+// around it (how the console opens a result), tenancy and bad input; the contacts list, one
+// contact with every conversation, and edits of its name and e-mail.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, demo, api, expectStatus, visitor, login, cliOk } from './lib/harness.mjs';
@@ -84,6 +85,37 @@ describe('search', () => {
     assert.deepEqual(ids(expectStatus(await search(A.token, `q=${encodeURIComponent('"tilauksen" NEAR(')}`), 200)), []);
   });
 
+  it('names the matching message, and the messages around its seq page both ways without gaps', async () => {
+    const v = await visitor(server, A.siteKey, { label: 'long' });
+    let conv;
+    for (let i = 1; i <= 30; i++) {
+      conv = (await v.sendMessage(i === 5 ? 'Reklamaatio numero RMA-5150' : `Viesti ${i}`)).conversation_id;
+    }
+    const messages = (query) => api(server, A.token, 'GET', `/conversations/${conv}/messages?${query}`);
+    const [match] = expectStatus(await search(A.token, 'q=RMA-5150'), 200).items[0].matches;
+    const upTo = expectStatus(await messages(`before_seq=${match.seq + 1}&limit=3`), 200);
+    assert.deepEqual(upTo.items.map((m) => m.seq), [3, 4, 5]);
+    assert.equal(upTo.has_more, true);
+    assert.equal(upTo.items[2].id, match.message_id);
+    assert.equal(upTo.items[2].body, 'Reklamaatio numero RMA-5150');
+    // Forward from the match until the newest: every seq once, in order.
+    const seqs = upTo.items.map((m) => m.seq);
+    for (let page = { has_more: true }; page.has_more;) {
+      page = expectStatus(await messages(`after_seq=${seqs[seqs.length - 1]}&limit=10`), 200);
+      seqs.push(...page.items.map((m) => m.seq));
+    }
+    assert.deepEqual(seqs, Array.from({ length: 28 }, (_, i) => i + 3));
+    const between = expectStatus(await messages('after_seq=5&before_seq=9&limit=10'), 200);
+    assert.deepEqual(between.items.map((m) => m.seq), [6, 7, 8]);
+    assert.equal(between.has_more, false);
+
+    for (const query of ['after_seq=-1', 'before_seq=1.5', 'after_seq=5&limit=0', 'before_seq=6&limit=501']) {
+      expectStatus(await messages(query), 400, 'validation_failed');
+    }
+    expectStatus(await api(server, B.token, 'GET', `/conversations/${conv}/messages?before_seq=${match.seq + 1}&limit=3`), 404, 'not_found');
+    expectStatus(await api(server, B.token, 'GET', `/conversations/${conv}/messages?after_seq=${match.seq}`), 404, 'not_found');
+    await v.close();
+  });
 
   it('another workspace finds nothing', async () => {
     assert.deepEqual(ids(expectStatus(await search(B.token, 'q=tilauksen'), 200)), []);

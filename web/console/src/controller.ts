@@ -9,8 +9,8 @@ import { beep, showNotification } from './notify';
 import { RealtimeClient } from './realtime';
 import { parseRoute } from './route';
 import {
-  emptyThread, initialState, lastSeq, mergeConversation, mergeMessages, mergeNotes, withMessage, withReadMarks,
-  type AssigneeTab, type OpenChat, type PendingFile, type PendingSend, type Settings, type State, type Thread,
+  emptyThread, initialState, lastSeq, mergeConversation, mergeMessages, mergeNotes, withLive, withMessage, withReadMarks,
+  type AssigneeTab, type Focus, type OpenChat, type PendingFile, type PendingSend, type Settings, type State, type Thread,
 } from './state';
 import { KEYS, persistent, tabStorage } from './storage';
 import { Store } from './store';
@@ -21,6 +21,8 @@ import type {
 
 const INBOX_PAGE_SIZE = 30;
 const HISTORY_PAGE_SIZE = 50;
+// Opened at a message: this many up to it and after it.
+const AROUND_PAGE_SIZE = 25;
 const DETAIL_CONCURRENCY = 6;
 // Typing: tell the visitor at most every 3 s while keys are pressed, and that we stopped
 // after 5 s without any.
@@ -79,6 +81,8 @@ export class ConsoleController {
   private selfAssigning = new Set<Id>();
   private alertedAt = new Map<Id, number>();
   private sessionGeneration = 0;
+  /** The latest history load of each thread: an answer to an earlier one is not wanted. */
+  private historyLoads = new Map<Id, number>();
 
   constructor() {
     this.store = new Store(initialState(loadSettings(), parseRoute(location.hash)));
@@ -544,7 +548,8 @@ export class ConsoleController {
   // ---------------------------------------------------------------------------------------
   // Open conversations
 
-  openConversation(id: Id, { readOnly = false, activate = true } = {}): void {
+  /** `at`: shown at that message, marked (a search's match), else at the newest. */
+  openConversation(id: Id, { readOnly = false, activate = true, at }: { readOnly?: boolean; activate?: boolean; at?: Focus } = {}): void {
     this.store.set((s) => {
       const existing = s.open.find((chat) => chat.id === id);
       // Opening from the inbox makes a read-only tab writable; the reverse never happens.
@@ -554,7 +559,9 @@ export class ConsoleController {
       return { open, activeId: activate ? id : s.activeId ?? id };
     });
     this.saveOpenChats();
-    if (!this.state.threads[id]) void this.loadThread(id);
+    // Opened from a list (or a notification), an older window gives way to the newest.
+    if (at) void this.loadAround(id, at);
+    else if (!this.state.threads[id] || this.state.threads[id].hasLater) void this.loadThread(id);
     void this.loadNotes(id);
     this.loadDetails([id]);
     const contactId = this.state.conversations[id]?.contact_id;
@@ -562,12 +569,12 @@ export class ConsoleController {
     if (activate) this.markActiveRead();
   }
 
-  /** A conversation found elsewhere (a search, a contact's page): opened in the inbox. */
-  openInInbox(conversation: Conversation, contact?: ContactRef): void {
+  /** A conversation found elsewhere (a search, a contact's page): opened in the inbox, at `at` when given. */
+  openInInbox(conversation: Conversation, contact?: ContactRef, at?: Focus): void {
     this.mergeConversations([conversation]);
     if (contact) this.mergeContactsOf([{ site_id: conversation.site_id, contact }]);
     location.hash = '#/inbox';
-    this.openConversation(conversation.id);
+    this.openConversation(conversation.id, { at });
   }
 
   activate(id: Id): void {
@@ -604,15 +611,52 @@ export class ConsoleController {
     });
   }
 
-  private async loadThread(id: Id): Promise<void> {
-    this.patchThread(id, () => ({ status: 'loading', error: null }));
-    try {
+  /** The newest messages; an older window shown before is replaced. */
+  private loadThread(id: Id): Promise<void> {
+    return this.loadHistory(id, null, async () => {
       const page = await this.api.messages(id, { limit: HISTORY_PAGE_SIZE });
+      return { items: page.items, hasEarlier: page.has_more, hasLater: false };
+    });
+  }
+
+  /** The messages around `focus` (a search's match), which is shown marked. */
+  private loadAround(id: Id, focus: Focus): Promise<void> {
+    const thread = this.state.threads[id];
+    const first = thread?.messages[0]?.seq ?? Infinity;
+    if (thread?.status === 'ready' && first <= focus.seq && focus.seq <= lastSeq(thread)) {
+      this.patchThread(id, () => ({ focus }));
+      return Promise.resolve();
+    }
+    return this.loadHistory(id, focus, async () => {
+      const [upTo, after] = await Promise.all([
+        this.api.messages(id, { beforeSeq: focus.seq + 1, limit: AROUND_PAGE_SIZE }),
+        this.api.messages(id, { afterSeq: focus.seq, limit: AROUND_PAGE_SIZE }),
+      ]);
+      return { items: [...upTo.items, ...after.items], hasEarlier: upTo.has_more, hasLater: after.has_more };
+    });
+  }
+
+  private async loadHistory(
+    id: Id, focus: Focus | null, fetch: () => Promise<{ items: Message[]; hasEarlier: boolean; hasLater: boolean }>,
+  ): Promise<void> {
+    const load = (this.historyLoads.get(id) ?? 0) + 1;
+    this.historyLoads.set(id, load);
+    // Until the answer, live messages stay out of an older window, or of the one on its way.
+    this.patchThread(id, (t) => ({ status: 'loading', error: null, focus, hasLater: t.hasLater || focus !== null }));
+    try {
+      const got = await fetch();
+      if (load !== this.historyLoads.get(id)) return;
+      const replacing = this.state.threads[id]!.hasLater;
       this.patchThread(id, (thread) => ({
-        messages: mergeMessages(thread.messages, page.items),
-        hasEarlier: page.has_more,
+        // The newest page merges with live messages that came meanwhile; any other replaces.
+        messages: replacing ? got.items : mergeMessages(thread.messages, got.items),
+        hasEarlier: got.hasEarlier,
+        hasLater: got.hasLater,
+        loadingEarlier: false,
+        loadingLater: false,
         status: 'ready',
       }));
+      if (replacing && !got.hasLater) this.sync(id); // live messages left out meanwhile
       const conversation = this.state.conversations[id];
       if (!conversation) {
         this.loadDetails([id], { force: true });
@@ -621,25 +665,51 @@ export class ConsoleController {
       }
       this.markActiveRead();
     } catch (err) {
+      if (load !== this.historyLoads.get(id)) return;
       const message = err instanceof NetworkError ? this.t('errorNetwork') : err instanceof Error ? err.message : String(err);
       this.patchThread(id, () => ({ status: 'error', error: message }));
     }
   }
 
   retryThread(id: Id): void {
-    void this.loadThread(id);
+    const focus = this.state.threads[id]?.focus;
+    void (focus ? this.loadAround(id, focus) : this.loadThread(id));
   }
 
-  async loadEarlier(id: Id): Promise<void> {
+  loadEarlier(id: Id): Promise<void> {
+    return this.loadPage(id, 'earlier');
+  }
+
+  /** The next newer page of an older window; the last one joins the live messages. */
+  loadLater(id: Id): Promise<void> {
+    return this.loadPage(id, 'later');
+  }
+
+  private async loadPage(id: Id, side: 'earlier' | 'later'): Promise<void> {
     const thread = this.state.threads[id];
-    if (!thread || thread.loadingEarlier || !thread.hasEarlier) return;
-    const first = thread.messages[0]?.seq;
-    this.patchThread(id, () => ({ loadingEarlier: true }));
+    const earlier = side === 'earlier';
+    const [more, busy] = earlier ? [thread?.hasEarlier, thread?.loadingEarlier] : [thread?.hasLater, thread?.loadingLater];
+    if (!thread || thread.status !== 'ready' || busy || !more) return;
+    const load = this.historyLoads.get(id);
+    const loading = (value: boolean): Partial<Thread> => (earlier ? { loadingEarlier: value } : { loadingLater: value });
+    this.patchThread(id, () => loading(true));
     try {
-      const page = await this.api.messages(id, { beforeSeq: first, limit: HISTORY_PAGE_SIZE });
-      this.patchThread(id, (t) => ({ messages: mergeMessages(t.messages, page.items), hasEarlier: page.has_more, loadingEarlier: false }));
+      const page = await this.api.messages(id, earlier
+        ? { beforeSeq: thread.messages[0]?.seq, limit: HISTORY_PAGE_SIZE }
+        : { afterSeq: lastSeq(thread), limit: HISTORY_PAGE_SIZE });
+      // Another window replaced this one meanwhile: the page would not join it.
+      if (load !== this.historyLoads.get(id)) return;
+      this.patchThread(id, (t) => ({
+        messages: mergeMessages(t.messages, page.items),
+        ...(earlier ? { hasEarlier: page.has_more } : { hasLater: page.has_more }),
+        ...loading(false),
+      }));
+      if (!earlier && !page.has_more) {
+        this.sync(id); // live messages left out while the page was on its way
+        this.markActiveRead();
+      }
     } catch (err) {
-      this.patchThread(id, () => ({ loadingEarlier: false }));
+      this.patchThread(id, () => loading(false));
       this.failed(err);
     }
   }
@@ -673,6 +743,7 @@ export class ConsoleController {
 
   /** Asks for messages after the last one we have; the answer is a `history` frame. */
   private sync(id: Id): void {
+    if (this.state.threads[id]?.hasLater) return; // an older window: Load later brings them
     this.realtime?.send({ type: 'sync', conversation_id: id, after_seq: lastSeq(this.state.threads[id]), limit: 200 });
   }
 
@@ -694,6 +765,7 @@ export class ConsoleController {
   send(id: Id): void {
     const body = (this.state.drafts[id] ?? '').trim();
     if (!body) return;
+    this.toNewest(id);
     const clientId = newClientId();
     this.patchThread(id, (thread) => ({
       pending: [...thread.pending, { clientId, body, createdAt: Date.now(), failed: null }],
@@ -707,6 +779,7 @@ export class ConsoleController {
 
   /** Sends each file as a message of its own: uploaded first, then sent with its id. */
   attach(id: Id, files: File[]): void {
+    this.toNewest(id);
     for (const file of files) {
       const pending: PendingSend = {
         clientId: newClientId(),
@@ -719,6 +792,13 @@ export class ConsoleController {
       this.patchThread(id, (thread) => ({ pending: [...thread.pending, pending] }));
       this.transmit(id, pending);
     }
+  }
+
+  /** What I send shows under the newest messages: an older window, and the match's mark, give way. */
+  private toNewest(id: Id): void {
+    const thread = this.state.threads[id];
+    if (thread?.hasLater) void this.loadThread(id);
+    else if (thread?.focus) this.patchThread(id, () => ({ focus: null }));
   }
 
   retrySend(id: Id, clientId: string): void {
@@ -934,7 +1014,7 @@ export class ConsoleController {
       // A gap means we missed something (a dropped frame): fetch it instead of guessing.
       if (thread.status === 'ready' && message.seq > lastSeq(thread) + 1) this.sync(id);
       this.patchThread(id, (t) => ({
-        messages: mergeMessages(t.messages, [message]),
+        messages: withLive(t, [message]),
         pending: t.pending.filter((p) => !(p.clientId === message.client_id && isMine)),
       }));
     }
@@ -974,7 +1054,7 @@ export class ConsoleController {
       ...(pending.file?.stored ? { attachments: [pending.file.stored] } : {}),
     };
     this.patchThread(id, (t) => ({
-      messages: mergeMessages(t.messages, [message]),
+      messages: withLive(t, [message]),
       pending: t.pending.filter((p) => p.clientId !== frame.client_id),
     }));
     const conversation = this.state.conversations[id];
@@ -990,7 +1070,7 @@ export class ConsoleController {
     const myId = this.state.me?.id;
     const myClientIds = new Set(frame.messages.filter((m) => m.author.kind === 'agent' && m.author.id === myId).map((m) => m.client_id));
     this.patchThread(id, (thread) => ({
-      messages: mergeMessages(thread.messages, frame.messages),
+      messages: withLive(thread, frame.messages),
       pending: thread.pending.filter((p) => !myClientIds.has(p.clientId)),
     }));
     const latest = frame.messages[frame.messages.length - 1];

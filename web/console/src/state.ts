@@ -44,14 +44,24 @@ export interface PendingFile {
   stored?: FileInfo;
 }
 
+/** A message to show and mark: a search's match, with the words the search marked in it. */
+export interface Focus {
+  seq: number;
+  words: string[];
+}
+
 export interface Thread {
-  /** Acknowledged messages, ascending by seq, each seq once. */
+  /** Acknowledged messages, ascending by seq, each seq once, with no gaps. */
   messages: Message[];
   pending: PendingSend[];
   hasEarlier: boolean;
+  /** Opened at an older message: newer ones, live ones too, wait on the server for Load later. */
+  hasLater: boolean;
   status: 'loading' | 'ready' | 'error';
   error: string | null;
   loadingEarlier: boolean;
+  loadingLater: boolean;
+  focus: Focus | null;
 }
 
 export interface OpenChat {
@@ -165,7 +175,18 @@ export function initialState(settings: Settings, { page, pageArg }: Route): Stat
 }
 
 export function emptyThread(): Thread {
-  return { messages: [], pending: [], hasEarlier: false, status: 'loading', error: null, loadingEarlier: false };
+  return {
+    messages: [], pending: [], hasEarlier: false, hasLater: false, status: 'loading', error: null,
+    loadingEarlier: false, loadingLater: false, focus: null,
+  };
+}
+
+/**
+ * The thread's messages with live ones (events, acks, syncs) added, unless it shows an older
+ * window: appended there they would leave a gap, and Load later fetches them in order.
+ */
+export function withLive(thread: Thread, incoming: Message[]): Message[] {
+  return thread.hasLater ? thread.messages : mergeMessages(thread.messages, incoming);
 }
 
 /** Adds messages not yet known (by seq) and keeps the order; returns `existing` when nothing is new. */

@@ -1,13 +1,15 @@
 // The messages of a conversation: paged back by seq, live, with sending / sent / seen; the
 // internal notes in between, by time, set apart from what the visitor sees. Files show as
-// thumbnails (images, opening the full one) or download links with their size.
+// thumbnails (images, opening the full one) or download links with their size. Opened at a
+// search's match, that message is scrolled to and marked, and later ones page in below.
 import type { ComponentChildren } from 'preact';
 import { humanSize, safeUrl } from '../../../shared/uploads';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
+import { Marked, markWords } from './Snippet';
 import { clockTime, dayLabel } from '../format';
 import type { Translate } from '../i18n';
-import type { PendingSend } from '../state';
+import type { Focus, PendingSend } from '../state';
 import type { Agent, FileInfo, Id, Message, Note } from '../types';
 
 // Closer than this to the bottom counts as "reading the latest": new messages scroll into view.
@@ -32,10 +34,13 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
   const logRef = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const previous = useRef({ firstSeq: 0, scrollHeight: 0 });
+  const shownFocus = useRef<Focus | null>(null);
 
   const messages = thread?.messages ?? [];
   const pending = thread?.pending ?? [];
   const firstSeq = messages[0]?.seq ?? 0;
+  const focus = thread?.focus ?? null;
+  const hasLater = thread?.hasLater ?? false;
 
   useLayoutEffect(() => {
     const log = logRef.current;
@@ -43,11 +48,20 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
     if (previous.current.firstSeq && firstSeq < previous.current.firstSeq) {
       // Earlier messages were put above: keep what the agent was looking at in place.
       log.scrollTop += log.scrollHeight - previous.current.scrollHeight;
-    } else if (stickToBottom.current) {
+    } else if (stickToBottom.current && !hasLater) {
       log.scrollTop = log.scrollHeight;
     }
     previous.current = { firstSeq, scrollHeight: log.scrollHeight };
   }, [messages.length, pending.length, firstSeq, notes?.length]);
+
+  // Once per opening at a message, when it is there: scrolled to, and no longer at the bottom.
+  useLayoutEffect(() => {
+    const found = focus && focus !== shownFocus.current && logRef.current?.querySelector(`[data-seq="${focus.seq}"]`);
+    if (!found) return;
+    shownFocus.current = focus;
+    stickToBottom.current = false;
+    found.scrollIntoView({ block: 'center' });
+  }, [focus, messages.length]);
 
   const onScroll = () => {
     const log = logRef.current!;
@@ -68,8 +82,10 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
       lastDay = day;
     }
   };
-  // Notes go between the messages by time; those older than the loaded page wait for it.
-  const shownNotes = (notes ?? []).filter((n) => !thread?.hasEarlier || (messages[0] && n.created_at >= messages[0].created_at));
+  // Notes go between the messages by time; those outside the loaded pages wait for them.
+  const last = messages[messages.length - 1];
+  const shownNotes = (notes ?? []).filter((n) => (!thread?.hasEarlier || (messages[0] && n.created_at >= messages[0].created_at))
+    && (!hasLater || (last && n.created_at <= last.created_at)));
   let noteIndex = 0;
   const notesUntil = (at: number) => {
     for (; noteIndex < shownNotes.length && shownNotes[noteIndex].created_at <= at; noteIndex++) {
@@ -85,19 +101,36 @@ export function MessageLog({ id, contactName }: { id: Id; contactName: string })
     const side = message.author.kind === 'visitor' ? 'from-visitor' : mine ? 'from-me' : 'from-agent';
     let receipt = '';
     if (mine && message.seq === myLastSeq) receipt = visitorReadSeq >= message.seq ? t('seen') : t('sent');
+    const found = focus?.seq === message.seq;
     items.push(
-      <div key={`m-${message.seq}`} class={`message ${side}`} data-seq={message.seq}>
+      <div key={`m-${message.seq}`} class={`message ${side}${found ? ' is-found' : ''}`} data-seq={message.seq}>
         <div class="message-meta">
+          {found && <span class="visually-hidden">{t('searchMatch')}</span>}
           <span class="message-author">{authorName(message, me?.id, agents, contactName, t)}</span>
           <time dateTime={new Date(message.created_at).toISOString()}>{clockTime(message.created_at, locale)}</time>
         </div>
-        <p class="bubble">{message.body}</p>
+        <p class="bubble">{found ? <Marked segments={markWords(message.body, focus.words)} /> : message.body}</p>
         {message.attachments && message.attachments.length > 0 && <Attachments files={message.attachments} />}
         {receipt && <div class={`receipt${receipt === t('seen') ? ' is-seen' : ''}`}>{receipt}</div>}
       </div>,
     );
   }
   notesUntil(Infinity);
+  if (hasLater && thread?.status === 'ready') {
+    items.push(
+      <div key="load-later" class="load-later">
+        <button
+          type="button"
+          class="button button-quiet button-small"
+          disabled={thread.loadingLater}
+          // The page comes in below what the agent reads: it stays in view.
+          onClick={() => { stickToBottom.current = false; void controller.loadLater(id); }}
+        >
+          {thread.loadingLater ? t('loading') : t('loadLater')}
+        </button>
+      </div>,
+    );
+  }
   for (const send of pending) items.push(<PendingMessage key={send.clientId} id={id} send={send} />);
 
   return (

@@ -1,11 +1,18 @@
 // One conversation a search found: who it is with, its status and last activity, and the
-// matching messages with the matched words marked. Opens the conversation in the inbox.
+// matching messages with the matched words marked. Opens the conversation in the inbox at its
+// newest match.
 import { useController, useLocale, useSelect, useT } from '../context';
 import { dateTime, shortTime } from '../format';
 import { contactName, initials } from '../names';
+import type { Focus } from '../state';
 import type { SearchHit, SearchMatch } from '../types';
 import { Snippet } from './Snippet';
 import { StatusPill } from './StatusPill';
+
+/** The message a result opens at, with the words the search marked in it. */
+function focusOf(match: SearchMatch | undefined): Focus | undefined {
+  return match && { seq: match.seq, words: match.snippet.filter((s) => s.mark).map((s) => s.text) };
+}
 
 function MatchLine({ match, visitorName }: { match: SearchMatch; visitorName: string }) {
   const t = useT();
@@ -30,7 +37,7 @@ export function SearchHitRow({ hit }: { hit: SearchHit }) {
   const activity = conversation.last_message_at || conversation.updated_at;
 
   return (
-    <button type="button" class="search-hit" onClick={() => controller.openInInbox(conversation, contact)}>
+    <button type="button" class="search-hit" onClick={() => controller.openInInbox(conversation, contact, focusOf(matches[0]))}>
       <span class="avatar" aria-hidden="true">{initials(name)}</span>
       <span class="row-main">
         <span class="row-top">

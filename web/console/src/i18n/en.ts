@@ -58,6 +58,8 @@ export const en = {
   // Conversation
   messages: 'Messages',
   loadEarlier: 'Load earlier',
+  loadLater: 'Load later',
+  searchMatch: 'Search match',
   message: 'Message',
   send: 'Send',
   close: 'Close',

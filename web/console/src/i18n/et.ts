@@ -55,6 +55,8 @@ export const et: Dictionary = {
 
   messages: 'Sõnumid',
   loadEarlier: 'Laadi varasemad',
+  loadLater: 'Laadi hilisemad',
+  searchMatch: 'Otsingu vaste',
   message: 'Sõnum',
   send: 'Saada',
   close: 'Sulge',

@@ -55,6 +55,8 @@ export const fi: Dictionary = {
 
   messages: 'Viestit',
   loadEarlier: 'Lataa aiemmat',
+  loadLater: 'Lataa myöhemmät',
+  searchMatch: 'Haun osuma',
   message: 'Viesti',
   send: 'Lähetä',
   close: 'Sulje',

@@ -55,6 +55,8 @@ export const sv: Dictionary = {
 
   messages: 'Meddelanden',
   loadEarlier: 'Läs in tidigare',
+  loadLater: 'Läs in senare',
+  searchMatch: 'Sökträff',
   message: 'Meddelande',
   send: 'Skicka',
   close: 'Stäng',
