@@ -235,14 +235,16 @@ void search_at_scale(const Options& o) {
     Shop shop = open_shop(file, conversations);
     constexpr double year_ms = 365.0 * 24 * 3600 * 1000;
     const auto start = bench::epoch_ms() - static_cast<std::int64_t>(year_ms);
-    const double fill_s =
-        append(shop, 0, o.messages, o, start, year_ms / static_cast<double>(o.messages));
-    // A shop's year: every conversation closed but the newest hundred.
+    const double step_ms = year_ms / static_cast<double>(o.messages);
+    const double fill_s = append(shop, 0, o.messages, o, start, step_ms);
+    // A shop's year: every conversation closed but the newest hundred, each ten minutes
+    // after its last message, as an agent closes a finished chat.
     const std::size_t open_left = std::min<std::size_t>(100, conversations);
     bench::parallel_for(conversations - open_left, 64, [&](std::size_t i) {
+        const auto last_message = static_cast<double>((i + 1) * o.per_conversation - 1);
+        const auto closed_at = start + static_cast<std::int64_t>(last_message * step_ms) + 600'000;
         shop.db->set_conversation_status(shop.workspace, static_cast<Id>(i + 1),
-                                         juttu::core::ConversationStatus::closed,
-                                         bench::epoch_ms());
+                                         juttu::core::ConversationStatus::closed, closed_at);
     });
     std::error_code ignored;
     const auto wal = fs::path(file.string() + "-wal");

@@ -177,8 +177,12 @@ protected:
     // The tenant's conversations listed a page at a time, each page after the last row
     // of the one before (the console's cursor).
     std::vector<Id> paged_ids(const Tenant& tenant, int page_size) {
+        return paged_ids(filter_for(tenant, page_size));
+    }
+
+    std::vector<Id> paged_ids(ConversationFilter page) {
+        const int page_size = page.limit;
         std::vector<Id> ids;
-        ConversationFilter page = filter_for(tenant, page_size);
         for (int pages = 0; pages < 100; ++pages) {
             std::vector<core::Conversation> rows = store().list_conversations(page);
             for (const core::Conversation& row : rows) ids.push_back(row.id);
@@ -1277,6 +1281,65 @@ TEST_P(StoreContract, EveryMessageOfABatchIsFoundBySearch) {
         EXPECT_EQ(found("absent"), 0U);
         reopen();  // and the same after a restart
     }
+}
+
+// A word in most conversations is found by walking the listing (not by gathering its
+// every match): the same conversations, in the same order, page after page, as the
+// listing without the word shows them, whichever message of each holds it.
+TEST_P(StoreContract, ACommonWordPagesAsTheListingDoes) {
+    Tenant acme = make_tenant("acme");
+    constexpr int conversations = 900;
+    std::vector<core::Contact> visitors;
+    for (int c = 0; c < conversations; ++c) {
+        visitors.push_back(make_contact(acme, "common-" + std::to_string(c)));
+    }
+    // Two rounds, so that each conversation's messages lie among the others'; the word is
+    // in the first message of two in three conversations, and in no second message.
+    Countdown countdown(conversations * 2);
+    for (int round = 0; round < 2; ++round) {
+        for (int c = 0; c < conversations; ++c) {
+            const bool with_word = round == 0 && c % 3 != 0;
+            store().append_message_async(
+                visitor_message(
+                    acme, visitors[c], "m" + std::to_string(round) + "-" + std::to_string(c),
+                    with_word ? "where is my parcel" : "hello there", 2'000 + round * 10'000 + c),
+                [&](AppendResult) { countdown.arrive(); });
+        }
+    }
+    ASSERT_TRUE(countdown.wait_for(std::chrono::seconds(60)));
+    std::set<Id> with_word;
+    for (int c = 0; c < conversations; ++c) {
+        auto conversation =
+            store().find_active_conversation(acme.workspace.id, acme.site.id, visitors[c].id);
+        ASSERT_TRUE(conversation);
+        if (c % 3 != 0) with_word.insert(conversation->id);
+    }
+    // Half of them closed, so that the page merges open and closed conversations.
+    std::vector<Id> all = paged_ids(acme, 100);
+    ASSERT_EQ(all.size(), static_cast<std::size_t>(conversations));
+    for (std::size_t i = 0; i < all.size(); i += 2) {
+        ASSERT_TRUE(store().set_conversation_status(acme.workspace.id, all[i],
+                                                    ConversationStatus::closed,
+                                                    30'000 + static_cast<TimeMs>(i)));
+    }
+    std::vector<Id> expected;
+    for (Id id : paged_ids(acme, 100)) {
+        if (with_word.count(id)) expected.push_back(id);
+    }
+    ASSERT_EQ(expected.size(), 600U);
+
+    ConversationFilter filter = filter_for(acme, 20);
+    filter.text_match = core::search::match_expression(core::search::parse_query("parcel"));
+    EXPECT_EQ(paged_ids(filter), expected);
+    filter.status = ConversationStatus::closed;
+    std::vector<Id> closed;
+    for (Id id : expected) {
+        if (store().find_conversation(acme.workspace.id, id)->status ==
+            ConversationStatus::closed) {
+            closed.push_back(id);
+        }
+    }
+    EXPECT_EQ(paged_ids(filter), closed);
 }
 
 TEST_P(StoreContract, ListConversationsFilters) {

@@ -2,10 +2,10 @@
 // just before its COMMIT. Written row by row (a trigger per message), FTS5 as Debian's
 // SQLite 3.40 has it flushes its pending terms to a new segment on disk at every
 // statement journal that follows in the transaction, so a batch of a hundred messages
-// wrote a hundred segments and then merged them (BENCHMARKS.md, "Search"). Writer thread
-// only. A job that changes or deletes a message stored in the same transaction must call
-// index() first: the update and delete triggers (migration 12) remove the old terms from
-// the index, which must hold them.
+// wrote a hundred segments and then merged them (BENCHMARKS.md, "Search at a million
+// messages"). Writer thread only. A job that changes or deletes a message stored in the
+// same transaction must call index() first: the update and delete triggers (migration 12)
+// remove the old terms from the index, which must hold them.
 #pragma once
 
 #include <optional>
