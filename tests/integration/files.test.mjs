@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {
-  startServer, demo, api, expectStatus, visitor, agent, uid, login, cliOk,
+  startServer, demo, api, expectStatus, visitor, agent, uid, login, cliOk, rawRequest,
 } from './lib/harness.mjs';
 
 const B_ORIGIN = 'http://beta-files.example';
@@ -218,10 +218,31 @@ describe('files', () => {
     const small = await startServer({ env: { JUTTU_MAX_UPLOAD_BYTES: '1000' } });
     try {
       const d = await demo(small);
+      // The limit is the HTTP reader's as well as the files service's, so a body over it
+      // never reaches the service (tests/unit/files_test.cpp refuses there, with the same
+      // max_bytes): refused from its Content-Length, before the body is read...
       const big = await upload(small, `Bearer ${d.token}`, 'big.txt', Buffer.alloc(5000, 'a'));
       assert.equal(big.status, 413);
       assert.equal(big.body.error.code, 'file_too_large');
       assert.match(big.body.error.message, /larger than/);
+      assert.equal(big.body.error.max_bytes, 1000);
+      // ...and a chunked body, which has none, as soon as it passes the limit.
+      const chunked = await rawRequest(small, 'POST', '/api/v1/files?name=big.txt', {
+        headers: { authorization: `Bearer ${d.token}`, 'idempotency-key': uid('u') },
+        body: Buffer.alloc(1001, 'a'),
+      });
+      assert.equal(chunked.status, 413, chunked.text);
+      assert.equal(chunked.headers['content-type'], 'application/json');
+      assert.deepEqual(Object.keys(chunked.body.error).sort(), ['code', 'max_bytes', 'message']);
+      assert.equal(chunked.body.error.code, 'file_too_large');
+      assert.equal(chunked.body.error.max_bytes, 1000);
+      // Other requests over their limit name no file limit.
+      const form = await rawRequest(small, 'POST', '/api/v1/auth/login', {
+        headers: { 'content-type': 'application/json' }, body: `"${'a'.repeat(70 * 1024)}"`,
+      });
+      assert.equal(form.status, 413);
+      assert.equal(form.body.error.code, 'payload_too_large');
+      assert.equal(form.body.error.max_bytes, undefined);
       assert.deepEqual(fileRows(small.dataDir), []);
       const fine = await upload(small, `Bearer ${d.token}`, 'ok.txt', Buffer.alloc(900, 'a'));
       assert.equal(fine.status, 201);

@@ -59,8 +59,10 @@ core::Result<core::Attachment> FilesService::upload(const FileActor& uploader, s
         return signed_copy(uploader.workspace_id, earlier->file);
     }
     if (bytes.size() > limits_.max_bytes) {
-        return fail(ErrorCode::file_too_large,
-                    "the file is larger than " + mebibytes(limits_.max_bytes));
+        auto error = fail(ErrorCode::file_too_large,
+                          "the file is larger than " + mebibytes(limits_.max_bytes));
+        error.max_bytes = limits_.max_bytes;
+        return error;
     }
     if (bytes.empty()) return fail(ErrorCode::validation_failed, "the file is empty");
     const auto type = core::sniff_file_type(bytes);
