@@ -5,54 +5,12 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import {
   startServer, demo, api, expectStatus, visitor, agent, uid, login, cliOk, rawRequest,
 } from './lib/harness.mjs';
+import { png } from './lib/images.mjs';
 
 const B_ORIGIN = 'http://beta-files.example';
-
-// --- Images made by hand, so that the test needs no image tool ---
-
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-// A noisy RGB PNG (noise: its thumbnail is clearly smaller), with a tEXt chunk that a
-// re-encoded image must not keep.
-function png(width, height, secret = 'JUTTU-SECRET-LOCATION 60.1699N 24.9384E') {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; ihdr[9] = 2;  // 8-bit RGB
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  let seed = 12345;
-  for (let i = 0; i < rows.length; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    rows[i] = i % (width * 3 + 1) === 0 ? 0 : seed & 0xff;
-  }
-  return Buffer.concat([
-    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
-    chunk('IHDR', ihdr),
-    chunk('tEXt', Buffer.from(`Comment\0${secret}`, 'latin1')),
-    chunk('IDAT', zlib.deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 // --- HTTP helpers ---
 

@@ -141,5 +141,48 @@ TEST_F(FilesServiceTest, AFileOverTheLimitSaysTheLimit) {
     EXPECT_TRUE(files_.upload(agent_, "fits.txt", "k3", std::string(1000, 'a')).ok());
 }
 
+TEST_F(FilesServiceTest, BlobsWithoutARowAreRemovedAndTheOthersKept) {
+    const auto kept = files_.upload(agent_, "kept.txt", "k1", "kept\n");
+    ASSERT_TRUE(kept.ok());
+    // What a crash between the blob's put and the row's commit leaves; and a file that is
+    // not the service's.
+    blobs_.put("f_crashedAAAAAAAAAAAAAAAAAA", "lost");
+    blobs_.put("f_crashedAAAAAAAAAAAAAAAAAA.thumb", "lost");
+    blobs_.put("f_crashedBBBBBBBBBBBBBBBBBB", "lost");
+    blobs_.put("README", "not a blob of the files service");
+    const auto swept = files_.remove_orphan_blobs();
+    EXPECT_EQ(swept.found, 3U);
+    EXPECT_EQ(swept.removed, 3U);
+    EXPECT_EQ(blob_names(), (std::vector<std::string>{"README", kept.value().id}));
+    EXPECT_EQ(files_.remove_orphan_blobs().found, 0U);
+    EXPECT_EQ(blobs_.get(kept.value().id), "kept\n");
+}
+
+TEST_F(FilesServiceTest, ManyBlobsWithoutARowAreNoCrashsLeftoversAndStay) {
+    for (int i = 0; i < 5; ++i) blobs_.put("f_unknown" + std::to_string(i), "x");
+    const auto swept = files_.remove_orphan_blobs(4);
+    EXPECT_EQ(swept.found, 5U);
+    EXPECT_EQ(swept.removed, 0U);
+    EXPECT_EQ(blob_names().size(), 5U);
+    EXPECT_EQ(files_.remove_orphan_blobs(5).removed, 5U);
+    EXPECT_TRUE(blob_names().empty());
+}
+
+TEST_F(FilesServiceTest, OrphansAreFoundAcrossBatchesOfTheStore) {
+    // More blobs than one batch asks the store about, rows and orphans mixed.
+    std::vector<std::string> rows;
+    for (int i = 0; i < 510; ++i) {
+        auto up = files_.upload(agent_, "n.txt", "key-" + std::to_string(i), "n\n");
+        ASSERT_TRUE(up.ok());
+        rows.push_back(up.value().id);
+        if (i % 50 == 0) blobs_.put("f_orphan" + std::to_string(i), "x");
+    }
+    const auto swept = files_.remove_orphan_blobs();
+    EXPECT_EQ(swept.found, 11U);
+    EXPECT_EQ(swept.removed, 11U);
+    std::sort(rows.begin(), rows.end());
+    EXPECT_EQ(blob_names(), rows);
+}
+
 }  // namespace
 }  // namespace juttu
