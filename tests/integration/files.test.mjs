@@ -8,7 +8,9 @@ import path from 'node:path';
 import {
   startServer, demo, api, expectStatus, visitor, agent, uid, login, cliOk, rawRequest,
 } from './lib/harness.mjs';
-import { png } from './lib/images.mjs';
+import {
+  png, jpeg, exifGps, jpegSegments, jpegSize, EXIF_CAMERA, GPS_POINTER_ENTRY, GPS_LATITUDE,
+} from './lib/images.mjs';
 
 const B_ORIGIN = 'http://beta-files.example';
 
@@ -103,6 +105,42 @@ describe('files', () => {
     const refused = await guest.next({ type: 'error' });
     assert.ok(['validation_failed', 'bad_frame'].includes(refused.code), refused.code);
     assert.match(refused.message, /already sent/);
+  });
+
+  it('a JPEG with a GPS location in its EXIF is served, and thumbnailed, without it', async () => {
+    const original = jpeg(640, 480, [exifGps()]);
+    // The test's own image: a JPEG as a camera writes one, location and all.
+    assert.ok(original.includes('Exif\0\0') && original.includes(GPS_POINTER_ENTRY) && original.includes(GPS_LATITUDE));
+    assert.deepEqual(jpegSize(original), { width: 640, height: 480 });
+    const up = await upload(server, guestAuth, 'IMG_0001.jpg', original, { type: 'image/jpeg' });
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    const file = up.body.file;
+    assert.equal(file.type, 'image/jpeg');
+    assert.equal(file.width, 640);
+    assert.equal(file.height, 480);
+
+    const served = await fetchBytes(server, file.url);
+    const thumb = await fetchBytes(server, file.thumbnail_url);
+    assert.equal(served.status, 200);
+    assert.equal(thumb.status, 200);
+    assert.equal(thumb.headers.get('content-type'), 'image/jpeg');
+    for (const [what, bytes, size] of [
+      ['image', served.bytes, { width: 640, height: 480 }],
+      ['thumbnail', thumb.bytes, { width: 320, height: 240 }],
+    ]) {
+      const markers = jpegSegments(bytes).map(({ marker }) => marker.toString(16));
+      assert.ok(!markers.includes('e1'), `${what}: an APP1 (EXIF or XMP) segment is left: ${markers}`);
+      assert.ok(!bytes.includes('Exif\0\0'), `${what}: EXIF is left`);
+      assert.ok(!bytes.includes(GPS_POINTER_ENTRY), `${what}: the GPS pointer is left`);
+      assert.ok(!bytes.includes(GPS_LATITUDE), `${what}: the latitude is left`);
+      assert.ok(!bytes.includes(EXIF_CAMERA), `${what}: the camera's name is left`);
+      assert.deepEqual(jpegSize(bytes), size, what);
+    }
+    // What is served decodes: the server reads it again as an image of the same size.
+    const again = await upload(server, guestAuth, 'served.jpg', served.bytes);
+    assert.equal(again.status, 201, JSON.stringify(again.body));
+    assert.equal(again.body.file.width, 640);
+    assert.equal(again.body.file.height, 480);
   });
 
   it('an agent uploads a PDF: served as an attachment, byte for byte', async () => {
