@@ -84,6 +84,8 @@ Reply error_reply(const core::Error& error) {
         reply.retry_after_s = (error.retry_after_ms + 999) / 1000;
         reply.body.as_object()["error"].as_object()["retry_after_ms"] = error.retry_after_ms;
     }
+    if (error.max_bytes > 0)
+        reply.body.as_object()["error"].as_object()["max_bytes"] = error.max_bytes;
     return reply;
 }
 

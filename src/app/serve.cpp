@@ -153,6 +153,25 @@ std::unique_ptr<net::Server> metrics_listener(const std::string& listen, api::Me
     return std::make_unique<net::Server>(options, front, front);
 }
 
+// Blobs that a crash left without a file row (services/files). A failure only leaves
+// them: the server starts all the same.
+void remove_orphan_blobs(services::FilesService& files, const std::filesystem::path& directory) {
+    try {
+        const auto orphans = files.remove_orphan_blobs();
+        if (orphans.found == 0) return;
+        if (orphans.removed == orphans.found) {
+            spdlog::info("{} blobs left by a crash without a file row removed", orphans.removed);
+        } else {
+            spdlog::warn(
+                "{} blobs in {} have no file row: too many for a crash's leftovers, so none "
+                "was removed (is juttu.db an older copy?)",
+                orphans.found, directory.string());
+        }
+    } catch (const std::exception& error) {
+        spdlog::error("blobs without a file row could not be removed: {}", error.what());
+    }
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -194,6 +213,8 @@ int serve(const Config& config) {
         *store, blobs, signer, images, clock,
         {config.max_upload_bytes, config.max_attachments, config.upload_types});
     chat.set_files(&files_service);
+    // Before any upload is taken, so that every blob without a row is a crash's leftover.
+    remove_orphan_blobs(files_service, config.data_dir / "files");
 
     const auto cores = std::max(1U, std::thread::hardware_concurrency());
     // Visitor hellos wait for store commits on these threads, so their number bounds the

@@ -28,6 +28,7 @@ struct Error {
     ErrorCode code;
     std::string message;
     std::int64_t retry_after_ms = 0;  // rate_limited: how long until a retry may succeed
+    std::uint64_t max_bytes = 0;      // file_too_large: the limit, for the client to show
 };
 
 // A value or an Error. Small on purpose: check ok(), then use value() or error().

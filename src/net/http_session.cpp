@@ -4,6 +4,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include "net/security_headers.hpp"
 #include "net/ws_session.hpp"
@@ -17,11 +19,14 @@ namespace {
 
 constexpr auto request_timeout = std::chrono::seconds(30);
 
-Response plain_error(http::status status, const std::string& code, const std::string& message,
-                     unsigned version) {
+// `max_bytes` (when not 0) tells a client the upload limit it went over.
+Response plain_error(http::status status, std::string_view code, std::string_view message,
+                     unsigned version, std::uint64_t max_bytes = 0) {
     Response res{status, version};
     res.set(http::field::content_type, "application/json");
-    res.body() = R"({"error":{"code":")" + code + R"(","message":")" + message + R"("}})";
+    boost::json::object error{{"code", code}, {"message", message}};
+    if (max_bytes > 0) error["max_bytes"] = max_bytes;
+    res.body() = boost::json::serialize(boost::json::object{{"error", std::move(error)}});
     add_security_headers(res, AnswerKind::data);
     res.keep_alive(false);
     res.prepare_payload();
@@ -89,12 +94,12 @@ void HttpSession::read_body() {
 void HttpSession::on_read(beast::error_code ec) {
     if (ec == http::error::body_limit) {
         if (is_upload()) {
-            return write(plain_error(
-                http::status::payload_too_large, "file_too_large",
-                "the file is larger than " +
-                    std::to_string((options_.upload_body_limit + 1024 * 1024 - 1) / (1024 * 1024)) +
-                    " MB",
-                11));
+            const std::uint64_t limit = options_.upload_body_limit;
+            return write(plain_error(http::status::payload_too_large, "file_too_large",
+                                     "the file is larger than " +
+                                         std::to_string((limit + 1024 * 1024 - 1) / (1024 * 1024)) +
+                                         " MB",
+                                     11, limit));
         }
         return write(plain_error(http::status::payload_too_large, "payload_too_large",
                                  "the request body is larger than 64 KiB", 11));

@@ -363,6 +363,8 @@ public:
     // Deletes up to `limit` files, of any workspace, that no message took and that were
     // created before `before`; returns them, so that the caller deletes their blobs.
     virtual std::vector<StoredFile> delete_unattached_files(TimeMs before, int limit) = 0;
+    // The ids among `file_ids` that no file row of any workspace has.
+    virtual std::vector<std::string> missing_files(const std::vector<std::string>& file_ids) = 0;
 
     // Raises the reader's mark to min(seq, last_seq) if higher; returns the mark now stored.
     virtual Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) = 0;

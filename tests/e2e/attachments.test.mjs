@@ -164,7 +164,7 @@ describe('attachments in the widget and the console', () => {
     const big = Buffer.alloc(MAX_UPLOAD_BYTES + 1024, 0x25);
     big.write('%PDF-1.4\n');
     await attachWithPicker(visitorPage, { name: 'catalogue.pdf', mimeType: 'application/pdf', buffer: big });
-    await log(visitorPage).getByRole('alert').filter({ hasText: /catalogue\.pdf: This file is too large to send/ }).waitFor();
+    await log(visitorPage).getByRole('alert').filter({ hasText: /catalogue\.pdf: This file is too large to send \(at most 64 KB\)\./ }).waitFor();
 
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(512, 0)]);
     await attachWithPicker(visitorPage, { name: 'holiday.png', mimeType: 'image/png', buffer: elf });

@@ -5,54 +5,14 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import {
-  startServer, demo, api, expectStatus, visitor, agent, uid, login, cliOk,
+  startServer, demo, api, expectStatus, visitor, agent, uid, login, cliOk, rawRequest,
 } from './lib/harness.mjs';
+import {
+  png, jpeg, exifGps, jpegSegments, jpegSize, EXIF_CAMERA, GPS_POINTER_ENTRY, GPS_LATITUDE,
+} from './lib/images.mjs';
 
 const B_ORIGIN = 'http://beta-files.example';
-
-// --- Images made by hand, so that the test needs no image tool ---
-
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-// A noisy RGB PNG (noise: its thumbnail is clearly smaller), with a tEXt chunk that a
-// re-encoded image must not keep.
-function png(width, height, secret = 'JUTTU-SECRET-LOCATION 60.1699N 24.9384E') {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; ihdr[9] = 2;  // 8-bit RGB
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  let seed = 12345;
-  for (let i = 0; i < rows.length; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    rows[i] = i % (width * 3 + 1) === 0 ? 0 : seed & 0xff;
-  }
-  return Buffer.concat([
-    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
-    chunk('IHDR', ihdr),
-    chunk('tEXt', Buffer.from(`Comment\0${secret}`, 'latin1')),
-    chunk('IDAT', zlib.deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 // --- HTTP helpers ---
 
@@ -147,6 +107,42 @@ describe('files', () => {
     assert.match(refused.message, /already sent/);
   });
 
+  it('a JPEG with a GPS location in its EXIF is served, and thumbnailed, without it', async () => {
+    const original = jpeg(640, 480, [exifGps()]);
+    // The test's own image: a JPEG as a camera writes one, location and all.
+    assert.ok(original.includes('Exif\0\0') && original.includes(GPS_POINTER_ENTRY) && original.includes(GPS_LATITUDE));
+    assert.deepEqual(jpegSize(original), { width: 640, height: 480 });
+    const up = await upload(server, guestAuth, 'IMG_0001.jpg', original, { type: 'image/jpeg' });
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    const file = up.body.file;
+    assert.equal(file.type, 'image/jpeg');
+    assert.equal(file.width, 640);
+    assert.equal(file.height, 480);
+
+    const served = await fetchBytes(server, file.url);
+    const thumb = await fetchBytes(server, file.thumbnail_url);
+    assert.equal(served.status, 200);
+    assert.equal(thumb.status, 200);
+    assert.equal(thumb.headers.get('content-type'), 'image/jpeg');
+    for (const [what, bytes, size] of [
+      ['image', served.bytes, { width: 640, height: 480 }],
+      ['thumbnail', thumb.bytes, { width: 320, height: 240 }],
+    ]) {
+      const markers = jpegSegments(bytes).map(({ marker }) => marker.toString(16));
+      assert.ok(!markers.includes('e1'), `${what}: an APP1 (EXIF or XMP) segment is left: ${markers}`);
+      assert.ok(!bytes.includes('Exif\0\0'), `${what}: EXIF is left`);
+      assert.ok(!bytes.includes(GPS_POINTER_ENTRY), `${what}: the GPS pointer is left`);
+      assert.ok(!bytes.includes(GPS_LATITUDE), `${what}: the latitude is left`);
+      assert.ok(!bytes.includes(EXIF_CAMERA), `${what}: the camera's name is left`);
+      assert.deepEqual(jpegSize(bytes), size, what);
+    }
+    // What is served decodes: the server reads it again as an image of the same size.
+    const again = await upload(server, guestAuth, 'served.jpg', served.bytes);
+    assert.equal(again.status, 201, JSON.stringify(again.body));
+    assert.equal(again.body.file.width, 640);
+    assert.equal(again.body.file.height, 480);
+  });
+
   it('an agent uploads a PDF: served as an attachment, byte for byte', async () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
     const up = await upload(server, `Bearer ${A.token}`, 'lasku ä.pdf', pdf);
@@ -218,10 +214,31 @@ describe('files', () => {
     const small = await startServer({ env: { JUTTU_MAX_UPLOAD_BYTES: '1000' } });
     try {
       const d = await demo(small);
+      // The limit is the HTTP reader's as well as the files service's, so a body over it
+      // never reaches the service (tests/unit/files_test.cpp refuses there, with the same
+      // max_bytes): refused from its Content-Length, before the body is read...
       const big = await upload(small, `Bearer ${d.token}`, 'big.txt', Buffer.alloc(5000, 'a'));
       assert.equal(big.status, 413);
       assert.equal(big.body.error.code, 'file_too_large');
       assert.match(big.body.error.message, /larger than/);
+      assert.equal(big.body.error.max_bytes, 1000);
+      // ...and a chunked body, which has none, as soon as it passes the limit.
+      const chunked = await rawRequest(small, 'POST', '/api/v1/files?name=big.txt', {
+        headers: { authorization: `Bearer ${d.token}`, 'idempotency-key': uid('u') },
+        body: Buffer.alloc(1001, 'a'),
+      });
+      assert.equal(chunked.status, 413, chunked.text);
+      assert.equal(chunked.headers['content-type'], 'application/json');
+      assert.deepEqual(Object.keys(chunked.body.error).sort(), ['code', 'max_bytes', 'message']);
+      assert.equal(chunked.body.error.code, 'file_too_large');
+      assert.equal(chunked.body.error.max_bytes, 1000);
+      // Other requests over their limit name no file limit.
+      const form = await rawRequest(small, 'POST', '/api/v1/auth/login', {
+        headers: { 'content-type': 'application/json' }, body: `"${'a'.repeat(70 * 1024)}"`,
+      });
+      assert.equal(form.status, 413);
+      assert.equal(form.body.error.code, 'payload_too_large');
+      assert.equal(form.body.error.max_bytes, undefined);
       assert.deepEqual(fileRows(small.dataDir), []);
       const fine = await upload(small, `Bearer ${d.token}`, 'ok.txt', Buffer.alloc(900, 'a'));
       assert.equal(fine.status, 201);

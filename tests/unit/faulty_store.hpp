@@ -119,6 +119,7 @@ public:
     std::optional<StoredFile> find_file(Id workspace_id, const std::string& file_id) override { return hit("find_file"), inner_.find_file(workspace_id, file_id); }
     std::optional<StoredFile> find_uploaded_file(Id workspace_id, core::AuthorKind uploader_kind, Id uploader_id, const std::string& idempotency_key) override { return hit("find_uploaded_file"), inner_.find_uploaded_file(workspace_id, uploader_kind, uploader_id, idempotency_key); }
     std::vector<StoredFile> delete_unattached_files(TimeMs before, int limit) override { return hit("delete_unattached_files"), inner_.delete_unattached_files(before, limit); }
+    std::vector<std::string> missing_files(const std::vector<std::string>& file_ids) override { return hit("missing_files"), inner_.missing_files(file_ids); }
     AppendResult append_message(const NewMessage& message) override { return hit("append_message"), inner_.append_message(message); }
     std::vector<core::Message> list_messages(Id workspace_id, Id conversation_id, Seq after_seq, Seq before_seq, int limit) override { return hit("list_messages"), inner_.list_messages(workspace_id, conversation_id, after_seq, before_seq, limit); }
     Seq set_read_mark(Id workspace_id, const core::ReadMark& mark) override { return hit("set_read_mark"), inner_.set_read_mark(workspace_id, mark); }

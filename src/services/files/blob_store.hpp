@@ -6,6 +6,7 @@
 // the files service; anything else throws BlobError.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -28,6 +29,9 @@ public:
     virtual std::optional<std::string> get(const std::string& key) = 0;
     // Nothing happens when there is no such blob; throws BlobError when it cannot go.
     virtual void remove(const std::string& key) = 0;
+    // Calls `visit` with the key of every blob, in no order; throws BlobError when the
+    // blobs cannot be listed.
+    virtual void for_each_key(const std::function<void(const std::string&)>& visit) = 0;
 };
 
 bool is_valid_blob_key(std::string_view key);

@@ -1,6 +1,7 @@
 #include "services/files/files_service.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "core/file_type.hpp"
 #include "core/validation.hpp"
@@ -59,8 +60,10 @@ core::Result<core::Attachment> FilesService::upload(const FileActor& uploader, s
         return signed_copy(uploader.workspace_id, earlier->file);
     }
     if (bytes.size() > limits_.max_bytes) {
-        return fail(ErrorCode::file_too_large,
-                    "the file is larger than " + mebibytes(limits_.max_bytes));
+        auto error = fail(ErrorCode::file_too_large,
+                          "the file is larger than " + mebibytes(limits_.max_bytes));
+        error.max_bytes = limits_.max_bytes;
+        return error;
     }
     if (bytes.empty()) return fail(ErrorCode::validation_failed, "the file is empty");
     const auto type = core::sniff_file_type(bytes);
@@ -95,8 +98,8 @@ core::Result<core::Attachment> FilesService::upload(const FileActor& uploader, s
     }
     file.file.size = static_cast<std::int64_t>(bytes.size());
     try {
-        // Blobs first, then the row: a crash in between leaves an unnamed blob, never a
-        // row without its bytes.
+        // Blobs first, then the row: a crash in between (or a store that fails) leaves an
+        // unnamed blob, never a row without its bytes; remove_orphan_blobs() takes it.
         blobs_.put(file.blob_key, bytes);
         if (!thumbnail_bytes.empty()) blobs_.put(file.thumbnail_key, thumbnail_bytes);
     } catch (const BlobError&) {
@@ -207,6 +210,40 @@ std::size_t FilesService::sweep() {
         if (!file.thumbnail_key.empty()) blobs_.remove(file.thumbnail_key);
     }
     return gone.size();
+}
+
+FilesService::OrphanSweep FilesService::remove_orphan_blobs(std::size_t max_orphans) {
+    constexpr std::string_view thumbnail_suffix = ".thumb";
+    OrphanSweep result;
+    std::vector<std::string> orphans;
+    // Keys are file ids, or a file id and ".thumb" (upload()); the store is asked in
+    // batches, so that memory stays small however many blobs there are.
+    std::vector<std::string> keys;
+    std::vector<std::string> ids;
+    const auto check = [&] {
+        const auto missing = store_.missing_files(ids);
+        const std::unordered_set<std::string> gone(missing.begin(), missing.end());
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (!gone.contains(ids[i])) continue;
+            ++result.found;
+            if (orphans.size() <= max_orphans) orphans.push_back(keys[i]);
+        }
+        keys.clear();
+        ids.clear();
+    };
+    blobs_.for_each_key([&](const std::string& key) {
+        if (!key.starts_with("f_")) return;  // not the files service's: left alone
+        std::string id = key;
+        if (id.ends_with(thumbnail_suffix)) id.resize(id.size() - thumbnail_suffix.size());
+        keys.push_back(key);
+        ids.push_back(std::move(id));
+        if (keys.size() == 500) check();
+    });
+    check();
+    if (result.found > max_orphans) return result;
+    for (const auto& key : orphans) blobs_.remove(key);
+    result.removed = orphans.size();
+    return result;
 }
 
 }  // namespace juttu::services

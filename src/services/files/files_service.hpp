@@ -5,7 +5,8 @@
 // row are durable, so a row never names a missing blob; a message takes files in its own
 // transaction (store::NewMessage::attachment_ids), so an acknowledged message never
 // points at a missing file; a retried upload with the same idempotency key returns the
-// first file. The sweep deletes the row before the blobs, for the same reason.
+// first file. The sweep deletes the row before the blobs, for the same reason; the
+// blobs a crash leaves without a row go at the next start (remove_orphan_blobs).
 //
 // Thread-safe. Every method but sign() blocks (store, disk, libvips): call them off the
 // event loops.
@@ -70,6 +71,17 @@ public:
     void sign(core::Id workspace_id, std::vector<core::Attachment>& attachments) const;
     // Deletes files that no message took within a day; returns how many went.
     std::size_t sweep();
+
+    struct OrphanSweep {
+        std::size_t found = 0;    // blobs no file row names
+        std::size_t removed = 0;  // 0 when more than the limit were found
+    };
+    // Removes blobs that no file row names: a crash between a blob's put and its row's
+    // commit, or between the sweep's delete of a row and of its blobs, leaves them. Call
+    // it before uploads are taken (an upload in flight has such a blob for a moment).
+    // A crash leaves at most a few hundred; more than `max_orphans` is something else (a
+    // database restored from an older copy, say), and then nothing is removed.
+    OrphanSweep remove_orphan_blobs(std::size_t max_orphans = 1000);
 
     const FileLimits& limits() const { return limits_; }
 

@@ -65,9 +65,14 @@ bool is_valid_blob_key(std::string_view key) {
 
 FsBlobStore::FsBlobStore(std::filesystem::path directory) : directory_(std::move(directory)) {
     std::error_code ec;
-    std::filesystem::create_directories(directory_, ec);
+    const bool created = std::filesystem::create_directories(directory_, ec);
     if (ec)
         throw BlobError("blob store: cannot create " + directory_.string() + ": " + ec.message());
+    // A new directory's own entry must be on disk too, before any blob in it counts as put.
+    if (created) {
+        const auto parent = directory_.parent_path();
+        sync_directory(parent.empty() ? std::filesystem::path(".") : parent);
+    }
     for (const auto& entry : std::filesystem::directory_iterator(directory_, ec)) {
         if (entry.path().filename().string().starts_with(temp_prefix)) {
             std::filesystem::remove(entry.path(), ec);
@@ -119,6 +124,18 @@ void FsBlobStore::remove(const std::string& key) {
     const auto path = path_of(key);
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         fail("cannot remove " + path.string(), errno);
+}
+
+void FsBlobStore::for_each_key(const std::function<void(const std::string&)>& visit) {
+    std::error_code ec;
+    std::filesystem::directory_iterator entries(directory_, ec);
+    for (; !ec && entries != std::filesystem::directory_iterator(); entries.increment(ec)) {
+        const auto name = entries->path().filename().string();
+        std::error_code type_ec;  // an entry gone meanwhile is no blob
+        // Temporary files start with '.', so they are no keys.
+        if (is_valid_blob_key(name) && entries->is_regular_file(type_ec)) visit(name);
+    }
+    if (ec) throw BlobError("blob store: cannot list " + directory_.string() + ": " + ec.message());
 }
 
 }  // namespace juttu::services

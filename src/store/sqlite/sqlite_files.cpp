@@ -171,4 +171,15 @@ std::vector<StoredFile> SqliteStore::delete_unattached_files(TimeMs before, int 
     });
 }
 
+std::vector<std::string> SqliteStore::missing_files(const std::vector<std::string>& file_ids) {
+    std::vector<std::string> missing;
+    auto db = read();
+    for (const auto& id : file_ids) {
+        Statement query = db->prepare("SELECT 1 FROM files WHERE id = ?");
+        query.bind(1, id);
+        if (!query.step()) missing.push_back(id);
+    }
+    return missing;
+}
+
 }  // namespace juttu::store::sqlite

@@ -82,6 +82,7 @@ public:
                                                  Id uploader_id,
                                                  const std::string& idempotency_key) override;
     std::vector<StoredFile> delete_unattached_files(TimeMs before, int limit) override;
+    std::vector<std::string> missing_files(const std::vector<std::string>& file_ids) override;
     std::optional<core::Team> create_team(const core::Team& team) override;
     std::vector<core::Team> list_teams(Id workspace_id) override;
     std::optional<core::Team> find_team(Id workspace_id, Id team_id) override;
