@@ -9,7 +9,7 @@ import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  startServer, demo, api, expectStatus, visitor, eventually, ADMIN_EMAIL, ADMIN_PASSWORD, REPO_ROOT,
+  startServer, demo, api, expectStatus, visitor, createAgent, eventually, ADMIN_EMAIL, ADMIN_PASSWORD, REPO_ROOT,
 } from '../integration/lib/harness.mjs';
 import { launchBrowser, storySteps } from './lib/browser.mjs';
 
@@ -23,6 +23,10 @@ const LONG = 150;
 const OLD_MATCH_SEQ = 10;
 const OLD_MATCH = 'My espresso machine leaks water';
 const longMessage = (seq) => (seq === OLD_MATCH_SEQ ? OLD_MATCH : `Question number ${seq}`);
+// Two returns: one in the Demo shop, Olli's in the Billing team, one in the outlet, nobody's.
+const DEMO_RETURN = 'Palautus: kengät ovat liian pienet';
+const OUTLET_RETURN = 'Palautus outletin takista';
+const OUTLET_ORIGIN = 'http://outlet.example';
 
 let server;
 let ctx;
@@ -38,6 +42,17 @@ before(async () => {
   server = await startServer({ env: { JUTTU_WEB_ROOT: path.join(REPO_ROOT, 'web', 'public') } });
   ctx = await demo(server);
   expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { routing: 'manual' }), 200);
+
+  // Older than Maija, so that she stays on the Contacts page's first page.
+  const olli = await createAgent(server.url, ctx.token, { name: 'Olli Oja' });
+  const billing = expectStatus(await api(server, ctx.token, 'POST', '/teams', { name: 'Billing', agent_ids: [olli.agent.id] }), 201);
+  const outlet = expectStatus(await api(server, ctx.token, 'POST', '/sites', { name: 'Outlet shop', allowed_origins: [OUTLET_ORIGIN] }), 201);
+  const returner = await visitor(server, ctx.siteKey, { label: 'returner' });
+  const returned = (await returner.sendMessage(DEMO_RETURN)).conversation_id;
+  expectStatus(await api(server, ctx.token, 'POST', `/conversations/${returned}/transfer`, { team_id: billing.id }), 200);
+  expectStatus(await api(server, ctx.token, 'POST', `/conversations/${returned}/assign`, { agent_id: olli.agent.id }), 200);
+  const outletVisitor = await visitor(server, outlet.key, { origin: OUTLET_ORIGIN, label: 'outlet' });
+  await outletVisitor.sendMessage(OUTLET_RETURN);
 
   maija = await visitor(server, ctx.siteKey, { label: 'maija' });
   maijaConversation = (await maija.sendMessage(MAIJA_MESSAGE)).conversation_id;
@@ -131,6 +146,29 @@ describe('console search and contacts', () => {
     await result('Maija Meikäläinen').waitFor();
     assert.equal(new URL(page.url()).hash, '#/search?q=tilauksen');
     assert.equal(await searchBox().inputValue(), 'tilauksen');
+  });
+
+  step('filters by an agent, a team and a site', async () => {
+    await search('palautus');
+    await result(DEMO_RETURN).waitFor();
+    await result(OUTLET_RETURN).waitFor();
+    const only = async (text) => {
+      await eventually(async () => (await results().getByRole('listitem').count()) === 1, { what: `only "${text}"` });
+      await result(text).waitFor();
+    };
+    await filters().getByLabel('Assignee').selectOption({ label: 'Olli Oja' });
+    await only(DEMO_RETURN);
+    await filters().getByLabel('Assignee').selectOption({ label: 'Anyone' });
+    await filters().getByLabel('Team').selectOption({ label: 'Billing' });
+    await only(DEMO_RETURN);
+    await filters().getByLabel('Team').selectOption({ label: 'Any team' });
+    await filters().getByLabel('Site').selectOption({ label: 'Outlet shop' });
+    await only(OUTLET_RETURN);
+    assert.match(new URL(page.url()).hash, /[?&]site=\d+/, 'the filter is in the address');
+    await page.reload();
+    await only(OUTLET_RETURN);
+    await filters().getByRole('button', { name: 'Clear filters' }).click();
+    await eventually(async () => (await results().getByRole('listitem').count()) === 2, { what: 'both returns again' });
   });
 
   step('a visitor’s markup in a result is shown as text', async () => {

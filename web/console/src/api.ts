@@ -43,7 +43,10 @@ export interface ConversationQuery {
 export interface SearchQuery {
   q: string;
   status?: string;
-  assignee?: 'me' | 'none';
+  /** me, none, or an agent's id. */
+  assignee?: string;
+  team?: string;
+  site?: string;
   /** Active at or after (ms). */
   from?: number;
   /** Created at or before (ms). */

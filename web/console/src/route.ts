@@ -40,15 +40,20 @@ export function contactHash(id: Id): string {
 export interface SearchFilters {
   q: string;
   status: '' | 'open' | 'closed';
-  assignee: '' | 'me' | 'none';
+  /** Anyone (''), me, nobody, or an agent's id. */
+  assignee: string;
+  /** A team's or a site's id, or '' for any. */
+  team: string;
+  site: string;
   /** Days as the date inputs give them (YYYY-MM-DD), in the agent's time zone. */
   from: string;
   to: string;
 }
 
-export const NO_FILTERS: Omit<SearchFilters, 'q'> = { status: '', assignee: '', from: '', to: '' };
+export const NO_FILTERS: Omit<SearchFilters, 'q'> = { status: '', assignee: '', team: '', site: '', from: '', to: '' };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const ID = /^[1-9]\d{0,15}$/;
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | '' {
   return allowed.includes(value as T) ? (value as T) : '';
@@ -57,10 +62,13 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T
 export function parseSearch(pageArg: string): SearchFilters {
   const params = new URLSearchParams(pageArg);
   const day = (name: string) => (DAY.test(params.get(name) ?? '') ? params.get(name)! : '');
+  const id = (name: string) => (ID.test(params.get(name) ?? '') ? params.get(name)! : '');
   return {
     q: params.get('q') ?? '',
     status: oneOf(params.get('status'), ['open', 'closed'] as const),
-    assignee: oneOf(params.get('assignee'), ['me', 'none'] as const),
+    assignee: oneOf(params.get('assignee'), ['me', 'none'] as const) || id('assignee'),
+    team: id('team'),
+    site: id('site'),
     from: day('from'),
     to: day('to'),
   };

@@ -1,5 +1,5 @@
 // The Search page: conversations found by the words of the top bar's search box, filtered by
-// status, assignee and days, newest activity first, a page at a time (GET /search).
+// status, assignee, team, site and days, newest activity first, a page at a time (GET /search).
 import { useMemo } from 'preact/hooks';
 import type { SearchQuery } from '../api';
 import { useController, useSelect, useT } from '../context';
@@ -19,6 +19,8 @@ function searchQuery(filters: SearchFilters, cursor: string | null): SearchQuery
     q: filters.q.trim(),
     status: filters.status || undefined,
     assignee: filters.assignee || undefined,
+    team: filters.team || undefined,
+    site: filters.site || undefined,
     from: dayToMs(filters.from),
     to: dayToMs(filters.to, true),
     limit: PAGE_SIZE,

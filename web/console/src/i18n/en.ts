@@ -344,4 +344,8 @@ export const en = {
   workspaceNameRequired: 'Give the workspace a name.',
   createWorkspace: 'Create workspace',
   workspaceCreated: 'Workspace “{name}” created.',
+  // Search filters by team and site
+  teamAny: 'Any team',
+  site: 'Site',
+  siteAny: 'Any site',
 };

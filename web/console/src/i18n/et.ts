@@ -336,4 +336,8 @@ export const et: Dictionary = {
   workspaceNameRequired: 'Anna tööruumile nimi.',
   createWorkspace: 'Loo tööruum',
   workspaceCreated: 'Tööruum „{name}” on loodud.',
+  // Search filters by team and site
+  teamAny: 'Iga meeskond',
+  site: 'Sait',
+  siteAny: 'Iga sait',
 };

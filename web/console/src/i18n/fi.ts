@@ -336,4 +336,8 @@ export const fi: Dictionary = {
   workspaceNameRequired: 'Anna työtilalle nimi.',
   createWorkspace: 'Luo työtila',
   workspaceCreated: 'Työtila ”{name}” luotu.',
+  // Search filters by team and site
+  teamAny: 'Mikä tahansa tiimi',
+  site: 'Sivusto',
+  siteAny: 'Mikä tahansa sivusto',
 };

@@ -336,4 +336,8 @@ export const sv: Dictionary = {
   workspaceNameRequired: 'Ge arbetsytan ett namn.',
   createWorkspace: 'Skapa arbetsyta',
   workspaceCreated: 'Arbetsytan ”{name}” har skapats.',
+  // Search filters by team and site
+  teamAny: 'Alla team',
+  site: 'Webbplats',
+  siteAny: 'Alla webbplatser',
 };
