@@ -456,6 +456,13 @@ describe('agent console', () => {
     // <html lang> follows in an effect after the render, so wait for it.
     await eventually(async () => (await p.evaluate(() => document.documentElement.lang)) === 'fi',
       { what: '<html lang="fi">' });
+    // The Finnish names are long: every link shows at 1280 px, none scrolled out of sight.
+    await eventually(async () => p.evaluate(() => {
+      const menu = document.querySelector('nav.topnav');
+      return menu.scrollWidth <= menu.clientWidth;
+    }), { what: 'the Finnish links all in view' });
+    const settingsLink = await p.getByRole('link', { name: 'Asetukset', exact: true }).boundingBox();
+    assert.ok(settingsLink && settingsLink.x + settingsLink.width <= 1280, 'Asetukset is on the screen');
     await p.getByLabel('Kieli', { exact: true }).selectOption('en');
     await nav.getByRole('link', { name: 'Inbox' }).waitFor();
     await agentPage.context.close();

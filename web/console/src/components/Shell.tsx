@@ -1,6 +1,7 @@
 // The logged-in frame: header with navigation and the search box, connection banner, and the
 // current page.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
 import { useController, useSelect, useT } from '../context';
 import type { Page } from '../state';
 import type { Availability } from '../types';
@@ -24,6 +25,40 @@ function skipToMain(event: Event) {
   main?.focus();
 }
 
+/**
+ * Whether the top bar's links fit on its one row beside the rest (the search box at its
+ * narrowest); else the bar gives them a row of their own. Measured, because the width
+ * they need depends on the language: Finnish and Estonian names are long.
+ */
+function useNavOnOwnRow(bar: RefObject<HTMLElement | null>, nav: RefObject<HTMLElement | null>, language: string): boolean {
+  const [ownRow, setOwnRow] = useState(false);
+  useLayoutEffect(() => {
+    const measure = () => {
+      const barEl = bar.current;
+      const links = nav.current?.firstElementChild as HTMLElement | null;
+      if (!barEl || !links) return;
+      const style = getComputedStyle(barEl);
+      // The links' own width (the list itself spans a row of its own when it has one).
+      const items = Array.from(links.children) as HTMLElement[];
+      let needed = items.reduce((sum, item) => sum + item.offsetWidth, 0) +
+        (parseFloat(getComputedStyle(links).columnGap) || 0) * Math.max(0, items.length - 1) +
+        parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      const others = Array.from(barEl.children).filter((child) => child !== nav.current) as HTMLElement[];
+      for (const child of others) {
+        const narrowest = parseFloat(getComputedStyle(child).minWidth);
+        needed += child.classList.contains('top-search') && narrowest > 0 ? narrowest : child.offsetWidth;
+      }
+      needed += (parseFloat(style.columnGap) || 0) * others.length;
+      setOwnRow(needed > barEl.clientWidth);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    if (bar.current) observer.observe(bar.current);
+    return () => observer.disconnect();
+  }, [language]);
+  return ownRow;
+}
+
 export function Shell() {
   const controller = useController();
   const t = useT();
@@ -44,7 +79,11 @@ export function Shell() {
     return sum;
   });
   const availability = useSelect((s) => s.availability);
+  const language = useSelect((s) => s.settings.language);
   const isAdmin = me?.role === 'admin';
+  const bar = useRef<HTMLElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  const navOnOwnRow = useNavOnOwnRow(bar, nav, `${language}:${isAdmin}`);
 
   useEffect(() => {
     document.title = totalUnread > 0 ? `(${totalUnread}) Juttu` : 'Juttu';
@@ -82,13 +121,13 @@ export function Shell() {
   return (
     <div class="shell">
       <a class="skip-link" href="#main" onClick={skipToMain}>{t('skipToContent')}</a>
-      <header class="topbar">
+      <header class={navOnOwnRow ? 'topbar topbar-two-rows' : 'topbar'} ref={bar}>
         <div class="brand">
           <span class="brand-mark" aria-hidden="true">J</span>
           <span class="brand-name">Juttu</span>
           <WorkspaceSwitcher />
         </div>
-        <nav class="topnav" aria-label={t('mainNavigation')}>
+        <nav class="topnav" aria-label={t('mainNavigation')} ref={nav}>
           <ul>
             {links.map((link) => (
               <li key={link.page}>
