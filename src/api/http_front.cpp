@@ -1,6 +1,7 @@
 #include "api/http_front.hpp"
 
 #include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
@@ -36,14 +37,17 @@ std::string_view path_of(const net::Request& request) {
     return target.substr(0, target.find_first_of("?#"));
 }
 
-// The store failed (StoreError) or a bug: answer, keep serving, change nothing.
+// The store failed (StoreError) or a bug: answer, keep serving, change nothing. What
+// failed goes to the log, not to the client (it may name tables, paths or queries).
 template <class Answer>
 net::Response guarded(const net::Request& request, Answer&& answer) {
     try {
         return answer();
     } catch (const std::exception& e) {
-        return json_response(
-            request, error_reply(http::status::service_unavailable, "unavailable", e.what()));
+        spdlog::error("{} {} failed: {}", std::string_view(request.method_string()),
+                      path_of(request), e.what());
+        return json_response(request, error_reply(http::status::service_unavailable, "unavailable",
+                                                  "the server cannot answer now; try again"));
     }
 }
 

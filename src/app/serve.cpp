@@ -1,7 +1,10 @@
 // `juttu serve`: wires the store, bus, services, API and network, then runs until
 // SIGINT or SIGTERM and shuts down gracefully.
+#include <fcntl.h>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -172,6 +175,29 @@ void remove_orphan_blobs(services::FilesService& files, const std::filesystem::p
     }
 }
 
+// One server per data dir: held until the process ends (the kernel lets go of it however
+// it ends, kill -9 too). A second one would, at its start, take the first one's uploads
+// in flight for a crash's leftovers (remove_orphan_blobs) and delete their bytes. The
+// admin CLI does not take it: it works beside a running server.
+class DataDirLock {
+public:
+    explicit DataDirLock(const std::filesystem::path& data_dir) {
+        const auto file = data_dir / "juttu.lock";
+        fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd_ < 0) throw std::runtime_error("cannot open " + file.string());
+        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd_);
+            throw std::runtime_error("another juttu serve is using " + data_dir.string());
+        }
+    }
+    ~DataDirLock() { ::close(fd_); }
+    DataDirLock(const DataDirLock&) = delete;
+    DataDirLock& operator=(const DataDirLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -179,6 +205,7 @@ int serve(const Config& config) {
     spdlog::set_level(spdlog::level::from_str(config.log_level));
     auto [host, port] = split_listen(config.listen);
     std::filesystem::create_directories(config.data_dir);
+    const DataDirLock data_dir_lock(config.data_dir);
     store::sqlite::Writer::Options writer;
     writer.gather_delay = config.commit_delay;
     announce_migrations(config.data_dir / "juttu.db");

@@ -169,6 +169,7 @@ struct Membership {
 struct SessionInfo {
     Id session_id = 0;
     core::Agent agent;
+    TimeMs expires_at = 0;
 };
 
 struct StoreStats {

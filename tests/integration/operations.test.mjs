@@ -96,6 +96,23 @@ describe('health and metrics', () => {
 
 // ---------------------------------------------------------------------------------------
 
+describe('one server per data dir', () => {
+  it('a second juttu serve on the same data dir refuses to start, with one line, and touches nothing', async () => {
+    // A blob without a row, as an upload in flight has one: a second server's start-up
+    // sweep would take it for a crash's leftover.
+    const inFlight = path.join(server.dataDir, 'files', 'f_INFLIGHTINFLIGHTINFLIGHT');
+    fs.mkdirSync(path.dirname(inFlight), { recursive: true });
+    fs.writeFileSync(inFlight, 'bytes of an upload in flight');
+    const second = await runCli(['serve', '--listen', '127.0.0.1:0', '--data-dir', server.dataDir]);
+    assert.equal(second.code, 1);
+    assert.equal(second.stderr.trim().split('\n').length, 1, second.stderr);
+    assert.match(second.stderr, /another juttu serve is using/);
+    assert.ok(fs.existsSync(inFlight), 'the first server\'s blob is still there');
+    fs.rmSync(inFlight);
+    expectStatus(await api(server, null, 'GET', '/healthz'), 200);
+  });
+});
+
 describe('shutdown and restart', () => {
   it('SIGTERM closes open WebSockets with 1001 and exits 0; a restart keeps everything and bootstraps nothing', async () => {
     const srv = await startServer();

@@ -44,6 +44,11 @@ describe('workspaces', () => {
     const switched = await switchTo(A.token, outlet.id);
     outletToken = switched.token;
     assert.notEqual(outletToken, A.token);
+    // A switch never outlives the session it came from, so it cannot renew a token forever.
+    assert.equal(switched.expires_at, A.admin.expires_at);
+    const back = await switchTo(outletToken, A.admin.agent.workspace_id);
+    assert.equal(back.expires_at, A.admin.expires_at);
+    expectStatus(await api(server, outletToken, 'POST', '/auth/switch', { workspace_id: outlet.id }), 400, 'validation_failed');
     assert.equal(switched.agent.email, ADMIN_EMAIL);
     assert.equal(switched.agent.workspace_id, outlet.id);
     const me = expectStatus(await api(server, outletToken, 'GET', '/me'), 200);

@@ -615,6 +615,7 @@ TEST_P(StoreContract, Sessions) {
     EXPECT_EQ(found->session_id, session);
     EXPECT_EQ(found->agent.id, acme.agent.id);
     EXPECT_EQ(found->agent.email, "acme@agents.example");
+    EXPECT_EQ(found->expires_at, 10'000);
     EXPECT_FALSE(store().find_session("hash-1", 10'000));  // expired at expires_at
     EXPECT_FALSE(store().find_session("unknown", 1'000));
 
@@ -1340,6 +1341,27 @@ TEST_P(StoreContract, ACommonWordPagesAsTheListingDoes) {
         }
     }
     EXPECT_EQ(paged_ids(filter), closed);
+}
+
+// Words of any script are found as written, and no query text fails the search: with
+// the index's own tokenizer a word with a full-width or an Arabic comma in it became two
+// tokens, and the query a phrase, which an index without positions refuses.
+TEST_P(StoreContract, WordsOfAnyScriptAreFoundAndNoQueryFails) {
+    Tenant acme = make_tenant("acme");
+    const std::string body = "订单，已发货 مرحبا، كيف Привет! abc\uFF0Cdef";
+    ASSERT_EQ(status_of(visitor_message(acme, acme.contact, "scripts", body, 2'000)),
+              Status::stored);
+    auto found = [&](const std::string& text) {
+        ConversationFilter filter = filter_for(acme);
+        filter.text_match = core::search::match_expression(core::search::parse_query(text));
+        return conversation_ids(filter).size();
+    };
+    EXPECT_EQ(found("订单，已发货"), 1U);
+    EXPECT_EQ(found("مرحبا،"), 1U);
+    EXPECT_EQ(found("привет"), 1U);
+    EXPECT_EQ(found("abc\uFF0Cdef"), 1U);
+    EXPECT_EQ(found("abc\uFF0Cxyz"), 0U);
+    EXPECT_EQ(found("،؟।"), 0U);
 }
 
 TEST_P(StoreContract, ListConversationsFilters) {

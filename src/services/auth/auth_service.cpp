@@ -56,13 +56,13 @@ core::Result<LoginResult> AuthService::login(std::string_view email, std::string
     // The same answer for every failure, so that login does not tell which e-mails exist.
     if (memberships.empty()) return fail(ErrorCode::invalid_credentials, "wrong email or password");
     const auto* chosen = workspace_id ? membership_in(memberships, *workspace_id) : nullptr;
-    return start_session(chosen ? chosen->agent : memberships.front().agent);
+    return start_session(chosen ? chosen->agent : memberships.front().agent,
+                         clock_.now_ms() + session_lifetime_ms);
 }
 
-LoginResult AuthService::start_session(const core::Agent& agent) {
-    const auto now = clock_.now_ms();
-    LoginResult result{random_token("st_", 32), now + session_lifetime_ms, agent};
-    store_.create_session(agent.id, sha256_hex(result.token), now, result.expires_at);
+LoginResult AuthService::start_session(const core::Agent& agent, core::TimeMs expires_at) {
+    LoginResult result{random_token("st_", 32), expires_at, agent};
+    store_.create_session(agent.id, sha256_hex(result.token), clock_.now_ms(), expires_at);
     return result;
 }
 
@@ -72,10 +72,13 @@ std::vector<store::Membership> AuthService::workspaces(const store::SessionInfo&
 
 core::Result<LoginResult> AuthService::switch_workspace(const store::SessionInfo& session,
                                                         core::Id workspace_id) {
+    if (workspace_id == session.agent.workspace_id) {
+        return fail(ErrorCode::validation_failed, "this session is already in that workspace");
+    }
     const auto memberships = workspaces(session);
     const auto* membership = membership_in(memberships, workspace_id);
     if (!membership) return fail(ErrorCode::not_found, "no such workspace");
-    return start_session(membership->agent);
+    return start_session(membership->agent, session.expires_at);
 }
 
 core::Result<store::SessionInfo> AuthService::authenticate(std::string_view token) {

@@ -48,8 +48,9 @@ public:
     void logout(const store::SessionInfo& session);
     // The workspaces the session's person may work in (enabled memberships), oldest first.
     std::vector<store::Membership> workspaces(const store::SessionInfo& session);
-    // A new session of the same person in another of their workspaces; not_found when
-    // they are not an enabled member of it.
+    // A new session of the same person in another of their workspaces, ending when this
+    // one does (a switch never makes a session last longer); not_found when they are not
+    // an enabled member of it, validation_failed for the session's own workspace.
     core::Result<LoginResult> switch_workspace(const store::SessionInfo& session,
                                                core::Id workspace_id);
     core::Result<core::Done> change_password(const store::SessionInfo& session,
@@ -63,7 +64,7 @@ public:
 private:
     store::Store& store_;
     EventSink& events_;
-    LoginResult start_session(const core::Agent& agent);
+    LoginResult start_session(const core::Agent& agent, core::TimeMs expires_at);
 
     const core::Clock& clock_;
     PasswordGate argon2_;

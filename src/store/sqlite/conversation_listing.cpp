@@ -105,24 +105,28 @@ std::string select_where(const ConversationFilter& filter, std::string_view stat
     return sql;
 }
 
-// The ids (a JSON array) of every conversation with a message or a contact that matches
-// `text_match`, when there are at most `most` of them; nullopt when there are more.
+// The ids (a JSON array) of every conversation of the workspace with a message or a
+// contact that matches `text_match`, when there are at most `most` of them; nullopt when
+// there are more. (Counted in the workspace only, so that another workspace's texts
+// change neither the answer nor the time it takes.)
 // A rare text (an order number, an e-mail address, a name) matches a few conversations,
 // and looking each up beats walking the workspace's conversations in order (at a million
 // messages 1-2 ms against ~40; BENCHMARKS.md, "Search at a million messages"); a common
 // word matches many (walked_page).
-std::optional<std::string> few_matching(Database& db, const std::string& text_match,
-                                        std::size_t most) {
+std::optional<std::string> few_matching(Database& db, Id workspace_id,
+                                        const std::string& text_match, std::size_t most) {
     std::set<Id> ids;
     static const std::string messages_sql =
         "SELECT DISTINCT m.conversation_id FROM message_search s JOIN messages m ON "
-        "m.id = s.rowid WHERE message_search MATCH ? LIMIT ?";
+        "m.id = s.rowid JOIN conversations c ON c.id = m.conversation_id WHERE "
+        "message_search MATCH ?1 AND c.workspace_id = ?2 LIMIT ?3";
     static const std::string contacts_sql =
-        "SELECT c.id FROM conversations c WHERE c.contact_id IN (SELECT rowid FROM "
-        "contact_search WHERE contact_search MATCH ?) LIMIT ?";
+        "SELECT c.id FROM conversations c WHERE c.workspace_id = ?2 AND c.contact_id IN "
+        "(SELECT rowid FROM contact_search WHERE contact_search MATCH ?1) LIMIT ?3";
     for (const auto* sql : {&messages_sql, &contacts_sql}) {
         Statement query = db.prepare(*sql);
-        query.bind_all(std::string_view(text_match), static_cast<std::int64_t>(most + 1));
+        query.bind_all(std::string_view(text_match), workspace_id,
+                       static_cast<std::int64_t>(most + 1));
         while (query.step()) {
             ids.insert(query.column_int64(0));
             if (ids.size() > most) return std::nullopt;
@@ -251,7 +255,7 @@ std::vector<core::Conversation> list_conversations_in(Database& db,
     constexpr int walked_at_most = 200;  // ~0.25 ms each at a million messages
     std::optional<std::string> candidates;
     if (!filter.text_match.empty()) {
-        candidates = few_matching(db, filter.text_match, looked_up_at_most);
+        candidates = few_matching(db, filter.workspace_id, filter.text_match, looked_up_at_most);
         if (candidates == "[]") return {};
         if (!candidates && filter.limit < walked_at_most) {
             if (auto page = walked_page(db, filter, walked_at_most)) return std::move(*page);

@@ -388,13 +388,16 @@ CREATE INDEX files_unattached ON files(created_at) WHERE message_id IS NULL;
 // no copy of the terms (content=''), positions (detail=none: no phrase is ever looked
 // for) or sizes (columnsize=0: results are ordered by time, not rank): a deleted
 // message's terms are computed again to remove them. The tokenizer keeps the words as
-// juttu_search_terms wrote them (an e-mail address stays one term). Outside Juttu (the sqlite3
-// shell) the function is missing, and writing a message or contact there fails.
+// juttu_search_terms wrote them, split at its spaces only (an e-mail address stays one
+// term; so does a word with a full-width comma or an Arabic one inside, which unicode61
+// would split, and a query for it would then be a phrase, which detail=none refuses).
+// Outside Juttu (the sqlite3 shell) the function is missing, and writing a message or
+// contact there fails.
 constexpr const char* search_index = R"sql(
 CREATE VIRTUAL TABLE message_search USING fts5(
-    terms, content='', detail=none, columnsize=0, tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+'");
+    terms, content='', detail=none, columnsize=0, tokenize="ascii tokenchars '@.-_+'");
 CREATE VIRTUAL TABLE contact_search USING fts5(
-    terms, tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+'");
+    terms, tokenize="ascii tokenchars '@.-_+'");
 
 CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
     INSERT INTO message_search(message_search, rowid, terms)

@@ -826,7 +826,8 @@ Id SqliteStore::create_session(Id agent_id, const std::string& token_hash, TimeM
 }
 
 std::optional<SessionInfo> SqliteStore::find_session(const std::string& token_hash, TimeMs now) {
-    static const std::string sql = "SELECT s.id, " + agent_columns + " FROM " + agent_source +
+    static const std::string sql = "SELECT s.id, s.expires_at, " + agent_columns + " FROM " +
+                                   agent_source +
                                    " JOIN sessions s ON s.agent_id = a.id "
                                    "WHERE s.token_hash = ? AND s.expires_at > ? AND "
                                    "a.disabled = 0";
@@ -834,7 +835,7 @@ std::optional<SessionInfo> SqliteStore::find_session(const std::string& token_ha
     Statement query = db->prepare(sql);
     query.bind_blob(1, token_hash).bind(2, now);
     if (!query.step()) return std::nullopt;
-    return SessionInfo{query.column_int64(0), read_agent(query, 1)};
+    return SessionInfo{query.column_int64(0), read_agent(query, 2), query.column_int64(1)};
 }
 
 bool SqliteStore::delete_session(Id session_id) {
