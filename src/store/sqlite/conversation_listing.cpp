@@ -116,13 +116,16 @@ std::string select_where(const ConversationFilter& filter, std::string_view stat
 std::optional<std::string> few_matching(Database& db, Id workspace_id,
                                         const std::string& text_match, std::size_t most) {
     std::set<Id> ids;
+    // CROSS JOIN: from the index's matches out, never the workspace's every conversation
+    // checked against them (which its index on workspace_id would otherwise invite; the
+    // unary + keeps sqlite from using that index).
     static const std::string messages_sql =
-        "SELECT DISTINCT m.conversation_id FROM message_search s JOIN messages m ON "
-        "m.id = s.rowid JOIN conversations c ON c.id = m.conversation_id WHERE "
-        "message_search MATCH ?1 AND c.workspace_id = ?2 LIMIT ?3";
+        "SELECT DISTINCT m.conversation_id FROM message_search s CROSS JOIN messages m ON "
+        "m.id = s.rowid CROSS JOIN conversations c ON c.id = m.conversation_id WHERE "
+        "message_search MATCH ?1 AND +c.workspace_id = ?2 LIMIT ?3";
     static const std::string contacts_sql =
-        "SELECT c.id FROM conversations c WHERE c.workspace_id = ?2 AND c.contact_id IN "
-        "(SELECT rowid FROM contact_search WHERE contact_search MATCH ?1) LIMIT ?3";
+        "SELECT c.id FROM contact_search cs CROSS JOIN conversations c ON c.contact_id = "
+        "cs.rowid WHERE contact_search MATCH ?1 AND +c.workspace_id = ?2 LIMIT ?3";
     for (const auto* sql : {&messages_sql, &contacts_sql}) {
         Statement query = db.prepare(*sql);
         query.bind_all(std::string_view(text_match), workspace_id,
