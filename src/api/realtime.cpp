@@ -305,7 +305,16 @@ json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome&
         {"availability", to_json(deps_.site_status.availability(w.site))},
         {"prechat", to_json(w.site.prechat)},
         {"teams", std::move(teams)},
-        {"queue", std::move(queue)}};
+        {"queue", std::move(queue)},
+        {"uploads", uploads_json()}};
+}
+
+// What a client may attach, so that a file too big is refused before it is sent (the
+// server checks again, on the bytes); null when this server takes no files.
+json::value RealtimeConnection::uploads_json() const {
+    const auto* limits = deps_.chat.file_limits();
+    if (!limits) return nullptr;
+    return json::object{{"max_bytes", limits->max_bytes}, {"max_files", limits->max_attachments}};
 }
 
 void RealtimeConnection::hello_agent(const json::object& frame) {
@@ -334,7 +343,8 @@ void RealtimeConnection::hello_agent(const json::object& frame) {
           {"role", "agent"},
           {"agent", to_json(agent)},
           {"workspace", std::move(workspace)},
-          {"availability", core::to_string(deps_.presence.availability(agent.id))}});
+          {"availability", core::to_string(deps_.presence.availability(agent.id))},
+          {"uploads", uploads_json()}});
 }
 
 void RealtimeConnection::on_send(const json::object& frame) {

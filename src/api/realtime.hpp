@@ -100,6 +100,7 @@ private:
     // `languages`: the visitor's, most wanted first, for the site's texts.
     boost::json::object visitor_welcome(const services::VisitorWelcome& welcome,
                                         const std::vector<std::string>& languages);
+    boost::json::value uploads_json() const;
     // Answers a send or leave_message once it is stored (or refused).
     services::ChatService::SendDone acknowledge(std::string ref);
     void resume_if_drained();

@@ -95,11 +95,19 @@ void HttpSession::on_read(beast::error_code ec) {
     if (ec == http::error::body_limit) {
         if (is_upload()) {
             const std::uint64_t limit = options_.upload_body_limit;
-            return write(plain_error(http::status::payload_too_large, "file_too_large",
-                                     "the file is larger than " +
-                                         std::to_string((limit + 1024 * 1024 - 1) / (1024 * 1024)) +
-                                         " MB",
-                                     11, limit));
+            auto refused =
+                plain_error(http::status::payload_too_large, "file_too_large",
+                            "the file is larger than " +
+                                std::to_string((limit + 1024 * 1024 - 1) / (1024 * 1024)) + " MB",
+                            11, limit);
+            // The widget uploads from the shop's page: it may read why, as it may read the
+            // upload's own answers (api/files_api: the caller's origin, tokens in headers).
+            const auto origin = parser_->get()[http::field::origin];
+            if (!origin.empty()) {
+                refused.set(http::field::access_control_allow_origin, origin);
+                refused.set(http::field::vary, "Origin");
+            }
+            return write(std::move(refused));
         }
         return write(plain_error(http::status::payload_too_large, "payload_too_large",
                                  "the request body is larger than 64 KiB", 11));

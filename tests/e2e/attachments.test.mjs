@@ -163,8 +163,18 @@ describe('attachments in the widget and the console', () => {
   step('a file over the limit and a program renamed .png are refused, saying why', async () => {
     const big = Buffer.alloc(MAX_UPLOAD_BYTES + 1024, 0x25);
     big.write('%PDF-1.4\n');
+    // A file over the limit the welcome told is refused at once: none of it is sent.
+    const uploads = [];
+    const countUploads = (request) => { if (request.url().includes('/api/v1/files')) uploads.push(request.method()); };
+    visitorPage.on('request', countUploads);
+    agentPage.on('request', countUploads);
     await attachWithPicker(visitorPage, { name: 'catalogue.pdf', mimeType: 'application/pdf', buffer: big });
     await log(visitorPage).getByRole('alert').filter({ hasText: /catalogue\.pdf: This file is too large to send \(at most 64 KB\)\./ }).waitFor();
+    await attachWithPicker(agentPage, { name: 'price-list.pdf', mimeType: 'application/pdf', buffer: big });
+    await consoleLog().getByRole('alert').filter({ hasText: /price-list\.pdf: the file is too large to send \(at most 64 KB\)\./ }).waitFor();
+    assert.deepEqual(uploads, [], 'nothing was uploaded');
+    visitorPage.off('request', countUploads);
+    agentPage.off('request', countUploads);
 
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(512, 0)]);
     await attachWithPicker(visitorPage, { name: 'holiday.png', mimeType: 'image/png', buffer: elf });

@@ -224,10 +224,12 @@ describe('files', () => {
       assert.equal(big.body.error.max_bytes, 1000);
       // ...and a chunked body, which has none, as soon as it passes the limit.
       const chunked = await rawRequest(small, 'POST', '/api/v1/files?name=big.txt', {
-        headers: { authorization: `Bearer ${d.token}`, 'idempotency-key': uid('u') },
+        headers: { authorization: `Bearer ${d.token}`, 'idempotency-key': uid('u'), origin: 'https://shop.example' },
         body: Buffer.alloc(1001, 'a'),
       });
       assert.equal(chunked.status, 413, chunked.text);
+      // The widget on the shop's page may read why (as it reads the upload's other answers).
+      assert.equal(chunked.headers['access-control-allow-origin'], 'https://shop.example');
       assert.equal(chunked.headers['content-type'], 'application/json');
       assert.deepEqual(Object.keys(chunked.body.error).sort(), ['code', 'max_bytes', 'message']);
       assert.equal(chunked.body.error.code, 'file_too_large');
@@ -240,6 +242,10 @@ describe('files', () => {
       assert.equal(form.body.error.code, 'payload_too_large');
       assert.equal(form.body.error.max_bytes, undefined);
       assert.deepEqual(fileRows(small.dataDir), []);
+      // The clients are told the limits in the welcome, to refuse a file before sending it.
+      const guest = await visitor(small, d.siteKey, { label: 'limits' });
+      assert.deepEqual(guest.welcome.uploads, { max_bytes: 1000, max_files: 10 });
+      guest.close();
       const fine = await upload(small, `Bearer ${d.token}`, 'ok.txt', Buffer.alloc(900, 'a'));
       assert.equal(fine.status, 201);
     } finally {

@@ -158,6 +158,8 @@ public:
     // Attachments: their limit per message and the signed URLs of messages' files. Set
     // before serving; without it a message may not carry files.
     void set_files(const FilesService* files) { files_ = files; }
+    // The limits of attachments, for the clients to check before an upload; null without.
+    const FileLimits* file_limits() const { return files_ ? &files_->limits() : nullptr; }
 
     static constexpr int max_history_page = 500;
     static constexpr int max_conversation_page = 100;

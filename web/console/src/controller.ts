@@ -16,7 +16,7 @@ import { KEYS, persistent, tabStorage } from './storage';
 import { Store } from './store';
 import type {
   Agent, Availability, ContactRef, Conversation, ConversationStatus, Id, InboxRow, Message, Note, ServerFrame, Team,
-  Workspace, WorkspaceMembership,
+  UploadLimits, Workspace, WorkspaceMembership,
 } from './types';
 
 const INBOX_PAGE_SIZE = 30;
@@ -69,6 +69,8 @@ export class ConsoleController {
   /** The bytes of files not uploaded yet, by client_id (they cannot outlive the page). */
   private uploads = new Map<string, File>();
   private uploading = new Set<string>();
+  /** The server's limits for attachments, from the welcome (null: it said none). */
+  private uploadLimits: UploadLimits | null = null;
   private typingIdleTimers = new Map<Id, ReturnType<typeof setTimeout>>();
   private typingSweep: ReturnType<typeof setInterval> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -237,6 +239,7 @@ export class ConsoleController {
     this.realtime = new RealtimeClient(token, {
       onWelcome: (welcome, resumed) => {
         if (welcome.availability) this.store.set({ availability: welcome.availability });
+        this.uploadLimits = welcome.uploads ?? null;
         this.onWelcome(welcome.agent, welcome.workspace, resumed);
       },
       onFrame: (frame) => this.onFrame(frame),
@@ -788,6 +791,13 @@ export class ConsoleController {
         failed: null,
         file: { name: file.name.slice(0, 255) || 'file', size: file.size, key: newUploadKey(), progress: 0 },
       };
+      const limit = this.uploadLimits?.max_bytes;
+      if (limit && file.size > limit) {
+        // Refused here, before any of it is sent (the server would refuse it after).
+        const refused = { ...pending, failed: 'file_too_large', file: { ...pending.file!, maxBytes: limit } };
+        this.patchThread(id, (thread) => ({ pending: [...thread.pending, refused] }));
+        continue;
+      }
       this.uploads.set(pending.clientId, file);
       this.patchThread(id, (thread) => ({ pending: [...thread.pending, pending] }));
       this.transmit(id, pending);
@@ -846,7 +856,8 @@ export class ConsoleController {
       const problem = err instanceof UploadError ? err.problem : 'failed';
       if (problem !== 'failed') this.uploads.delete(pending.clientId);
       const code = problem === 'too_large' ? 'file_too_large' : problem === 'type_not_allowed' ? 'file_type_not_allowed' : 'upload_failed';
-      this.patchPending(id, pending.clientId, { failed: code, ...withProgress(0) });
+      const maxBytes = err instanceof UploadError ? err.maxBytes : undefined;
+      this.patchPending(id, pending.clientId, { failed: code, file: { ...file, progress: 0, maxBytes } });
     } finally {
       this.uploading.delete(pending.clientId);
     }

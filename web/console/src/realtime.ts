@@ -2,13 +2,13 @@
 // and out, and reconnecting with exponential backoff and jitter when the socket drops.
 // When WebSockets are blocked, the same frames go over HTTP (web/shared/transport.ts).
 import { SocketLike, TransportChooser } from '../../shared/transport';
-import type { Agent, Availability, ClientFrame, ServerFrame, Workspace } from './types';
+import type { Agent, Availability, ClientFrame, ServerFrame, UploadLimits, Workspace } from './types';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'stopped';
 
 export interface RealtimeHandlers {
   /** The server accepted the hello; `resumed` is true after a reconnect. */
-  onWelcome(welcome: { agent: Agent; workspace: Workspace; availability?: Availability }, resumed: boolean): void;
+  onWelcome(welcome: { agent: Agent; workspace: Workspace; availability?: Availability; uploads?: UploadLimits | null }, resumed: boolean): void;
   onFrame(frame: ServerFrame): void;
   onState(state: ConnectionState): void;
   /** The session was revoked (close code 4001) or the token refused: log in again. */
@@ -128,7 +128,7 @@ export class RealtimeClient {
         this.dropSocket(1000);
         this.connect();
       });
-      this.handlers.onWelcome({ agent: frame.agent, workspace: frame.workspace, availability: frame.availability }, resumed);
+      this.handlers.onWelcome({ agent: frame.agent, workspace: frame.workspace, availability: frame.availability, uploads: frame.uploads }, resumed);
       return;
     }
     if (frame.type === 'error' && frame.code === 'bad_token') {

@@ -40,6 +40,8 @@ export interface PendingFile {
   key: string;
   /** How much is up (0..1) while uploading. */
   progress: number;
+  /** The size limit it went over, when it was refused as too large. */
+  maxBytes?: number;
   /** What the server stored, once uploaded. */
   stored?: FileInfo;
 }

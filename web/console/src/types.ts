@@ -62,6 +62,12 @@ export interface Workspace {
   name: string;
 }
 
+/** What may be attached (the welcome's `uploads`): a bigger file is refused before it is sent. */
+export interface UploadLimits {
+  max_bytes: number;
+  max_files: number;
+}
+
 /** A workspace the logged-in person works in, with their role there (GET /me/workspaces). */
 export interface WorkspaceMembership extends Workspace {
   role: Role;
@@ -248,7 +254,7 @@ export interface SearchHit {
 // ---- Frames the server sends to an agent connection ----------------------------------
 
 export type ServerFrame =
-  | { type: 'welcome'; role: 'agent'; agent: Agent; workspace: Workspace; availability?: Availability }
+  | { type: 'welcome'; role: 'agent'; agent: Agent; workspace: Workspace; availability?: Availability; uploads?: UploadLimits | null }
   | { type: 'agent_status'; agent_id: Id; availability: Availability }
   | { type: 'agent'; agent: Agent }
   | { type: 'ack'; client_id: string; conversation_id: Id; message_id: Id; seq: number; created_at: number; duplicate: boolean }

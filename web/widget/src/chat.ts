@@ -7,7 +7,9 @@
 // a message of its own: uploaded first (once, whatever the retries), then sent with its id.
 import { newUploadKey, UploadError, uploadFile } from '../../shared/uploads';
 import { Connection } from './connection';
-import { Availability, ClientFrame, Conversation, Message, Prechat, QueuePlace, ServerFrame, Team, Welcome } from './protocol';
+import {
+  Availability, ClientFrame, Conversation, Message, Prechat, QueuePlace, ServerFrame, Team, UploadLimits, Welcome,
+} from './protocol';
 import { SiteStorage } from './storage';
 import { ChatItem, MessageStore, PendingFile, PendingMessage } from './store';
 
@@ -90,6 +92,8 @@ export class ChatClient {
   contact = { name: '', email: '' };
   /** The visitor's waiting conversation's place in the queue; null when not waiting. */
   queue: QueuePlace | null = null;
+  /** The server's limits for attachments, from the welcome (null: it said none). */
+  private uploadLimits: UploadLimits | null = null;
   /** The address given with a message left on the offline form on this page, once stored. */
   leftEmail: string | null = null;
   /** The pre-chat form was filled in and no conversation has started since. */
@@ -184,6 +188,16 @@ export class ChatClient {
     const pending = this.newPending('');
     pending.file = { name: clip(file.name, 255) || 'file', size: file.size, key: newUploadKey() };
     if (!this.conversationOpen && this.team !== null) pending.team_id = this.team;
+    const limit = this.uploadLimits && this.uploadLimits.max_bytes;
+    if (limit && file.size > limit) {
+      // Refused here, in the visitor's language, before any of it is sent (the server
+      // would refuse it too, after the upload).
+      this.store.addPending(pending);
+      this.store.fail(pending.client_id, 'too_large', limit);
+      this.events.onChange();
+      this.events.onState();
+      return;
+    }
     this.uploads.set(pending.client_id, { blob: file, progress: 0, busy: false });
     this.queueMessage(pending);
   }
@@ -365,6 +379,7 @@ export class ChatClient {
       ...this.identified,
     };
     this.queue = frame.queue && frame.queue.position > 0 ? frame.queue : null;
+    this.uploadLimits = frame.uploads || null;
     this.conversationOpen = !!conversation;
     this.assigneeName = (conversation && conversation.assignee && conversation.assignee.name) || '';
     if (conversation) this.forgetPrechat();

@@ -76,6 +76,13 @@ export interface Welcome {
   prechat?: Prechat | null;
   teams?: Team[];
   queue?: QueuePlace | null;
+  /** What may be attached: a bigger file is refused before it is sent. */
+  uploads?: UploadLimits | null;
+}
+
+export interface UploadLimits {
+  max_bytes: number;
+  max_files: number;
 }
 
 export interface ReadMark {

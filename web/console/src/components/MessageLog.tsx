@@ -191,8 +191,10 @@ function Attachment({ file }: { file: FileInfo }) {
 }
 
 /** Why a file was not sent, or the message's refusal. */
-function failureText(send: PendingSend, t: Translate): string {
+function failureText(send: PendingSend, t: Translate, locale: string): string {
   const name = send.file?.name ?? '';
+  const limit = send.file?.maxBytes;
+  if (send.failed === 'file_too_large' && limit) return t('fileTooLargeLimit', { name, limit: humanSize(limit, locale) });
   if (send.failed === 'file_too_large') return t('fileTooLarge', { name });
   if (send.failed === 'file_type_not_allowed') return t('fileTypeNotAllowed', { name });
   if (send.failed === 'upload_failed') return t('uploadFailed', { name });
@@ -237,7 +239,7 @@ function PendingMessage({ id, send }: { id: Id; send: PendingSend }) {
       <div class="receipt" role={send.failed ? 'alert' : undefined}>
         {send.failed ? (
           <>
-            {failureText(send, t)}{' '}
+            {failureText(send, t, locale)}{' '}
             <button type="button" class="link-button" onClick={() => controller.retrySend(id, send.clientId)}>{t('retry')}</button>
             {' · '}
             <button type="button" class="link-button" onClick={() => controller.discardSend(id, send.clientId)}>{t('remove')}</button>

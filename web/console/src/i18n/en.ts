@@ -82,6 +82,7 @@ export const en = {
   dropFiles: 'Drop files here to send them',
   uploading: 'Uploading {name}',
   fileTooLarge: '{name}: the file is too large to send.',
+  fileTooLargeLimit: '{name}: the file is too large to send (at most {limit}).',
   fileTypeNotAllowed: '{name}: this type of file cannot be sent.',
   uploadFailed: '{name}: the file could not be uploaded.',
   today: 'Today',

@@ -79,6 +79,7 @@ export const et: Dictionary = {
   dropFiles: 'Lohista failid siia, et need saata',
   uploading: 'Faili {name} üleslaadimine',
   fileTooLarge: '{name}: fail on saatmiseks liiga suur.',
+  fileTooLargeLimit: '{name}: fail on saatmiseks liiga suur (kuni {limit}).',
   fileTypeNotAllowed: '{name}: seda tüüpi faili ei saa saata.',
   uploadFailed: '{name}: faili üleslaadimine ebaõnnestus.',
   today: 'Täna',

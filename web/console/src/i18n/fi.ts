@@ -79,6 +79,7 @@ export const fi: Dictionary = {
   dropFiles: 'Pudota tiedostot tähän lähettääksesi ne',
   uploading: 'Ladataan {name}',
   fileTooLarge: '{name}: tiedosto on liian suuri lähetettäväksi.',
+  fileTooLargeLimit: '{name}: tiedosto on liian suuri lähetettäväksi (enintään {limit}).',
   fileTypeNotAllowed: '{name}: tämän tyyppistä tiedostoa ei voi lähettää.',
   uploadFailed: '{name}: tiedoston lataus epäonnistui.',
   today: 'Tänään',

@@ -79,6 +79,7 @@ export const sv: Dictionary = {
   dropFiles: 'Släpp filer här för att skicka dem',
   uploading: 'Laddar upp {name}',
   fileTooLarge: '{name}: filen är för stor för att skickas.',
+  fileTooLargeLimit: '{name}: filen är för stor för att skickas (högst {limit}).',
   fileTypeNotAllowed: '{name}: den här typen av fil kan inte skickas.',
   uploadFailed: '{name}: filen kunde inte laddas upp.',
   today: 'Idag',
