@@ -66,6 +66,10 @@ Reply RestApi::search(Call& call) {
     if (bad) return invalid("from and to must be times in milliseconds");
     auto text = query_value(call.query, "q").value_or("");
     if (text.size() > core::search::max_query_bytes) return invalid("q is at most 200 bytes");
+    if (auto refused = deps_.limits.take(services::LimitKind::searches_per_agent,
+                                         std::to_string(call.agent().id))) {
+        return error_reply(*refused);
+    }
     return reply_with(deps_.search.conversations(text, std::move(filter)), search_json);
 }
 

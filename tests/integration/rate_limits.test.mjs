@@ -22,6 +22,7 @@ before(async () => {
       JUTTU_LIMIT_LOGIN_PER_ADDRESS: '6/60',
       JUTTU_LIMIT_LOGIN_PER_ACCOUNT: '3/60',
       JUTTU_LIMIT_PASSWORD_CHANGE_PER_AGENT: '2/60',
+      JUTTU_LIMIT_SEARCHES_PER_AGENT: '3/60',
       JUTTU_LIMIT_CONTACTS_PER_ADDRESS: '3/60',
       JUTTU_LIMIT_CONTACTS_PER_SITE: '12/60',
       JUTTU_LIMIT_CONVERSATIONS_PER_ADDRESS: '2/60',
@@ -101,6 +102,15 @@ describe('REST limits', () => {
     // The password is unchanged.
     expectStatus(await api(server, null, 'POST', '/auth/login', { email: 'pw-guess@example.com', password: 'first-password-1' },
       { headers: from('192.0.2.50') }), 200);
+  });
+
+  it('searches per agent: the fourth search in a minute is refused; another agent still searches', async () => {
+    const searcher = await createAgent(server.url, ctx.token, { email: 'searcher@example.com' });
+    for (let i = 0; i < 3; i++) expectStatus(await api(server, searcher.token, 'GET', `/search?q=word${i}`), 200);
+    const refused = await api(server, searcher.token, 'GET', '/search?q=word3');
+    expect429(refused);
+    assert.match(refused.body.error.message, /searches/);
+    expectStatus(await api(server, ctx.token, 'GET', '/search?q=word3'), 200);
   });
 });
 

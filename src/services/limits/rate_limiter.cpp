@@ -24,6 +24,9 @@ const std::array<LimitInfo, limit_kinds> infos{{
     {"page_views_per_contact", "page views", per_minute(60)},
     {"attributes_per_contact", "attribute updates", per_minute(30)},
     {"uploads_per_contact", "file uploads", per_minute(20)},
+    // A search of a common word can read a large part of the index: a person searches a
+    // few times a minute, a script thousands.
+    {"searches_per_agent", "searches", per_minute(120)},
 }};
 
 std::string bucket_key(LimitKind kind, std::string_view key) {

@@ -36,8 +36,9 @@ enum class LimitKind {
     page_views_per_contact,
     attributes_per_contact,
     uploads_per_contact,
+    searches_per_agent,
 };
-inline constexpr std::size_t limit_kinds = 11;
+inline constexpr std::size_t limit_kinds = 12;
 
 struct LimitInfo {
     const char* name;  // the setting: "login_per_address" is limits.login_per_address

@@ -137,7 +137,7 @@ function capped(buffer, chunk, max = 256 * 1024) {
 export const LIMITS_OUT_OF_REACH = Object.fromEntries([
   'LOGIN_PER_ADDRESS', 'LOGIN_PER_ACCOUNT', 'PASSWORD_CHANGE_PER_AGENT', 'CONTACTS_PER_ADDRESS',
   'CONTACTS_PER_SITE', 'CONVERSATIONS_PER_ADDRESS', 'CONVERSATIONS_PER_SITE', 'MESSAGES_PER_CONTACT',
-  'PAGE_VIEWS_PER_CONTACT', 'ATTRIBUTES_PER_CONTACT',
+  'PAGE_VIEWS_PER_CONTACT', 'ATTRIBUTES_PER_CONTACT', 'SEARCHES_PER_AGENT',
 ].map((name) => [`JUTTU_LIMIT_${name}`, '1000000/1']).concat([['JUTTU_LIMIT_SOCKETS_PER_CONTACT', '0']]));
 
 export async function startServer({ dataDir, env = {}, origin, limits = 'out-of-reach' } = {}) {
