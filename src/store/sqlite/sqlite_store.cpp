@@ -757,28 +757,21 @@ std::vector<core::Agent> SqliteStore::list_agents(Id workspace_id) {
 bool SqliteStore::update_agent(const core::Agent& agent) {
     return writer_.run([&](Database& db) {
         try {
-            if (agent.email.empty()) {
-                db.prepare(
-                      "UPDATE agents SET name = ?, role = ?, disabled = ?, capacity = ?, "
-                      "languages = ? WHERE id = ? AND workspace_id = ?")
-                    .bind_all(agent.name, core::to_string(agent.role), std::int64_t{agent.disabled},
-                              std::int64_t{agent.capacity}, join(agent.languages, ','), agent.id,
-                              agent.workspace_id)
-                    .run();
-            } else {
+            if (!agent.email.empty()) {
+                // The e-mail is the account's, for all its memberships.
                 db.prepare(
                       "UPDATE accounts SET email = ? WHERE id = (SELECT account_id FROM agents "
                       "WHERE id = ? AND workspace_id = ?)")
                     .bind_all(agent.email, agent.id, agent.workspace_id)
                     .run();
-                db.prepare(
-                      "UPDATE agents SET name = ?, role = ?, disabled = ?, capacity = ?, "
-                      "languages = ? WHERE id = ? AND workspace_id = ?")
-                    .bind_all(agent.name, core::to_string(agent.role), std::int64_t{agent.disabled},
-                              std::int64_t{agent.capacity}, join(agent.languages, ','), agent.id,
-                              agent.workspace_id)
-                    .run();
             }
+            db.prepare(
+                  "UPDATE agents SET name = ?, role = ?, disabled = ?, capacity = ?, "
+                  "languages = ? WHERE id = ? AND workspace_id = ?")
+                .bind_all(agent.name, core::to_string(agent.role), std::int64_t{agent.disabled},
+                          std::int64_t{agent.capacity}, join(agent.languages, ','), agent.id,
+                          agent.workspace_id)
+                .run();
         } catch (const SqliteError& error) {
             if (is_unique_violation(error)) return false;
             throw;
