@@ -148,7 +148,12 @@ Reply RestApi::me(Call& call) {
     if (auto found = deps_.admin.find_workspace_by_id(call.workspace()); found.ok()) {
         workspace = to_json(found.value());
     }
-    return ok(json::object{{"agent", to_json(call.agent())}, {"workspace", std::move(workspace)}});
+    // What the console offers: creating a workspace is for admins, where the server lets them.
+    const bool may_create =
+        call.agent().role == core::Role::admin && deps_.admin.admins_create_workspaces();
+    return ok(json::object{{"agent", to_json(call.agent())},
+                           {"workspace", std::move(workspace)},
+                           {"may_create_workspaces", may_create}});
 }
 
 Reply RestApi::my_workspaces(Call& call) {

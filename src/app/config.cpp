@@ -328,6 +328,9 @@ const std::vector<ConfigKey>& config_keys() {
              "SMTP user name (default: none, no AUTH)"},
             {"smtp-password", "JUTTU_SMTP_PASSWORD", "smtp.password", "SMTP password"},
             {"smtp-tls", "JUTTU_SMTP_TLS", "smtp.tls", "starttls, tls or none (default starttls)"},
+            {"workspace-creation", "JUTTU_WORKSPACE_CREATION", "server.workspace_creation",
+             "who creates workspaces: admins (any workspace's, in the console) or operator "
+             "(juttu admin only) (default admins)"},
             {"smtp-ca-file", "JUTTU_SMTP_CA_FILE", "smtp.ca_file",
              "PEM file of the CAs to trust for the relay (default: the system's)"},
             {"smtp-from", "JUTTU_SMTP_FROM", "smtp.from",
@@ -475,6 +478,13 @@ Config read_config(const FlagValues& flags, std::string_view toml_text, const st
         config.max_attachments = parse_count("max-attachments", *v, 100);
     }
     if (auto v = take("upload-types")) config.upload_types = check_upload_types(split_list(*v));
+    if (auto v = take("workspace-creation")) {
+        if (*v != "admins" && *v != "operator") {
+            throw std::invalid_argument("workspace-creation must be admins or operator, got '" +
+                                        *v + "'");
+        }
+        config.admins_create_workspaces = *v == "admins";
+    }
     return config;
 }
 

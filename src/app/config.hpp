@@ -62,6 +62,10 @@ struct Config {
     std::size_t max_upload_bytes = 20 * 1024 * 1024;
     std::size_t max_attachments = 10;
     std::vector<std::string> upload_types;
+    // Who creates workspaces: any workspace's admins (in the console and the API), or the
+    // server's operator alone (`juttu admin workspace create`), as a host of other
+    // companies' shops would want.
+    bool admins_create_workspaces = true;
 };
 
 // Values given on the command line, by option name ("listen", "data-dir", ...).

@@ -230,6 +230,7 @@ int serve(const Config& config) {
     events.add(publisher);
     services::AuthService auth(*store, events, clock, argon2_limits(config));
     services::AdminService admin(*store, events, clock);
+    admin.set_admins_create_workspaces(config.admins_create_workspaces);
     services::RateLimiter limits(config.limits, clock);
     services::ChatService chat(*store, events, clock, limits);
     // Attachments: blobs under the data dir, URLs signed with the data dir's secret.

@@ -483,6 +483,7 @@ describe('command line', () => {
       ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--limit-messages-per-contact', '10'],
       ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--limit-login-per-address', '5/0'],
       ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--trusted-proxies', 'proxy.example'],
+      ['serve', '--listen', '127.0.0.1:0', '--data-dir', tempDir(), '--workspace-creation', 'everyone'],
     ];
     const problems = [];
     for (const args of cases) {

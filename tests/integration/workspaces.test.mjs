@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, demo, api, expectStatus, login, createAgent, agent, visitor, ADMIN_EMAIL, ADMIN_PASSWORD,
+  startServer, demo, api, expectStatus, login, createAgent, agent, visitor, cliOk, ADMIN_EMAIL, ADMIN_PASSWORD,
 } from './lib/harness.mjs';
 
 let server;
@@ -30,6 +30,28 @@ async function switchTo(token, workspaceId) {
 describe('workspaces', () => {
   let outlet;
   let outletToken;
+
+  it('the console is told who may create workspaces: admins, not agents', async () => {
+    assert.equal(expectStatus(await api(server, A.token, 'GET', '/me'), 200).may_create_workspaces, true);
+    const member = await createAgent(server.url, A.token, { role: 'agent' });
+    assert.equal(expectStatus(await api(server, member.token, 'GET', '/me'), 200).may_create_workspaces, false);
+  });
+
+  it('a server that leaves workspaces to its operator refuses them to admins', async () => {
+    const hosted = await startServer({ env: { JUTTU_WORKSPACE_CREATION: 'operator' } });
+    try {
+      const admin = await demo(hosted);
+      assert.equal(expectStatus(await api(hosted, admin.token, 'GET', '/me'), 200).may_create_workspaces, false);
+      const refused = await api(hosted, admin.token, 'POST', '/workspaces', { name: 'Squatted' });
+      expectStatus(refused, 403, 'forbidden');
+      assert.match(refused.body.error.message, /operator/);
+      assert.deepEqual(expectStatus(await api(hosted, admin.token, 'GET', '/me/workspaces'), 200).items.map((w) => w.name), ['Demo']);
+      // The operator still can.
+      await cliOk(['admin', 'workspace', 'create', '--data-dir', hosted.dataDir, '--name', 'Squatted']);
+    } finally {
+      await hosted.stop();
+    }
+  });
 
   it('an admin creates a workspace and is its first admin', async () => {
     outlet = await createWorkspace(A.token, 'Outlet');

@@ -180,6 +180,10 @@ core::Result<store::Membership> AdminService::create_workspace_for(const core::A
     if (creator.role != core::Role::admin) {
         return fail(ErrorCode::forbidden, "only admins create workspaces");
     }
+    if (!admins_create_workspaces_) {
+        return fail(ErrorCode::forbidden,
+                    "on this server, workspaces are created by its operator (juttu admin)");
+    }
     const std::string text(name);
     if (auto error = check_name(text, "workspace name")) return *error;
     if (store_.list_memberships(creator.account_id).size() >= max_workspaces_per_person) {

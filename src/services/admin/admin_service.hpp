@@ -42,7 +42,10 @@ public:
     AdminService(store::Store& store, EventSink& events, const core::Clock& clock);
 
     core::Result<core::Workspace> create_workspace(std::string_view name);
-    // A new workspace with `creator` (an admin of theirs) as its first admin.
+    // A new workspace with `creator` (an admin of theirs) as its first admin; forbidden
+    // when the server lets only its operator create workspaces.
+    void set_admins_create_workspaces(bool allowed) { admins_create_workspaces_ = allowed; }
+    bool admins_create_workspaces() const { return admins_create_workspaces_; }
     core::Result<store::Membership> create_workspace_for(const core::Agent& creator,
                                                          std::string_view name);
     core::Result<core::Workspace> find_workspace(std::string_view name);
@@ -82,6 +85,7 @@ private:
     store::Store& store_;
     EventSink& events_;
     const core::Clock& clock_;
+    bool admins_create_workspaces_ = true;
 };
 
 }  // namespace juttu::services

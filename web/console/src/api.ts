@@ -171,7 +171,7 @@ export class ApiClient {
   switchWorkspace(id: Id) { return this.request<Session>('POST', '/auth/switch', { workspace_id: id }); }
   createWorkspace(name: string) { return this.request<WorkspaceMembership>('POST', '/workspaces', { name }); }
   logout() { return this.request<void>('POST', '/auth/logout'); }
-  me() { return this.request<{ agent: Agent; workspace: Workspace }>('GET', '/me'); }
+  me() { return this.request<{ agent: Agent; workspace: Workspace; may_create_workspaces?: boolean }>('GET', '/me'); }
   /** 403 forbidden when the current password is wrong; the agent's other sessions end. */
   changePassword(current: string, next: string) {
     return this.request<void>('POST', '/me/password', { current_password: current, new_password: next });

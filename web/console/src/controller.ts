@@ -119,10 +119,10 @@ export class ConsoleController {
     const generation = this.sessionGeneration;
     for (let attempt = 0; ; attempt++) {
       try {
-        const { agent, workspace } = await this.api.me();
+        const me = await this.api.me();
         if (generation !== this.sessionGeneration) return;
-        this.enterApp(agent);
-        this.showWorkspace(workspace);
+        this.enterApp(me.agent);
+        this.showWorkspace(me.workspace, me.may_create_workspaces);
         return;
       } catch (err) {
         // A 401 already ended the session; the server being down is worth waiting for.
@@ -139,7 +139,7 @@ export class ConsoleController {
       this.token = session.token;
       persistent.set(KEYS.token, session.token);
       this.enterApp(session.agent);
-      void this.api.me().then(({ workspace }) => this.showWorkspace(workspace), () => {});
+      void this.api.me().then((me) => this.showWorkspace(me.workspace, me.may_create_workspaces), () => {});
       return null;
     } catch (err) {
       // 400 is a malformed email or a too short password: to the person, also just wrong.
@@ -158,8 +158,8 @@ export class ConsoleController {
     this.endSession(null);
   }
 
-  private showWorkspace(workspace: Workspace): void {
-    this.store.set({ workspace });
+  private showWorkspace(workspace: Workspace, mayCreate = false): void {
+    this.store.set({ workspace, mayCreateWorkspaces: mayCreate });
     persistent.set(KEYS.workspace, workspace.id);
   }
 

@@ -113,6 +113,8 @@ export interface State {
   workspace: Workspace | null;
   /** The workspaces the person works in (the switcher); empty until loaded. */
   workspaces: WorkspaceMembership[];
+  /** Whether I may create a workspace (an admin, where the server lets admins). */
+  mayCreateWorkspaces: boolean;
   connection: ConnectionState;
   page: Page;
   /** What the page shows (route.ts): its query string (a search, the contacts' filter), or the contact's id. */
@@ -151,6 +153,7 @@ export function initialState(settings: Settings, { page, pageArg }: Route): Stat
     me: null,
     workspace: null,
     workspaces: [],
+    mayCreateWorkspaces: false,
     connection: 'connecting',
     page,
     pageArg,

@@ -11,6 +11,7 @@ export function WorkspacesCard() {
   const me = useSelect((s) => s.me);
   const current = useSelect((s) => s.workspace);
   const workspaces = useSelect((s) => s.workspaces);
+  const mayCreate = useSelect((s) => s.mayCreateWorkspaces);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -62,7 +63,7 @@ export function WorkspacesCard() {
           </li>
         ))}
       </ul>
-      {me?.role === 'admin' && (
+      {mayCreate && (
         <form class="form-stack" aria-labelledby="new-workspace-title" onSubmit={create}>
           <h3 id="new-workspace-title">{t('newWorkspace')}</h3>
           <p class="muted small" id="new-workspace-help">{t('newWorkspaceHelp')}</p>
