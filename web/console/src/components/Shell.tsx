@@ -1,7 +1,6 @@
 // The logged-in frame: header with navigation and the search box, connection banner, and the
 // current page.
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { RefObject } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { useController, useSelect, useT } from '../context';
 import type { Page } from '../state';
 import type { Availability } from '../types';
@@ -15,6 +14,7 @@ import { InboxPage } from './InboxPage';
 import { SearchBox } from './SearchBox';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
+import { useNavOnOwnRow } from './useNavOnOwnRow';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 
 // The hash routes pages, so the skip link moves focus itself instead of navigating.
@@ -23,40 +23,6 @@ function skipToMain(event: Event) {
   const main = document.getElementById('main');
   main?.setAttribute('tabindex', '-1');
   main?.focus();
-}
-
-/**
- * Whether the top bar's links fit on its one row beside the rest (the search box at its
- * narrowest); else the bar gives them a row of their own. Measured, because the width
- * they need depends on the language: Finnish and Estonian names are long.
- */
-function useNavOnOwnRow(bar: RefObject<HTMLElement | null>, nav: RefObject<HTMLElement | null>, language: string): boolean {
-  const [ownRow, setOwnRow] = useState(false);
-  useLayoutEffect(() => {
-    const measure = () => {
-      const barEl = bar.current;
-      const links = nav.current?.firstElementChild as HTMLElement | null;
-      if (!barEl || !links) return;
-      const style = getComputedStyle(barEl);
-      // The links' own width (the list itself spans a row of its own when it has one).
-      const items = Array.from(links.children) as HTMLElement[];
-      let needed = items.reduce((sum, item) => sum + item.offsetWidth, 0) +
-        (parseFloat(getComputedStyle(links).columnGap) || 0) * Math.max(0, items.length - 1) +
-        parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
-      const others = Array.from(barEl.children).filter((child) => child !== nav.current) as HTMLElement[];
-      for (const child of others) {
-        const narrowest = parseFloat(getComputedStyle(child).minWidth);
-        needed += child.classList.contains('top-search') && narrowest > 0 ? narrowest : child.offsetWidth;
-      }
-      needed += (parseFloat(style.columnGap) || 0) * others.length;
-      setOwnRow(needed > barEl.clientWidth);
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
-    if (bar.current) observer.observe(bar.current);
-    return () => observer.disconnect();
-  }, [language]);
-  return ownRow;
 }
 
 export function Shell() {
