@@ -56,7 +56,7 @@ std::optional<services::AgentFields> agent_fields(const json::object& body, bool
     services::AgentFields fields;
     fields.email = in.line("email", creating, 1000);
     fields.name = in.line("name", creating, 1000);
-    fields.password = in.text("password", creating, 1000);
+    fields.password = in.text("password", false, 1000);  // none: a colleague with a login
     auto role = in.line("role", false, 20);
     fields.disabled = in.boolean("disabled", false);
     if (auto capacity = in.integer("capacity", false, 1, services::AdminService::max_capacity)) {
@@ -379,7 +379,9 @@ Reply RestApi::create_agent(Call& call) {
     std::string error;
     auto fields = agent_fields(call.body, true, error);
     if (!fields) return invalid(error);
-    auto agent = deps_.admin.create_agent(call.workspace(), *fields);
+    // Without a password: a colleague who already has a login joins this workspace.
+    auto agent = fields->password ? deps_.admin.create_agent(call.workspace(), *fields)
+                                  : deps_.admin.add_existing_person(call.agent(), *fields);
     if (!agent.ok()) return error_reply(agent.error());
     return created(agent_json(agent.value()));
 }

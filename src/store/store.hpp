@@ -221,6 +221,9 @@ public:
     virtual std::optional<AgentCredentials> find_agent_by_email(const std::string& email) = 0;
     // Every membership of the account, oldest first.
     virtual std::vector<Membership> list_memberships(Id account_id) = 0;
+    // A membership of an existing account (agent.account_id) in agent.workspace_id;
+    // nullopt when the account is a member there already.
+    virtual std::optional<core::Agent> add_membership(const core::Agent& agent) = 0;
     virtual std::vector<core::Agent> list_agents(Id workspace_id) = 0;
     // Updates name, role, disabled, capacity and languages (not team_ids); false when not
     // found or the new email is taken.

@@ -117,6 +117,21 @@ describe('console: workspaces', () => {
     assert.ok(!demoSites.some((s) => s.name === 'Outlet shop'), 'Demo did not get it');
   });
 
+  step('adds a Demo colleague to the new workspace without a password: they keep their own', async () => {
+    const aino = await createAgent(server.url, ctx.token, { role: 'agent', name: 'Aino', email: 'aino@example.com' });
+    await nav('Agents').click();
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill('nobody-yet@example.com');
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Nobody');
+    await button('Add agent').click();
+    await page.getByRole('alert').getByText('password is required for a new agent', { exact: false }).waitFor();
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill('aino@example.com');
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Aino (outlet)');
+    await button('Add agent').click();
+    await page.getByRole('row').filter({ hasText: 'aino@example.com' }).waitFor();
+    const places = expectStatus(await api(server, aino.token, 'GET', '/me/workspaces'), 200).items.map((w) => w.name);
+    assert.deepEqual(places, ['Demo', 'Teapot outlet']);
+  });
+
   step("switches back with the top bar's switcher: Demo's chat again", async () => {
     await switcher().selectOption({ label: 'Demo' });
     await page.waitForURL(/#\/inbox$/);

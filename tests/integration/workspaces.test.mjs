@@ -23,6 +23,16 @@ async function createWorkspace(token, name) {
   return expectStatus(await api(server, token, 'POST', '/workspaces', { name }), 201);
 }
 
+// A person who works only in a workspace that Demo's admin does not administer.
+async function startServerless() {
+  const owner = await createAgent(server.url, A.token, { role: 'admin' });
+  const own = await createWorkspace(owner.token, `Own ${Date.now()}`);
+  const ownToken = (await switchTo(owner.token, own.id)).token;
+  const email = `stranger-${Date.now()}@example.com`;
+  expectStatus(await api(server, ownToken, 'POST', '/agents', { email, name: 'Stranger', password: 'stranger-pass-1' }), 201);
+  return { email };
+}
+
 async function switchTo(token, workspaceId) {
   return expectStatus(await api(server, token, 'POST', '/auth/switch', { workspace_id: workspaceId }), 200);
 }
@@ -106,6 +116,29 @@ describe('workspaces', () => {
     assert.ok(!demoList.some((c) => c.id === sent.conversation_id), 'Demo does not see the outlet chat');
     guest.close();
     inbox.close();
+  });
+
+  it('a colleague who already has a login joins another workspace of their admin, with their own password', async () => {
+    const colleague = await createAgent(server.url, A.token, { role: 'agent', name: 'Kaisa' });
+    const added = expectStatus(await api(server, outletToken, 'POST', '/agents',
+      { email: colleague.email, name: 'Kaisa (Outlet)', role: 'admin' }), 201);
+    assert.equal(added.workspace_id, outlet.id);
+    assert.equal(added.name, 'Kaisa (Outlet)', 'a name of its own here');
+    assert.equal(added.role, 'admin', 'the role given here');
+    const { items } = expectStatus(await api(server, colleague.token, 'GET', '/me/workspaces'), 200);
+    assert.deepEqual(items.map((w) => [w.name, w.role]), [['Demo', 'agent'], ['Outlet', 'admin']]);
+    const there = await switchTo(colleague.token, outlet.id);
+    assert.equal(expectStatus(await api(server, there.token, 'GET', '/me'), 200).workspace.name, 'Outlet');
+    // Once is enough; a password for an existing login is refused (it is theirs to set).
+    expectStatus(await api(server, outletToken, 'POST', '/agents', { email: colleague.email, name: 'K' }), 409, 'conflict');
+    expectStatus(await api(server, outletToken, 'POST', '/agents',
+      { email: colleague.email, name: 'Kaisa', password: 'not-theirs-123' }), 409, 'conflict');
+    await login(server, colleague.email, colleague.password);
+    // A login that works in no workspace of this admin's is not reached.
+    const elsewhere = await startServerless();
+    expectStatus(await api(server, outletToken, 'POST', '/agents', { email: elsewhere.email, name: 'S' }), 403, 'forbidden');
+    // A new e-mail without a password is not an agent.
+    expectStatus(await api(server, outletToken, 'POST', '/agents', { email: 'nobody-yet@example.com', name: 'N' }), 400, 'validation_failed');
   });
 
   it('logging in goes to the asked workspace, else the oldest', async () => {

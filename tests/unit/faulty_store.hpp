@@ -76,6 +76,7 @@ public:
     std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) override { return hit("find_agent"), inner_.find_agent(workspace_id, agent_id); }
     std::optional<AgentCredentials> find_agent_by_email(const std::string& email) override { return hit("find_agent_by_email"), inner_.find_agent_by_email(email); }
     std::vector<store::Membership> list_memberships(Id account_id) override { return hit("list_memberships"), inner_.list_memberships(account_id); }
+    std::optional<core::Agent> add_membership(const core::Agent& agent) override { return hit("add_membership"), inner_.add_membership(agent); }
     std::vector<core::Agent> list_agents(Id workspace_id) override { return hit("list_agents"), inner_.list_agents(workspace_id); }
     bool update_agent(const core::Agent& agent) override { return hit("update_agent"), inner_.update_agent(agent); }
     bool set_agent_password(Id workspace_id, Id agent_id, const std::string& password_hash) override { return hit("set_agent_password"), inner_.set_agent_password(workspace_id, agent_id, password_hash); }

@@ -566,6 +566,16 @@ TEST_P(StoreContract, APersonWorksInSeveralWorkspacesWithOneAccount) {
     EXPECT_EQ(store().list_memberships(other.agent.account_id).size(), 1u);
     // Login finds the oldest membership.
     EXPECT_EQ(store().find_agent_by_email("acme@agents.example")->agent.id, acme.agent.id);
+    // Another person joins the outlet with their own account; once.
+    core::Agent joining = other.agent;
+    joining.workspace_id = made->workspace.id;
+    joining.name = "Other in the outlet";
+    std::optional<core::Agent> joined = store().add_membership(joining);
+    ASSERT_TRUE(joined);
+    EXPECT_EQ(store().find_agent(made->workspace.id, joined->id)->email, "other@agents.example");
+    EXPECT_FALSE(store().add_membership(joining));
+    EXPECT_EQ(store().list_memberships(other.agent.account_id).size(), 2u);
+    ASSERT_TRUE(store().delete_agent(made->workspace.id, joined->id));
 
     // One password for both; a workspace cannot set another account's.
     EXPECT_TRUE(store().set_agent_password(made->workspace.id, outlet.id, "changed"));

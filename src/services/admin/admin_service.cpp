@@ -281,6 +281,48 @@ core::Result<core::Agent> AdminService::create_agent(core::Id workspace_id,
     return *created;
 }
 
+core::Result<core::Agent> AdminService::add_existing_person(const core::Agent& adder,
+                                                            const AgentFields& fields) {
+    auto email = fields.email ? core::normalize_email(*fields.email) : std::nullopt;
+    if (!email) return fail(ErrorCode::validation_failed, "email is not a valid address");
+    auto person = store_.find_agent_by_email(*email);
+    if (!person) {
+        return fail(ErrorCode::validation_failed, "password is required for a new agent");
+    }
+    std::vector<core::Id> administered;
+    for (const auto& membership : store_.list_memberships(adder.account_id)) {
+        const auto& me = membership.agent;
+        if (me.role == core::Role::admin && !me.disabled) administered.push_back(me.workspace_id);
+    }
+    const auto theirs = store_.list_memberships(person->agent.account_id);
+    const bool colleague = std::any_of(theirs.begin(), theirs.end(), [&](const auto& m) {
+        return std::find(administered.begin(), administered.end(), m.workspace.id) !=
+               administered.end();
+    });
+    if (!colleague) {
+        return fail(ErrorCode::forbidden,
+                    "this e-mail has a login, but not in a workspace you administer: give a "
+                    "password to create a new agent with another e-mail");
+    }
+    core::Agent agent = person->agent;  // their languages and capacity, unless given
+    agent.workspace_id = adder.workspace_id;
+    if (!fields.name) return fail(ErrorCode::validation_failed, "name is required");
+    if (auto error = check_name(*fields.name, "name")) return *error;
+    agent.name = *fields.name;
+    if (auto error = check_capacity(fields.capacity)) return *error;
+    if (auto error = check_languages(fields.languages)) return *error;
+    agent.role = fields.role.value_or(core::Role::agent);
+    agent.disabled = fields.disabled.value_or(false);
+    agent.capacity = fields.capacity.value_or(agent.capacity);
+    agent.languages = fields.languages.value_or(agent.languages);
+    agent.created_at = clock_.now_ms();
+    auto added = store_.add_membership(agent);
+    if (!added)
+        return fail(ErrorCode::conflict, "this person is an agent of this workspace already");
+    events_.agent_changed(*added);
+    return *added;
+}
+
 core::Result<core::Agent> AdminService::get_agent(core::Id workspace_id, core::Id agent_id) {
     auto agent = store_.find_agent(workspace_id, agent_id);
     if (!agent) return not_found("agent");

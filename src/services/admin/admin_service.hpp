@@ -60,6 +60,12 @@ public:
     std::vector<core::Site> list_sites(core::Id workspace_id);
 
     core::Result<core::Agent> create_agent(core::Id workspace_id, const AgentFields& fields);
+    // Adds a person who already has a login (fields.email; no password: theirs stays) to
+    // `adder`'s workspace, when `adder` is an admin of a workspace the person works in:
+    // colleagues are shared, strangers are not reached. forbidden otherwise, conflict when
+    // they are here already.
+    core::Result<core::Agent> add_existing_person(const core::Agent& adder,
+                                                  const AgentFields& fields);
     core::Result<core::Agent> get_agent(core::Id workspace_id, core::Id agent_id);
     // Disabling revokes every session of the agent; a new password, every session of its
     // account. The password of a person who also works in other workspaces is theirs to

@@ -699,6 +699,20 @@ std::optional<core::Agent> SqliteStore::create_agent(const core::Agent& agent,
     });
 }
 
+std::optional<core::Agent> SqliteStore::add_membership(const core::Agent& agent) {
+    return writer_.run([&](Database& db) -> std::optional<core::Agent> {
+        core::Agent added = agent;
+        try {
+            added.id = insert_membership(db, added);
+        } catch (const SqliteError& error) {
+            if (is_unique_violation(error)) return std::nullopt;
+            throw;
+        }
+        added.team_ids.clear();
+        return added;
+    });
+}
+
 std::optional<core::Agent> SqliteStore::find_agent(Id workspace_id, Id agent_id) {
     static const std::string sql = "SELECT " + agent_columns + " FROM " + agent_source +
                                    " WHERE a.id = ? AND a.workspace_id = ?";

@@ -63,6 +63,7 @@ public:
     std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) override;
     std::optional<AgentCredentials> find_agent_by_email(const std::string& email) override;
     std::vector<Membership> list_memberships(Id account_id) override;
+    std::optional<core::Agent> add_membership(const core::Agent& agent) override;
     std::vector<core::Agent> list_agents(Id workspace_id) override;
     bool update_agent(const core::Agent& agent) override;
     bool set_agent_password(Id workspace_id, Id agent_id,

@@ -77,7 +77,8 @@ export interface SiteInput {
 export interface AgentInput {
   email: string;
   name: string;
-  password: string;
+  /** None: a colleague who already has a login in another of my workspaces joins with it. */
+  password?: string;
   role: Role;
   languages?: string[];
 }

@@ -109,7 +109,8 @@ export function AgentsPage() {
       const agent = await controller.api.createAgent({
         email: form.email.trim(),
         name: form.name.trim(),
-        password: form.password,
+        // None: a colleague who already has a login joins with their own password.
+        ...(form.password ? { password: form.password } : {}),
         role: form.role,
         ...(languages.length ? { languages } : {}),
       });
@@ -273,7 +274,6 @@ export function AgentsPage() {
           <input
             id="new-agent-password"
             type="password"
-            required
             minLength={8}
             maxLength={256}
             autoComplete="new-password"
@@ -281,7 +281,7 @@ export function AgentsPage() {
             value={form.password}
             onInput={(e) => setForm({ ...form, password: e.currentTarget.value })}
           />
-          <small id="agent-password-hint" class="muted">{t('passwordHint')}</small>
+          <small id="agent-password-hint" class="muted">{t('newAgentPasswordHint')}</small>
         </div>
         <div class="field">
           <label for="new-agent-role">{t('role')}</label>

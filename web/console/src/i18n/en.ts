@@ -349,4 +349,5 @@ export const en = {
   teamAny: 'Any team',
   site: 'Site',
   siteAny: 'Any site',
+  newAgentPasswordHint: '8–256 characters. Leave it empty for a colleague who already has a Juttu login in another of your workspaces: they keep their own password.',
 };

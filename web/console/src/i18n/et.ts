@@ -341,4 +341,5 @@ export const et: Dictionary = {
   teamAny: 'Iga meeskond',
   site: 'Sait',
   siteAny: 'Iga sait',
+  newAgentPasswordHint: '8–256 märki. Jäta tühjaks kolleegi puhul, kellel on juba Juttu konto sinu teises tööruumis: ta kasutab oma parooli.',
 };

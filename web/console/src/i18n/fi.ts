@@ -341,4 +341,5 @@ export const fi: Dictionary = {
   teamAny: 'Mikä tahansa tiimi',
   site: 'Sivusto',
   siteAny: 'Mikä tahansa sivusto',
+  newAgentPasswordHint: '8–256 merkkiä. Jätä tyhjäksi, jos kollegalla on jo Juttu-tunnus toisessa työtilassasi: hän käyttää omaa salasanaansa.',
 };

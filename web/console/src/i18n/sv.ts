@@ -341,4 +341,5 @@ export const sv: Dictionary = {
   teamAny: 'Alla team',
   site: 'Webbplats',
   siteAny: 'Alla webbplatser',
+  newAgentPasswordHint: '8–256 tecken. Lämna tomt för en kollega som redan har en Juttu-inloggning i en annan av dina arbetsytor: hen behåller sitt eget lösenord.',
 };
