@@ -21,9 +21,11 @@ http::status status_of(core::ErrorCode code) {
             return http::status::bad_request;
         case ErrorCode::unauthorized:
         case ErrorCode::invalid_credentials:
+        case ErrorCode::bad_identity:
             return http::status::unauthorized;
         case ErrorCode::forbidden:
         case ErrorCode::origin_not_allowed:
+        case ErrorCode::identity_required:
             return http::status::forbidden;
         case ErrorCode::not_found:
         case ErrorCode::unknown_site:
