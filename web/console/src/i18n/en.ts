@@ -349,4 +349,18 @@ export const en = {
   teamAny: 'Any team',
   site: 'Site',
   siteAny: 'Any site',
+  // Verified identity
+  badgeVerified: 'Verified',
+  verifiedIdentity: 'Verified identity: signed in at the shop',
+  identityTitle: 'Identity verification',
+  identityHelp: "Your shop's backend signs its logged-in customers with one of these secrets, so that each customer is one verified contact on every device. Keep them on the server: never put them in a page.",
+  identityNone: 'No identity secrets yet.',
+  identitySecretN: 'Secret {n}',
+  identityCreate: 'Create a secret',
+  identityShow: 'Show secret {n}',
+  identityCopy: 'Copy secret {n}',
+  identityCopied: 'Copied.',
+  identityRetire: 'Retire secret {n}',
+  identityRequire: 'Only verified customers may chat',
+  identityRequireHelp: 'Visitors without a valid signed identity cannot open the chat.',
 };

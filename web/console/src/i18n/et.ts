@@ -341,4 +341,18 @@ export const et: Dictionary = {
   teamAny: 'Iga meeskond',
   site: 'Sait',
   siteAny: 'Iga sait',
+  // Verified identity
+  badgeVerified: 'Kinnitatud',
+  verifiedIdentity: 'Kinnitatud isik: poodi sisse logitud',
+  identityTitle: 'Isiku kinnitamine',
+  identityHelp: 'Sinu poe taustasüsteem allkirjastab sisse logitud kliendid ühega neist saladustest, nii et iga klient on kõigis seadmetes üks kinnitatud kontakt. Hoia neid serveris, mitte kunagi lehel.',
+  identityNone: 'Saladusi veel pole.',
+  identitySecretN: 'Saladus {n}',
+  identityCreate: 'Loo saladus',
+  identityShow: 'Näita saladust {n}',
+  identityCopy: 'Kopeeri saladus {n}',
+  identityCopied: 'Kopeeritud.',
+  identityRetire: 'Võta saladus {n} kasutusest välja',
+  identityRequire: 'Vestelda saavad ainult kinnitatud kliendid',
+  identityRequireHelp: 'Ilma kehtiva allkirjastatud isikuta külastajad ei saa vestlust avada.',
 };

@@ -341,4 +341,18 @@ export const fi: Dictionary = {
   teamAny: 'Mikä tahansa tiimi',
   site: 'Sivusto',
   siteAny: 'Mikä tahansa sivusto',
+  // Verified identity
+  badgeVerified: 'Vahvistettu',
+  verifiedIdentity: 'Vahvistettu henkilöllisyys: kirjautunut kauppaan',
+  identityTitle: 'Henkilöllisyyden vahvistus',
+  identityHelp: 'Kauppasi taustajärjestelmä allekirjoittaa kirjautuneet asiakkaat jollakin näistä salaisuuksista, jolloin asiakas on yksi vahvistettu yhteystieto kaikilla laitteilla. Pidä ne palvelimella, älä koskaan sivulla.',
+  identityNone: 'Ei vielä salaisuuksia.',
+  identitySecretN: 'Salaisuus {n}',
+  identityCreate: 'Luo salaisuus',
+  identityShow: 'Näytä salaisuus {n}',
+  identityCopy: 'Kopioi salaisuus {n}',
+  identityCopied: 'Kopioitu.',
+  identityRetire: 'Poista salaisuus {n} käytöstä',
+  identityRequire: 'Vain vahvistetut asiakkaat voivat keskustella',
+  identityRequireHelp: 'Kävijät ilman kelvollista allekirjoitettua henkilöllisyyttä eivät voi avata keskustelua.',
 };

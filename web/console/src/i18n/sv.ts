@@ -341,4 +341,18 @@ export const sv: Dictionary = {
   teamAny: 'Alla team',
   site: 'Webbplats',
   siteAny: 'Alla webbplatser',
+  // Verified identity
+  badgeVerified: 'Verifierad',
+  verifiedIdentity: 'Verifierad identitet: inloggad i butiken',
+  identityTitle: 'Identitetsverifiering',
+  identityHelp: 'Butikens server signerar inloggade kunder med en av dessa hemligheter, så att varje kund är en verifierad kontakt på alla enheter. Håll dem på servern, aldrig på en sida.',
+  identityNone: 'Inga hemligheter än.',
+  identitySecretN: 'Hemlighet {n}',
+  identityCreate: 'Skapa en hemlighet',
+  identityShow: 'Visa hemlighet {n}',
+  identityCopy: 'Kopiera hemlighet {n}',
+  identityCopied: 'Kopierad.',
+  identityRetire: 'Ta hemlighet {n} ur bruk',
+  identityRequire: 'Endast verifierade kunder får chatta',
+  identityRequireHelp: 'Besökare utan en giltig signerad identitet kan inte öppna chatten.',
 };
