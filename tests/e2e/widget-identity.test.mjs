@@ -110,6 +110,7 @@ describe('widget: a verified customer', () => {
     await kaisa.click();
     await consolePage.getByRole('heading', { level: 1, name: 'Kaisa Kuluttaja' }).waitFor();
     await consolePage.getByRole('main').getByRole('img', { name: VERIFIED }).first().waitFor();
+    await consolePage.getByRole('main').getByText('Shop user id: customer-7').waitFor();
   });
 
   step('an admin creates a second secret on the Sites page', async () => {

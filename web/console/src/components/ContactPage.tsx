@@ -77,6 +77,9 @@ export function ContactPage({ id }: { id: Id }) {
             <div class="contact-title">
               <h1>{name}</h1>
               <VerifiedBadge verified={contact.verified} />
+              {contact.external_id && (
+                <span class="muted small">{t('externalId')}: <code>{contact.external_id}</code></span>
+              )}
               {contact.email && <a href={`mailto:${contact.email}`}>{contact.email}</a>}
             </div>
             <span class="muted push-right" role="status">{saved ? t('saved') : ''}</span>

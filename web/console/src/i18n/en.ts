@@ -352,6 +352,7 @@ export const en = {
   // Verified identity
   badgeVerified: 'Verified',
   verifiedIdentity: 'Verified identity: signed in at the shop',
+  externalId: 'Shop user id',
   identityTitle: 'Identity verification',
   identityHelp: "Your shop's backend signs its logged-in customers with one of these secrets, so that each customer is one verified contact on every device. Keep them on the server: never put them in a page.",
   identityNone: 'No identity secrets yet.',

@@ -344,6 +344,7 @@ export const et: Dictionary = {
   // Verified identity
   badgeVerified: 'Kinnitatud',
   verifiedIdentity: 'Kinnitatud isik: poodi sisse logitud',
+  externalId: 'Kasutaja ID poes',
   identityTitle: 'Isiku kinnitamine',
   identityHelp: 'Sinu poe taustasüsteem allkirjastab sisse logitud kliendid ühega neist saladustest, nii et iga klient on kõigis seadmetes üks kinnitatud kontakt. Hoia neid serveris, mitte kunagi lehel.',
   identityNone: 'Saladusi veel pole.',

@@ -344,6 +344,7 @@ export const fi: Dictionary = {
   // Verified identity
   badgeVerified: 'Vahvistettu',
   verifiedIdentity: 'Vahvistettu henkilöllisyys: kirjautunut kauppaan',
+  externalId: 'Käyttäjätunnus kaupassa',
   identityTitle: 'Henkilöllisyyden vahvistus',
   identityHelp: 'Kauppasi taustajärjestelmä allekirjoittaa kirjautuneet asiakkaat jollakin näistä salaisuuksista, jolloin asiakas on yksi vahvistettu yhteystieto kaikilla laitteilla. Pidä ne palvelimella, älä koskaan sivulla.',
   identityNone: 'Ei vielä salaisuuksia.',

@@ -344,6 +344,7 @@ export const sv: Dictionary = {
   // Verified identity
   badgeVerified: 'Verifierad',
   verifiedIdentity: 'Verifierad identitet: inloggad i butiken',
+  externalId: 'Användar-id i butiken',
   identityTitle: 'Identitetsverifiering',
   identityHelp: 'Butikens server signerar inloggade kunder med en av dessa hemligheter, så att varje kund är en verifierad kontakt på alla enheter. Håll dem på servern, aldrig på en sida.',
   identityNone: 'Inga hemligheter än.',
