@@ -56,6 +56,19 @@ std::optional<core::Error> check_send(const Participant& author, const SendReque
     return std::nullopt;
 }
 
+// The hello's identity, verified; none without one, unless the site requires it.
+core::Result<std::optional<identity::VerifiedIdentity>> verified_identity(
+    const core::Site& site, const std::optional<identity::IdentityClaim>& claim, core::TimeMs now) {
+    if (!claim) {
+        if (!site.require_verified_identity) return std::optional<identity::VerifiedIdentity>();
+        return fail(ErrorCode::identity_required,
+                    "this site chats with signed-in customers only: the page gives no identity");
+    }
+    auto checked = identity::check_for_site(site, *claim, now);
+    if (!checked.ok()) return checked.error();
+    return std::optional<identity::VerifiedIdentity>(std::move(checked.value()));
+}
+
 }  // namespace
 
 Participant Participant::of(const core::Agent& agent) {
@@ -107,29 +120,22 @@ core::Result<VisitorWelcome> ChatService::connect_visitor(
                     "this page's origin is not allowed for the site");
     }
     // Checked before anything is written: a refused identity changes nothing.
-    std::optional<identity::VerifiedIdentity> verified;
-    if (identity) {
-        auto checked = identity::check_for_site(*site, *identity, clock_.now_ms());
-        if (!checked.ok()) return checked.error();
-        verified = std::move(checked.value());
-    } else if (site->require_verified_identity) {
-        return fail(ErrorCode::identity_required,
-                    "this site chats with signed-in customers only: the page gives no identity");
-    }
+    auto verified = verified_identity(*site, identity, clock_.now_ms());
+    if (!verified.ok()) return verified.error();
     // One write whether the visitor is new or returning: a hello waits for one commit.
     // A returning visitor costs nothing; a new one a token of the address's and the
     // site's limits. Without one, the store only finds a returning visitor.
     const auto refused =
         take_new(LimitKind::contacts_per_address, LimitKind::contacts_per_site, address, site->id);
     std::string new_token = random_token("ct_", 24);
-    auto arrival = arrive(*site, contact_token, context, verified, new_token, !refused);
+    auto arrival = arrive(*site, contact_token, context, verified.value(), new_token, !refused);
     if (!refused && !arrival.created) {
         refund_new(LimitKind::contacts_per_address, LimitKind::contacts_per_site, address,
                    site->id);
     }
     if (refused && arrival.contact.id == 0) return *refused;
     if (arrival.contact.id == 0) return fail(ErrorCode::not_found, "no such site");
-    if (verified && identity::apply_claims(arrival.contact, *verified)) {
+    if (verified.value() && identity::apply_claims(arrival.contact, *verified.value())) {
         auto updated = update_contact(arrival.contact);
         if (!updated.ok()) return updated.error();
     }
