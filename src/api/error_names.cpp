@@ -31,6 +31,10 @@ std::string_view error_code_name(core::ErrorCode code) {
             return "file_too_large";
         case ErrorCode::file_type_not_allowed:
             return "file_type_not_allowed";
+        case ErrorCode::bad_identity:
+            return "bad_identity";
+        case ErrorCode::identity_required:
+            return "identity_required";
     }
     return "internal";
 }

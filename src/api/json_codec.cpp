@@ -41,6 +41,22 @@ json::object to_json(const core::SiteTexts& texts) {
             {"offline_message", texts.offline_message}};
 }
 
+namespace {
+
+json::array identity_slots_json(const std::vector<core::IdentitySecret>& secrets) {
+    json::array slots;
+    for (const auto& secret : secrets) {
+        slots.emplace_back(json::object{{"n", secret.n}, {"created_at", secret.created_at}});
+    }
+    return slots;
+}
+
+}  // namespace
+
+json::object to_json(const core::IdentitySecret& secret) {
+    return {{"n", secret.n}, {"secret", secret.secret}, {"created_at", secret.created_at}};
+}
+
 json::object to_json(const core::Site& site) {
     json::array origins;
     for (const auto& origin : site.allowed_origins) origins.emplace_back(origin);
@@ -58,7 +74,10 @@ json::object to_json(const core::Site& site) {
             {"created_at", site.created_at},
             {"routing", core::to_string(site.routing)},
             {"hours", to_json(site.hours)},
-            {"prechat", to_json(site.prechat)}};
+            {"prechat", to_json(site.prechat)},
+            {"require_verified_identity", site.require_verified_identity},
+            // Which slots hold a secret, never the secrets: agents read sites too.
+            {"identity_secrets", identity_slots_json(site.identity_secrets)}};
 }
 
 json::object to_json(const core::BusinessHours& hours) {
@@ -122,7 +141,9 @@ json::object to_json(const core::Contact& contact) {
             {"attributes", std::move(attributes)},
             {"first_seen", contact.first_seen},
             {"last_seen", contact.last_seen},
-            {"visits", contact.visits}};
+            {"visits", contact.visits},
+            {"verified", contact.verified()},
+            {"external_id", contact.verified() ? json::value(contact.external_id) : nullptr}};
 }
 
 json::object to_json(const core::Conversation& conversation) {

@@ -18,6 +18,8 @@ namespace json = boost::json;
 
 json::object to_json(const core::Workspace& workspace);
 json::object to_json(const core::Site& site);
+// With the secret: for admins only (GET and POST /sites/{id}/identity-secrets).
+json::object to_json(const core::IdentitySecret& secret);
 json::object to_json(const core::SiteTexts& texts);
 json::object to_json(const core::Agent& agent);
 json::object to_json(const core::Contact& contact);

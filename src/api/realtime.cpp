@@ -41,6 +41,31 @@ json::object error_frame(std::string_view code, const core::Error& error, std::s
     return frame;
 }
 
+// "identity":{"token":"<jwt>"} or {"user_id","user_hash"} (docs/identity.md); the
+// signature is the service's to check. nullopt with `error` set when the shape is wrong.
+std::optional<services::identity::IdentityClaim> read_identity(const json::value& given,
+                                                               std::string& error) {
+    namespace identity = services::identity;
+    if (!given.is_object()) {
+        error = "field 'identity' must be an object";
+        return std::nullopt;
+    }
+    FieldReader in(given.get_object());
+    identity::IdentityClaim claim;
+    claim.token = in.line("token", false, identity::max_token_bytes).value_or("");
+    const bool hashed = in.has("user_id") || in.has("user_hash");
+    claim.user_id = in.line("user_id", hashed, 1000).value_or("");
+    claim.user_hash = in.line("user_hash", hashed, 200).value_or("");
+    if (in.ok() && claim.token.empty() == !hashed) {
+        in.fail("identity", "must hold either a token or a user_id and user_hash");
+    }
+    if (!in.ok()) {
+        error = "identity: " + in.error();
+        return std::nullopt;
+    }
+    return claim;
+}
+
 json::object ack_json(const store::AppendResult& appended) {
     return {{"type", "ack"},
             {"client_id", appended.message.client_id},
@@ -248,8 +273,14 @@ void RealtimeConnection::hello_visitor(const json::object& frame) {
         }
         if (!fields.ok()) return refuse("bad_frame", "context: " + fields.error());
     }
+    std::optional<services::identity::IdentityClaim> identity;
+    if (const auto* given = frame.if_contains("identity"); given && !given->is_null()) {
+        std::string error;
+        identity = read_identity(*given, error);
+        if (!identity) return refuse("bad_frame", error);
+    }
     auto welcome = deps_.chat.connect_visitor(
-        *site_key, origin_, contact_token.value_or(std::string()), context, address_);
+        *site_key, origin_, contact_token.value_or(std::string()), context, address_, identity);
     if (!welcome.ok()) return refuse(welcome.error());
     const auto& w = welcome.value();
     if (!deps_.limits.acquire_socket(std::to_string(w.contact.id))) {
@@ -290,23 +321,26 @@ json::object RealtimeConnection::visitor_welcome(const services::VisitorWelcome&
             teams.emplace_back(json::object{{"id", team.id}, {"name", team.name}});
         }
     }
-    return {
-        {"type", "welcome"},
-        {"role", "visitor"},
-        {"contact_token", w.contact_token},
-        {"contact", {{"id", w.contact.id}, {"name", w.contact.name}, {"email", w.contact.email}}},
-        {"site",
-         {{"name", w.site.name},
-          {"greeting", texts.greeting},
-          {"offline_message", texts.offline_message},
-          {"language", texts.language},
-          {"color", w.site.color}}},
-        {"conversation", std::move(conversation)},
-        {"availability", to_json(deps_.site_status.availability(w.site))},
-        {"prechat", to_json(w.site.prechat)},
-        {"teams", std::move(teams)},
-        {"queue", std::move(queue)},
-        {"uploads", uploads_json()}};
+    return {{"type", "welcome"},
+            {"role", "visitor"},
+            {"contact_token", w.contact_token},
+            {"contact",
+             {{"id", w.contact.id},
+              {"name", w.contact.name},
+              {"email", w.contact.email},
+              {"verified", w.contact.verified()}}},
+            {"site",
+             {{"name", w.site.name},
+              {"greeting", texts.greeting},
+              {"offline_message", texts.offline_message},
+              {"language", texts.language},
+              {"color", w.site.color}}},
+            {"conversation", std::move(conversation)},
+            {"availability", to_json(deps_.site_status.availability(w.site))},
+            {"prechat", to_json(w.site.prechat)},
+            {"teams", std::move(teams)},
+            {"queue", std::move(queue)},
+            {"uploads", uploads_json()}};
 }
 
 // What a client may attach, so that a file too big is refused before it is sent (the

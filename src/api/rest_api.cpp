@@ -21,9 +21,11 @@ http::status status_of(core::ErrorCode code) {
             return http::status::bad_request;
         case ErrorCode::unauthorized:
         case ErrorCode::invalid_credentials:
+        case ErrorCode::bad_identity:
             return http::status::unauthorized;
         case ErrorCode::forbidden:
         case ErrorCode::origin_not_allowed:
+        case ErrorCode::identity_required:
             return http::status::forbidden;
         case ErrorCode::not_found:
         case ErrorCode::unknown_site:
@@ -146,6 +148,12 @@ std::vector<RestApi::Route> RestApi::routes() {
         {V::delete_, "/sites/{id}", admin, "Delete a site", &RestApi::delete_site},
         {V::get, "/sites/{id}/snippet", agent, "The embed snippet of a site",
          &RestApi::site_snippet},
+        {V::get, "/sites/{id}/identity-secrets", admin,
+         "The site's identity secrets, with their values", &RestApi::list_identity_secrets},
+        {V::post, "/sites/{id}/identity-secrets", admin,
+         "Create an identity secret (409 when the site has two)", &RestApi::add_identity_secret},
+        {V::delete_, "/sites/{id}/identity-secrets/{id}", admin, "Retire identity secret n",
+         &RestApi::remove_identity_secret},
         {V::get, "/agents", agent, "List the workspace's agents (to assign to)",
          &RestApi::list_agents},
         {V::post, "/agents", admin, "Create an agent", &RestApi::create_agent, true},

@@ -126,6 +126,9 @@ private:
     Reply update_site(Call& call);
     Reply delete_site(Call& call);
     Reply site_snippet(Call& call);
+    Reply list_identity_secrets(Call& call);
+    Reply add_identity_secret(Call& call);
+    Reply remove_identity_secret(Call& call);
 
     Reply list_agents(Call& call);
     Reply create_agent(Call& call);

@@ -27,6 +27,7 @@ std::optional<services::SiteFields> site_fields(const json::object& body, bool c
     fields.greeting = in.text("greeting", false, 10'000);
     fields.offline_message = in.text("offline_message", false, 10'000);
     fields.color = in.line("color", false, 100);
+    fields.require_verified_identity = in.boolean("require_verified_identity", false);
     auto routing = in.line("routing", false, 20);
     const auto* hours = in.object("hours", false);
     const auto* prechat = in.object("prechat", false);
@@ -356,6 +357,24 @@ Reply RestApi::site_snippet(Call& call) {
                                                                                       site) {
         return json::object{{"snippet", services::AdminService::snippet(site, deps_.public_url)}};
     });
+}
+
+Reply RestApi::list_identity_secrets(Call& call) {
+    auto secrets = deps_.admin.identity_secrets(call.workspace(), call.ids[0]);
+    if (!secrets.ok()) return error_reply(secrets.error());
+    return ok(json::object{{"items", to_json_array(secrets.value())}});
+}
+
+Reply RestApi::add_identity_secret(Call& call) {
+    auto made = deps_.admin.add_identity_secret(call.workspace(), call.ids[0]);
+    if (!made.ok()) return error_reply(made.error());
+    return created(to_json(made.value()));
+}
+
+Reply RestApi::remove_identity_secret(Call& call) {
+    auto retired = deps_.admin.remove_identity_secret(call.workspace(), call.ids[0], call.ids[1]);
+    if (!retired.ok()) return error_reply(retired.error());
+    return no_content();
 }
 
 // --- agents ---

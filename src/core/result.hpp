@@ -22,6 +22,8 @@ enum class ErrorCode {
     rate_limited,           // too many of these from this client: retry_after_ms says when
     file_too_large,         // an upload over the configured size
     file_type_not_allowed,  // an upload whose bytes are of a type not allowed (or a program)
+    bad_identity,           // a visitor's signed identity did not verify (forged, expired)
+    identity_required,      // the site chats with verified visitors only
 };
 
 struct Error {

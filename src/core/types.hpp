@@ -69,6 +69,14 @@ struct SiteTexts {
     bool operator==(const SiteTexts&) const = default;
 };
 
+// One of a site's identity secrets (docs/identity.md): n is its slot, 1 or 2, so that a
+// new one can be added before the old one is retired.
+struct IdentitySecret {
+    int n = 0;
+    std::string secret;  // base64url of 32 random bytes
+    TimeMs created_at = 0;
+};
+
 struct Site {
     Id id = 0;
     Id workspace_id = 0;
@@ -83,6 +91,9 @@ struct Site {
     RoutingMode routing = RoutingMode::automatic;
     BusinessHours hours;  // always open by default
     PrechatForm prechat;
+    // Verified identity: when required, only visitors with a valid identity may chat.
+    bool require_verified_identity = false;
+    std::vector<IdentitySecret> identity_secrets;  // at most two, by n
     TimeMs created_at = 0;
 };
 
@@ -121,6 +132,11 @@ struct Contact {
     TimeMs first_seen = 0;
     TimeMs last_seen = 0;
     std::int64_t visits = 0;
+    // The shop's user id, set only by a verified identity: a contact with one is verified,
+    // and only a valid identity reaches it (docs/identity.md).
+    std::string external_id;
+
+    bool verified() const { return !external_id.empty(); }
 };
 
 struct Conversation {

@@ -94,7 +94,21 @@ struct OutboxEmail {
 
 struct VisitorArrival {
     core::Contact contact;
-    bool created = false;  // a new contact, with the new token
+    bool created = false;    // a new contact, with the new token
+    bool new_token = false;  // the new token is now the contact's (created, or one more browser)
+};
+
+// A visitor's hello with a verified identity (services/identity): the workspace's contact
+// with that external id, whatever the token says.
+struct VerifiedVisit {
+    Id workspace_id = 0;
+    Id site_id = 0;
+    std::string external_id;     // the verified user id
+    std::string token_hash;      // of the token the browser gave; empty: none
+    std::string new_token_hash;  // a fresh token for a new contact or a new browser
+    bool may_create = true;      // false: a new contact may not be made now (a limit)
+    TimeMs now = 0;
+    std::map<std::string, std::string> context;
 };
 
 struct AppendResult {
@@ -210,6 +224,12 @@ public:
     // Updates everything but id, workspace_id, key and created_at; false when not found.
     virtual bool update_site(const core::Site& site) = 0;
     virtual bool delete_site(Id workspace_id, Id site_id) = 0;
+    // A site's identity secrets: a new one in the first free slot (n 1 or 2), nullopt when
+    // both are taken or the site is not the workspace's; and retiring slot n.
+    virtual std::optional<core::IdentitySecret> add_identity_secret(Id workspace_id, Id site_id,
+                                                                    const std::string& secret,
+                                                                    TimeMs now) = 0;
+    virtual bool remove_identity_secret(Id workspace_id, Id site_id, int n) = 0;
 
     // Agents: one person's membership of one workspace. The e-mail and password are the
     // person's account's, unique across the server (login is by email alone).
@@ -256,7 +276,8 @@ public:
     // query however many are asked about.
     virtual std::vector<Id> live_sessions(const std::vector<Id>& session_ids, TimeMs now) = 0;
 
-    // Contacts, found by the SHA-256 hash of the visitor's contact token.
+    // Contacts, found by the SHA-256 hash of the visitor's contact token (a verified
+    // contact's other browsers' tokens included).
     virtual core::Contact create_contact(Id workspace_id, Id site_id, const std::string& token_hash,
                                          TimeMs now) = 0;
     virtual std::optional<core::Contact> find_contact_by_token(Id workspace_id,
@@ -266,11 +287,19 @@ public:
     // not empty) has one more visit; otherwise a contact is created with `new_token_hash`
     // on the site (contact id 0 if the site is not the workspace's, or if new_token_hash is
     // empty: the caller may not create a contact now). `context` is merged into its
-    // attributes. Returns the contact as it now is.
+    // attributes. Returns the contact as it now is. A verified contact is never found by
+    // its token here: only arrive_verified reaches it.
     virtual VisitorArrival arrive_visitor(Id workspace_id, Id site_id,
                                           const std::string& token_hash,
                                           const std::string& new_token_hash, TimeMs now,
                                           const std::map<std::string, std::string>& context) = 0;
+    // The same for a verified visitor, in one write: the workspace's contact with the
+    // external id has one more visit, or is made (verified) with the new token when there
+    // is none and may_create. A browser whose token is not yet the contact's gets the new
+    // token as one more of it (the newest max_contact_tokens are kept); the browser's
+    // other, anonymous contact is left as it is.
+    virtual VisitorArrival arrive_verified(const VerifiedVisit& visit) = 0;
+    static constexpr int max_contact_tokens = 20;
     // Updates name, email and attributes; false when not found.
     virtual bool update_contact(const core::Contact& contact) = 0;
     // Without their attributes.

@@ -429,7 +429,8 @@ describe('OpenAPI description', () => {
       }
     }
     const ordered = [...routes.values()].sort((a, b) => {
-      const rank = (r) => (r.path === '/auth/logout' ? 3 : r.method === 'DELETE' ? 2 : 1);
+      // Deletes last, a nested record's before its parent's (a site's secret before the site).
+      const rank = (r) => (r.path === '/auth/logout' ? 3 : r.method === 'DELETE' ? 2 - r.path.split('/').length / 100 : 1);
       return rank(a) - rank(b);
     });
     const failures = [];

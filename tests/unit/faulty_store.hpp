@@ -72,6 +72,8 @@ public:
     std::vector<core::Site> list_sites(Id workspace_id) override { return hit("list_sites"), inner_.list_sites(workspace_id); }
     bool update_site(const core::Site& site) override { return hit("update_site"), inner_.update_site(site); }
     bool delete_site(Id workspace_id, Id site_id) override { return hit("delete_site"), inner_.delete_site(workspace_id, site_id); }
+    std::optional<core::IdentitySecret> add_identity_secret(Id workspace_id, Id site_id, const std::string& secret, TimeMs now) override { return hit("add_identity_secret"), inner_.add_identity_secret(workspace_id, site_id, secret, now); }
+    bool remove_identity_secret(Id workspace_id, Id site_id, int n) override { return hit("remove_identity_secret"), inner_.remove_identity_secret(workspace_id, site_id, n); }
     std::optional<core::Agent> create_agent(const core::Agent& agent, const std::string& password_hash) override { return hit("create_agent"), inner_.create_agent(agent, password_hash); }
     std::optional<core::Agent> find_agent(Id workspace_id, Id agent_id) override { return hit("find_agent"), inner_.find_agent(workspace_id, agent_id); }
     std::optional<AgentCredentials> find_agent_by_email(const std::string& email) override { return hit("find_agent_by_email"), inner_.find_agent_by_email(email); }
@@ -96,6 +98,7 @@ public:
     std::optional<core::Contact> find_contact_by_token(Id workspace_id, const std::string& token_hash) override { return hit("find_contact_by_token"), inner_.find_contact_by_token(workspace_id, token_hash); }
     std::optional<core::Contact> find_contact(Id workspace_id, Id contact_id) override { return hit("find_contact"), inner_.find_contact(workspace_id, contact_id); }
     VisitorArrival arrive_visitor(Id workspace_id, Id site_id, const std::string& token_hash, const std::string& new_token_hash, TimeMs now, const std::map<std::string, std::string>& context) override { return hit("arrive_visitor"), inner_.arrive_visitor(workspace_id, site_id, token_hash, new_token_hash, now, context); }
+    VisitorArrival arrive_verified(const store::VerifiedVisit& visit) override { return hit("arrive_verified"), inner_.arrive_verified(visit); }
     bool update_contact(const core::Contact& contact) override { return hit("update_contact"), inner_.update_contact(contact); }
     std::vector<core::Contact> list_contacts(const ContactFilter& filter) override { return hit("list_contacts"), inner_.list_contacts(filter); }
     std::vector<core::Message> matching_messages(Id workspace_id, const std::vector<Id>& conversation_ids, const std::string& text_match, int per_conversation) override { return hit("matching_messages"), inner_.matching_messages(workspace_id, conversation_ids, text_match, per_conversation); }

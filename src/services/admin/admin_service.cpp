@@ -131,6 +131,14 @@ std::optional<core::Error> apply_site_fields(core::Site& site, const SiteFields&
         }
         next.prechat = *fields.prechat;
     }
+    if (fields.require_verified_identity) {
+        // Required with no secret, nobody could chat at all.
+        if (*fields.require_verified_identity && next.identity_secrets.empty()) {
+            return fail(ErrorCode::validation_failed,
+                        "require_verified_identity needs an identity secret: create one first");
+        }
+        next.require_verified_identity = *fields.require_verified_identity;
+    }
     site = std::move(next);
     return std::nullopt;
 }

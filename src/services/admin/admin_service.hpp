@@ -25,6 +25,7 @@ struct SiteFields {
     std::optional<core::RoutingMode> routing;
     std::optional<core::BusinessHours> hours;
     std::optional<core::PrechatForm> prechat;
+    std::optional<bool> require_verified_identity;  // true only with an identity secret
 };
 
 struct AgentFields {
@@ -58,6 +59,14 @@ public:
     core::Result<core::Done> delete_site(core::Id workspace_id, core::Id site_id);
     core::Result<core::Site> find_site_by_key(std::string_view key);
     std::vector<core::Site> list_sites(core::Id workspace_id);
+    // A site's identity secrets (identity_secrets.cpp): a new random one (conflict when the
+    // site has two), the list with their values, and retiring one, which a site that
+    // requires verified identity may not do to its last.
+    core::Result<core::IdentitySecret> add_identity_secret(core::Id workspace_id, core::Id site_id);
+    core::Result<std::vector<core::IdentitySecret>> identity_secrets(core::Id workspace_id,
+                                                                     core::Id site_id);
+    core::Result<core::Done> remove_identity_secret(core::Id workspace_id, core::Id site_id,
+                                                    core::Id n);
 
     core::Result<core::Agent> create_agent(core::Id workspace_id, const AgentFields& fields);
     // Adds a person who already has a login (fields.email; no password: theirs stays) to

@@ -4,6 +4,7 @@
 
 #include "core/validation.hpp"
 #include "services/auth/crypto.hpp"
+#include "services/identity/visitor_identity.hpp"
 
 namespace juttu::services {
 
@@ -55,6 +56,19 @@ std::optional<core::Error> check_send(const Participant& author, const SendReque
     return std::nullopt;
 }
 
+// The hello's identity, verified; none without one, unless the site requires it.
+core::Result<std::optional<identity::VerifiedIdentity>> verified_identity(
+    const core::Site& site, const std::optional<identity::IdentityClaim>& claim, core::TimeMs now) {
+    if (!claim) {
+        if (!site.require_verified_identity) return std::optional<identity::VerifiedIdentity>();
+        return fail(ErrorCode::identity_required,
+                    "this site chats with signed-in customers only: the page gives no identity");
+    }
+    auto checked = identity::check_for_site(site, *claim, now);
+    if (!checked.ok()) return checked.error();
+    return std::optional<identity::VerifiedIdentity>(std::move(checked.value()));
+}
+
 }  // namespace
 
 Participant Participant::of(const core::Agent& agent) {
@@ -75,9 +89,28 @@ void ChatService::refund_new(LimitKind per_address, LimitKind per_site, std::str
     limits_.refund_both(per_address, address, per_site, std::to_string(site_id));
 }
 
+store::VisitorArrival ChatService::arrive(const core::Site& site, std::string_view contact_token,
+                                          const std::map<std::string, std::string>& context,
+                                          const std::optional<identity::VerifiedIdentity>& verified,
+                                          const std::string& new_token, bool may_create) {
+    std::string token_hash;
+    if (!contact_token.empty() && contact_token.size() <= 200) {
+        token_hash = sha256_hex(contact_token);
+    }
+    if (!verified) {
+        return store_.arrive_visitor(site.workspace_id, site.id, token_hash,
+                                     may_create ? sha256_hex(new_token) : std::string(),
+                                     clock_.now_ms(), context);
+    }
+    return store_.arrive_verified(
+        store::VerifiedVisit{site.workspace_id, site.id, verified->user_id, token_hash,
+                             sha256_hex(new_token), may_create, clock_.now_ms(), context});
+}
+
 core::Result<VisitorWelcome> ChatService::connect_visitor(
     std::string_view site_key, std::string_view origin, std::string_view contact_token,
-    const std::map<std::string, std::string>& context, std::string_view address) {
+    const std::map<std::string, std::string>& context, std::string_view address,
+    const std::optional<identity::IdentityClaim>& identity) {
     auto site = store_.find_site_by_key(std::string(site_key));
     if (!site) return fail(ErrorCode::unknown_site, "no site has this key");
     const auto normalized = core::normalize_origin(origin);
@@ -86,26 +119,28 @@ core::Result<VisitorWelcome> ChatService::connect_visitor(
         return fail(ErrorCode::origin_not_allowed,
                     "this page's origin is not allowed for the site");
     }
+    // Checked before anything is written: a refused identity changes nothing.
+    auto verified = verified_identity(*site, identity, clock_.now_ms());
+    if (!verified.ok()) return verified.error();
     // One write whether the visitor is new or returning: a hello waits for one commit.
-    std::string token_hash;
-    if (!contact_token.empty() && contact_token.size() <= 200) {
-        token_hash = sha256_hex(contact_token);
-    }
     // A returning visitor costs nothing; a new one a token of the address's and the
     // site's limits. Without one, the store only finds a returning visitor.
     const auto refused =
         take_new(LimitKind::contacts_per_address, LimitKind::contacts_per_site, address, site->id);
     std::string new_token = random_token("ct_", 24);
-    auto arrival = store_.arrive_visitor(site->workspace_id, site->id, token_hash,
-                                         refused ? std::string() : sha256_hex(new_token),
-                                         clock_.now_ms(), context);
+    auto arrival = arrive(*site, contact_token, context, verified.value(), new_token, !refused);
     if (!refused && !arrival.created) {
         refund_new(LimitKind::contacts_per_address, LimitKind::contacts_per_site, address,
                    site->id);
     }
     if (refused && arrival.contact.id == 0) return *refused;
+    if (arrival.contact.id == 0) return fail(ErrorCode::not_found, "no such site");
+    if (verified.value() && identity::apply_claims(arrival.contact, *verified.value())) {
+        auto updated = update_contact(arrival.contact);
+        if (!updated.ok()) return updated.error();
+    }
     VisitorWelcome welcome{*site, std::move(arrival.contact),
-                           arrival.created ? std::move(new_token) : std::string(contact_token),
+                           arrival.new_token ? std::move(new_token) : std::string(contact_token),
                            std::nullopt, std::string()};
     welcome.conversation =
         store_.find_active_conversation(site->workspace_id, site->id, welcome.contact.id);

@@ -18,6 +18,7 @@
 #include "core/result.hpp"
 #include "services/events.hpp"
 #include "services/files/files_service.hpp"
+#include "services/identity/identity_verifier.hpp"
 #include "services/limits/rate_limiter.hpp"
 #include "store/store.hpp"
 
@@ -38,7 +39,7 @@ struct Participant {
 struct VisitorWelcome {
     core::Site site;
     core::Contact contact;
-    std::string contact_token;  // the one given, or a new one
+    std::string contact_token;  // the one given, or a new one (the contact's own)
     std::optional<core::Conversation> conversation;
     std::string assignee_name;  // of the conversation's assignee, if any
 };
@@ -96,10 +97,15 @@ public:
     // `context` (language, timezone, screen, user_agent) is kept in the contact's
     // attributes so that agents see the visitor's browser. A new contact counts against
     // the limits of `address` and of the site (rate_limited, nothing created).
-    core::Result<VisitorWelcome> connect_visitor(std::string_view site_key, std::string_view origin,
-                                                 std::string_view contact_token,
-                                                 const std::map<std::string, std::string>& context,
-                                                 std::string_view address = {});
+    // With an identity that verifies, the visitor is the workspace's contact with that
+    // user id, whichever token the browser had; one that does not verify is refused
+    // (bad_identity) and changes nothing; without one, a site that requires it refuses
+    // (identity_required) and another gets the token's anonymous contact, never a
+    // verified one (docs/identity.md).
+    core::Result<VisitorWelcome> connect_visitor(
+        std::string_view site_key, std::string_view origin, std::string_view contact_token,
+        const std::map<std::string, std::string>& context, std::string_view address = {},
+        const std::optional<identity::IdentityClaim>& identity = std::nullopt);
     // What the page says about its visitor (not a verified identity).
     core::Result<core::Contact> identify(const Participant& visitor,
                                          std::optional<std::string> name,
@@ -168,6 +174,11 @@ public:
     static constexpr std::size_t max_attribute_value_bytes = 1000;
 
 private:
+    // The hello's contact: the verified one, or the token's anonymous one (or a new one).
+    store::VisitorArrival arrive(const core::Site& site, std::string_view contact_token,
+                                 const std::map<std::string, std::string>& context,
+                                 const std::optional<identity::VerifiedIdentity>& verified,
+                                 const std::string& new_token, bool may_create);
     void append(const Participant& author, SendRequest request, core::Channel channel,
                 SendDone done);
     core::Result<core::Contact> update_contact(core::Contact contact);

@@ -517,7 +517,37 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 14> all_migrations{{
+// Verified identity (docs/identity.md): a site's two identity secrets (two, so that one
+// can be rotated without a gap) and whether it requires them; a contact's external id (the
+// shop's user id, one contact per workspace) and the tokens of its other browsers.
+constexpr const char* verified_identity = R"sql(
+ALTER TABLE sites ADD COLUMN require_verified_identity INTEGER NOT NULL DEFAULT 0
+    CHECK (require_verified_identity = 0 OR require_verified_identity = 1);
+CREATE TABLE site_identity_secrets (
+    workspace_id  INTEGER NOT NULL,
+    site_id       INTEGER NOT NULL,
+    n             INTEGER NOT NULL CHECK (n = 1 OR n = 2),
+    secret        TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (site_id, n),
+    FOREIGN KEY (workspace_id, site_id) REFERENCES sites(workspace_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+ALTER TABLE contacts ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX contacts_external_id ON contacts(workspace_id, external_id)
+    WHERE external_id IS NOT NULL;
+CREATE TABLE contact_tokens (
+    token_hash    BLOB PRIMARY KEY,
+    workspace_id  INTEGER NOT NULL,
+    contact_id    INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL,
+    FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id)
+        ON DELETE CASCADE
+);
+CREATE INDEX contact_tokens_contact ON contact_tokens(contact_id, created_at);
+)sql";
+
+constexpr std::array<Migration, 15> all_migrations{{
     {1, "initial schema", initial_schema},
     {2, "message author names", message_author_names},
     {3, "agent capacity", agent_capacity},
@@ -534,6 +564,7 @@ constexpr std::array<Migration, 14> all_migrations{{
     // Agent ids stay, so the tables that refer to agents keep valid references; those
     // that refer to nothing else are checked.
     {14, "accounts in several workspaces", accounts, "agents accounts sessions"},
+    {15, "verified identity", verified_identity},
 }};
 
 void rollback_quietly(Database& db) noexcept {

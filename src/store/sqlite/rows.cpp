@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/business_hours_text.hpp"
@@ -126,6 +127,24 @@ std::vector<core::SiteTexts> decode_translations(std::string_view text) {
     return translations;
 }
 
+std::vector<core::IdentitySecret> decode_identity_secrets(std::string_view text) {
+    std::vector<core::IdentitySecret> secrets;
+    for (const auto& item : split(text, ',')) {
+        const auto first = item.find(':');
+        const auto second = first == std::string::npos ? first : item.find(':', first + 1);
+        if (second == std::string::npos) continue;
+        core::IdentitySecret secret;
+        const auto* start = item.data();
+        std::from_chars(start, start + first, secret.n);
+        std::from_chars(start + first + 1, start + second, secret.created_at);
+        secret.secret = item.substr(second + 1);
+        secrets.push_back(std::move(secret));
+    }
+    std::sort(secrets.begin(), secrets.end(),
+              [](const auto& a, const auto& b) { return a.n < b.n; });
+    return secrets;
+}
+
 // --- Row readers. Each *_columns list matches its reader, with a fixed table alias. ---
 
 const std::string workspace_columns = "w.id, w.name, w.created_at";
@@ -138,7 +157,9 @@ core::Workspace read_workspace(const Statement& row, int first) {
 const std::string site_columns =
     "s.id, s.workspace_id, s.key, s.name, s.allowed_origins, s.greeting, s.color, s.created_at, "
     "s.routing, s.time_zone, s.always_open, s.schedule, s.prechat, s.offline_message, "
-    "s.translations";
+    "s.translations, s.require_verified_identity, "
+    "(SELECT group_concat(i.n || ':' || i.created_at || ':' || i.secret, ',') "
+    "FROM site_identity_secrets i WHERE i.site_id = s.id)";
 
 core::Site read_site(const Statement& row) {
     core::Site site;
@@ -157,6 +178,8 @@ core::Site read_site(const Statement& row) {
     site.prechat = decode_prechat(row.column_text(12));
     site.offline_message = row.column_text(13);
     site.translations = decode_translations(row.column_text(14));
+    site.require_verified_identity = row.column_int64(15) != 0;
+    site.identity_secrets = decode_identity_secrets(row.column_text(16));
     return site;
 }
 
@@ -183,7 +206,7 @@ core::Agent read_agent(const Statement& row, int first) {
 
 const std::string contact_columns =
     "ct.id, ct.workspace_id, COALESCE(ct.site_id, 0), ct.name, ct.email, ct.first_seen, "
-    "ct.last_seen, ct.visits";
+    "ct.last_seen, ct.visits, COALESCE(ct.external_id, '')";
 
 core::Contact read_contact(const Statement& row) {
     core::Contact contact;
@@ -195,6 +218,7 @@ core::Contact read_contact(const Statement& row) {
     contact.first_seen = row.column_int64(5);
     contact.last_seen = row.column_int64(6);
     contact.visits = row.column_int64(7);
+    contact.external_id = row.column_text(8);
     return contact;
 }
 

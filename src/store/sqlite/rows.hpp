@@ -32,6 +32,9 @@ std::string encode_prechat(const core::PrechatForm& form);
 core::PrechatForm decode_prechat(std::string_view text);
 std::string encode_translations(const std::vector<core::SiteTexts>& translations);
 std::vector<core::SiteTexts> decode_translations(std::string_view text);
+// A site's identity secrets as site_columns reads them: "n:created_at:secret" joined by
+// commas (a base64url secret holds neither separator); ordered by n.
+std::vector<core::IdentitySecret> decode_identity_secrets(std::string_view text);
 
 extern const std::string workspace_columns;  // alias w
 core::Workspace read_workspace(const Statement& row, int first = 0);

@@ -71,9 +71,12 @@ std::map<std::string, std::string> load_attributes(Database& db, Id contact_id) 
 
 std::optional<core::Contact> load_contact_by_token(Database& db, Id workspace_id,
                                                    const std::string& token_hash) {
-    static const std::string sql = "SELECT " + contact_columns +
-                                   " FROM contacts ct WHERE ct.workspace_id = ? AND "
-                                   "ct.token_hash = ?";
+    // A verified contact's other browsers have their tokens in contact_tokens.
+    static const std::string sql =
+        "SELECT " + contact_columns +
+        " FROM contacts ct WHERE ct.workspace_id = ?1 AND (ct.token_hash = ?2 OR ct.id = "
+        "(SELECT t.contact_id FROM contact_tokens t WHERE t.token_hash = ?2 AND "
+        "t.workspace_id = ?1))";
     std::optional<core::Contact> contact;
     {
         Statement query = db.prepare(sql);
@@ -586,12 +589,14 @@ bool SqliteStore::update_site(const core::Site& site) {
         db.prepare(
               "UPDATE sites SET name = ?, allowed_origins = ?, greeting = ?, color = ?, "
               "routing = ?, time_zone = ?, always_open = ?, schedule = ?, prechat = ?, "
-              "offline_message = ?, translations = ? WHERE id = ? AND workspace_id = ?")
+              "offline_message = ?, translations = ?, require_verified_identity = ? "
+              "WHERE id = ? AND workspace_id = ?")
             .bind_all(site.name, join(site.allowed_origins, '\n'), site.greeting, site.color,
                       core::to_string(site.routing), site.hours.time_zone,
                       std::int64_t{site.hours.always_open}, core::encode_schedule(site.hours),
                       encode_prechat(site.prechat), site.offline_message,
-                      encode_translations(site.translations), site.id, site.workspace_id)
+                      encode_translations(site.translations),
+                      std::int64_t{site.require_verified_identity}, site.id, site.workspace_id)
             .run();
         return db.changes() > 0;
     });
@@ -664,6 +669,38 @@ bool SqliteStore::delete_canned_response(Id workspace_id, Id id) {
     return writer_.run([&](Database& db) {
         db.prepare("DELETE FROM canned_responses WHERE id = ? AND workspace_id = ?")
             .bind_all(id, workspace_id)
+            .run();
+        return db.changes() > 0;
+    });
+}
+
+std::optional<core::IdentitySecret> SqliteStore::add_identity_secret(Id workspace_id, Id site_id,
+                                                                     const std::string& secret,
+                                                                     TimeMs now) {
+    return writer_.run([&](Database& db) -> std::optional<core::IdentitySecret> {
+        // The first free slot, in the same write as the insert: two admins adding at
+        // once never share one.
+        Statement free_slot = db.prepare(
+            "SELECT n FROM (SELECT 1 AS n UNION ALL SELECT 2) WHERE EXISTS (SELECT 1 FROM sites "
+            "WHERE id = ?1 AND workspace_id = ?2) AND n NOT IN (SELECT n FROM "
+            "site_identity_secrets WHERE site_id = ?1) ORDER BY n LIMIT 1");
+        free_slot.bind_all(site_id, workspace_id);
+        if (!free_slot.step()) return std::nullopt;
+        core::IdentitySecret made{static_cast<int>(free_slot.column_int64(0)), secret, now};
+        db.prepare(
+              "INSERT INTO site_identity_secrets(workspace_id, site_id, n, secret, created_at) "
+              "VALUES (?, ?, ?, ?, ?)")
+            .bind_all(workspace_id, site_id, std::int64_t{made.n}, secret, now)
+            .run();
+        return made;
+    });
+}
+
+bool SqliteStore::remove_identity_secret(Id workspace_id, Id site_id, int n) {
+    return writer_.run([&](Database& db) {
+        db.prepare(
+              "DELETE FROM site_identity_secrets WHERE workspace_id = ? AND site_id = ? AND n = ?")
+            .bind_all(workspace_id, site_id, std::int64_t{n})
             .run();
         return db.changes() > 0;
     });
@@ -912,41 +949,141 @@ std::optional<core::Contact> SqliteStore::find_contact_by_token(Id workspace_id,
     return load_contact_by_token(*db, workspace_id, token_hash);
 }
 
-std::optional<core::Contact> SqliteStore::find_contact(Id workspace_id, Id contact_id) {
+namespace {
+
+std::optional<core::Contact> load_contact(Database& db, Id workspace_id, Id contact_id) {
     static const std::string sql =
         "SELECT " + contact_columns + " FROM contacts ct WHERE ct.id = ? AND ct.workspace_id = ?";
-    auto db = read();
-    ReadTransaction transaction(*db);
     std::optional<core::Contact> contact;
     {
-        Statement query = db->prepare(sql);
+        Statement query = db.prepare(sql);
         query.bind_all(contact_id, workspace_id);
         if (query.step()) contact = read_contact(query);
     }
-    if (contact) contact->attributes = load_attributes(*db, contact->id);
+    if (contact) contact->attributes = load_attributes(db, contact->id);
     return contact;
 }
 
-namespace {
-
-// A returning visitor's hello: seen now, and one more visit when it starts a new one
-// (core::starts_new_visit). False when the token is not the workspace's.
-bool count_arrival(Database& db, Id workspace_id, const std::string& token_hash, TimeMs now) {
-    Statement seen =
-        db.prepare("SELECT id, last_seen FROM contacts WHERE workspace_id = ? AND token_hash = ?");
-    seen.bind(1, workspace_id).bind_blob(2, token_hash);
-    if (!seen.step()) return false;
-    const Id id = seen.column_int64(0);
-    const bool new_visit = core::starts_new_visit(seen.column_int64(1), now);
+// Seen now, and one more visit when this hello starts a new one (core::starts_new_visit).
+void count_visit(Database& db, Id contact_id, TimeMs last_seen, TimeMs now) {
+    const bool new_visit = core::starts_new_visit(last_seen, now);
     db.prepare(
           "UPDATE contacts SET last_seen = MAX(last_seen, ?), visits = visits + ? "
           "WHERE id = ?")
-        .bind_all(now, std::int64_t{new_visit ? 1 : 0}, id)
+        .bind_all(now, std::int64_t{new_visit ? 1 : 0}, contact_id)
         .run();
+}
+
+// A returning anonymous visitor's hello. False when the token is not the workspace's, or
+// is a verified contact's: a token alone (one read from a browser's storage) never
+// reaches a verified contact.
+bool count_arrival(Database& db, Id workspace_id, const std::string& token_hash, TimeMs now) {
+    Statement seen = db.prepare(
+        "SELECT id, last_seen FROM contacts WHERE workspace_id = ? AND token_hash = ? AND "
+        "external_id IS NULL");
+    seen.bind(1, workspace_id).bind_blob(2, token_hash);
+    if (!seen.step()) return false;
+    count_visit(db, seen.column_int64(0), seen.column_int64(1), now);
     return true;
 }
 
+// The hello's context, merged into the contact's attributes (only what changed is written).
+void merge_context(Database& db, core::Contact& contact,
+                   const std::map<std::string, std::string>& context) {
+    for (const auto& [key, value] : context) {
+        auto [slot, added] = contact.attributes.try_emplace(key, value);
+        if (!added && slot->second == value) continue;
+        slot->second = value;
+        db.prepare(
+              "INSERT INTO contact_attributes(contact_id, key, value) VALUES (?, ?, ?) "
+              "ON CONFLICT(contact_id, key) DO UPDATE SET value = excluded.value")
+            .bind_all(contact.id, key, value)
+            .run();
+    }
+}
+
+// The workspace's verified contact with the external id: its id and last_seen.
+std::optional<std::pair<Id, TimeMs>> find_verified(Database& db, Id workspace_id,
+                                                   const std::string& external_id) {
+    Statement query =
+        db.prepare("SELECT id, last_seen FROM contacts WHERE workspace_id = ? AND external_id = ?");
+    query.bind_all(workspace_id, external_id);
+    if (!query.step()) return std::nullopt;
+    return std::pair{query.column_int64(0), query.column_int64(1)};
+}
+
+Id insert_verified_contact(Database& db, const VerifiedVisit& visit) {
+    db.prepare(
+          "INSERT INTO contacts(workspace_id, site_id, token_hash, first_seen, last_seen, visits, "
+          "external_id) SELECT ?1, s.id, ?3, ?4, ?4, 1, ?5 FROM sites s "
+          "WHERE s.id = ?2 AND s.workspace_id = ?1")
+        .bind(1, visit.workspace_id)
+        .bind(2, visit.site_id)
+        .bind_blob(3, visit.new_token_hash)
+        .bind(4, visit.now)
+        .bind(5, visit.external_id)
+        .run();
+    return db.changes() > 0 ? db.last_insert_rowid() : 0;
+}
+
+bool has_token(Database& db, Id workspace_id, Id contact_id, const std::string& token_hash) {
+    Statement query = db.prepare(
+        "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?1 AND workspace_id = ?2 AND "
+        "token_hash = ?3) OR EXISTS (SELECT 1 FROM contact_tokens WHERE token_hash = ?3 AND "
+        "contact_id = ?1 AND workspace_id = ?2)");
+    query.bind(1, contact_id).bind(2, workspace_id).bind_blob(3, token_hash);
+    return query.step() && query.column_int64(0) != 0;
+}
+
+// One more browser's token for the contact; the oldest beyond the newest
+// Store::max_contact_tokens are forgotten (their browsers get a new one next time).
+void add_token(Database& db, Id workspace_id, Id contact_id, const std::string& token_hash,
+               TimeMs now) {
+    db.prepare(
+          "INSERT INTO contact_tokens(token_hash, workspace_id, contact_id, created_at) "
+          "VALUES (?, ?, ?, ?)")
+        .bind_blob(1, token_hash)
+        .bind(2, workspace_id)
+        .bind(3, contact_id)
+        .bind(4, now)
+        .run();
+    db.prepare(
+          "DELETE FROM contact_tokens WHERE contact_id = ?1 AND rowid NOT IN (SELECT rowid FROM "
+          "contact_tokens WHERE contact_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)")
+        .bind_all(contact_id, std::int64_t{Store::max_contact_tokens})
+        .run();
+}
+
 }  // namespace
+
+std::optional<core::Contact> SqliteStore::find_contact(Id workspace_id, Id contact_id) {
+    auto db = read();
+    ReadTransaction transaction(*db);
+    return load_contact(*db, workspace_id, contact_id);
+}
+
+VisitorArrival SqliteStore::arrive_verified(const VerifiedVisit& visit) {
+    return writer_.run([&](Database& db) {
+        VisitorArrival arrival;
+        Id id = 0;
+        if (auto found = find_verified(db, visit.workspace_id, visit.external_id)) {
+            id = found->first;
+            count_visit(db, id, found->second, visit.now);
+            const bool known = !visit.token_hash.empty() &&
+                               has_token(db, visit.workspace_id, id, visit.token_hash);
+            if (!known) add_token(db, visit.workspace_id, id, visit.new_token_hash, visit.now);
+            arrival.new_token = !known;
+        } else if (visit.may_create) {
+            id = insert_verified_contact(db, visit);
+            arrival.created = arrival.new_token = id != 0;
+        }
+        auto contact = id == 0 ? std::nullopt : load_contact(db, visit.workspace_id, id);
+        if (!contact) return VisitorArrival{};
+        merge_context(db, *contact, visit.context);
+        arrival.contact = std::move(*contact);
+        return arrival;
+    });
+}
 
 VisitorArrival SqliteStore::arrive_visitor(Id workspace_id, Id site_id,
                                            const std::string& token_hash,
@@ -963,18 +1100,9 @@ VisitorArrival SqliteStore::arrive_visitor(Id workspace_id, Id site_id,
         auto contact =
             load_contact_by_token(db, workspace_id, returning ? token_hash : new_token_hash);
         if (!contact) return arrival;
-        for (const auto& [key, value] : context) {
-            auto [slot, added] = contact->attributes.try_emplace(key, value);
-            if (!added && slot->second == value) continue;
-            slot->second = value;
-            db.prepare(
-                  "INSERT INTO contact_attributes(contact_id, key, value) VALUES (?, ?, ?) "
-                  "ON CONFLICT(contact_id, key) DO UPDATE SET value = excluded.value")
-                .bind_all(contact->id, key, value)
-                .run();
-        }
+        merge_context(db, *contact, context);
         arrival.contact = std::move(*contact);
-        arrival.created = !returning;
+        arrival.created = arrival.new_token = !returning;
         return arrival;
     });
 }

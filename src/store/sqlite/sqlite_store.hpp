@@ -57,6 +57,10 @@ public:
     std::vector<core::Site> list_sites(Id workspace_id) override;
     bool update_site(const core::Site& site) override;
     bool delete_site(Id workspace_id, Id site_id) override;
+    std::optional<core::IdentitySecret> add_identity_secret(Id workspace_id, Id site_id,
+                                                            const std::string& secret,
+                                                            TimeMs now) override;
+    bool remove_identity_secret(Id workspace_id, Id site_id, int n) override;
 
     std::optional<core::Agent> create_agent(const core::Agent& agent,
                                             const std::string& password_hash) override;
@@ -124,6 +128,7 @@ public:
     VisitorArrival arrive_visitor(Id workspace_id, Id site_id, const std::string& token_hash,
                                   const std::string& new_token_hash, TimeMs now,
                                   const std::map<std::string, std::string>& context) override;
+    VisitorArrival arrive_verified(const VerifiedVisit& visit) override;
     bool update_contact(const core::Contact& contact) override;
     std::vector<core::Contact> list_contacts(const ContactFilter& filter) override;
 

@@ -2,7 +2,7 @@
 import { uploadFile } from '../../shared/uploads';
 import type {
   Agent, CannedResponse, Contact, ContactDetails, Conversation, ConversationDetails, Hours, Id, InboxRow, Message, Note, Prechat,
-  QueueRow, Role, Routing, SearchHit, Site, SiteTranslation, Team, Workspace, WorkspaceMembership,
+  IdentitySecret, QueueRow, Role, Routing, SearchHit, Site, SiteTranslation, Team, Workspace, WorkspaceMembership,
 } from './types';
 
 /** What logging in (or switching workspace) answers. */
@@ -250,6 +250,12 @@ export class ApiClient {
   updateSite(id: Id, input: SiteInput) { return this.request<Site>('PATCH', `/sites/${id}`, input); }
   deleteSite(id: Id) { return this.request<void>('DELETE', `/sites/${id}`); }
   snippet(id: Id) { return this.request<{ snippet: string }>('GET', `/sites/${id}/snippet`); }
+  identitySecrets(id: Id) { return this.request<{ items: IdentitySecret[] }>('GET', `/sites/${id}/identity-secrets`); }
+  createIdentitySecret(id: Id) { return this.request<IdentitySecret>('POST', `/sites/${id}/identity-secrets`); }
+  retireIdentitySecret(id: Id, n: number) { return this.request<void>('DELETE', `/sites/${id}/identity-secrets/${n}`); }
+  requireVerifiedIdentity(id: Id, on: boolean) {
+    return this.request<Site>('PATCH', `/sites/${id}`, { require_verified_identity: on });
+  }
 
   // ---- Agents ----
   agents() { return this.request<{ items: Agent[] }>('GET', '/agents'); }

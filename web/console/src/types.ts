@@ -90,6 +90,16 @@ export interface Site {
   offline_message?: string;
   /** The texts for pages in other languages (missing on older servers). */
   translations?: SiteTranslation[];
+  /** Verified identity (docs/identity.md): the slots that hold a secret, never the secrets. */
+  require_verified_identity?: boolean;
+  identity_secrets?: { n: number; created_at: number }[];
+  created_at: number;
+}
+
+/** A site's identity secret, as only admins read it. */
+export interface IdentitySecret {
+  n: number;
+  secret: string;
   created_at: number;
 }
 
@@ -137,6 +147,9 @@ export interface Contact {
   first_seen: number;
   last_seen: number;
   visits: number;
+  /** Signed by the shop (docs/identity.md); external_id is the shop's user id. */
+  verified?: boolean;
+  external_id?: string | null;
 }
 
 export interface Conversation {

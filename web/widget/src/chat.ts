@@ -8,7 +8,8 @@
 import { newUploadKey, UploadError, uploadFile } from '../../shared/uploads';
 import { Connection } from './connection';
 import {
-  Availability, ClientFrame, Conversation, Message, Prechat, QueuePlace, ServerFrame, Team, UploadLimits, Welcome,
+  Availability, ClientFrame, Conversation, Identity, Message, Prechat, QueuePlace, ServerFrame, Team, UploadLimits,
+  Welcome,
 } from './protocol';
 import { SiteStorage } from './storage';
 import { ChatItem, MessageStore, PendingFile, PendingMessage } from './store';
@@ -104,6 +105,9 @@ export class ChatClient {
   assigneeName = '';
   private team: number | null = null;
   private identified: { name?: string; email?: string } = {};
+  /** The shop's signed identity of its customer, sent with every hello. */
+  private identity: Identity | null = null;
+  private helloSent = false;
   /** The current conversation is open or pending (not closed). */
   private conversationOpen = false;
   private readonly connection: Connection;
@@ -279,6 +283,16 @@ export class ChatClient {
     this.events.onState();
   }
 
+  /**
+   * The page's signed identity of its customer: every hello carries it, this socket's
+   * too when it has said hello already (a new one is opened to say it again).
+   */
+  setIdentity(identity: Identity): void {
+    const changed = JSON.stringify(identity) !== JSON.stringify(this.identity);
+    this.identity = identity;
+    if (changed && this.helloSent) this.connection.renew();
+  }
+
   setAttributes(attributes: Record<string, string | null>): void {
     this.sendControl({ type: 'attributes', attributes });
   }
@@ -304,6 +318,7 @@ export class ChatClient {
 
   private hello(): void {
     this.syncing.clear();
+    this.helloSent = true;
     const token = this.options.storage.get('contact');
     const screenSize = `${window.screen.width}x${window.screen.height}`;
     let timezone = '';
@@ -317,6 +332,7 @@ export class ChatClient {
       role: 'visitor',
       site_key: this.options.siteKey,
       ...(token ? { contact_token: token } : {}),
+      ...(this.identity ? { identity: this.identity } : {}),
       context: {
         language: clip(navigator.language || '', 100),
         // The shop's texts follow the page's language first (its greeting, its offline message).
@@ -359,6 +375,7 @@ export class ChatClient {
       case 'conversation':
         return this.conversationChanged(frame.conversation);
       case 'error':
+        if (frame.ref === 'hello') return this.helloRefused(frame.code, frame.message);
         return this.refused(frame.code, frame.ref, frame.retry_after_ms);
     }
   }
@@ -551,6 +568,17 @@ export class ChatClient {
       this.assigneeName = (conversation.assignee && conversation.assignee.name) || '';
     }
     this.events.onState();
+  }
+
+  /**
+   * The server refused the hello and closes the socket. A refused identity is forgotten:
+   * the page's next identify() (with a fresh token) connects again.
+   */
+  private helloRefused(code: string, message: string): void {
+    if (code === 'bad_identity' || code === 'identity_required') {
+      this.identity = null;
+      console.warn(`Juttu: ${message}`);
+    }
   }
 
   private refused(code: string, ref: string, retryAfterMs?: number): void {

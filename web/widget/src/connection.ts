@@ -91,6 +91,13 @@ export class Connection {
     this.transport.welcomed(() => this.reconnectAtOnce());
   }
 
+  /** A new hello on a new socket at once (the page gave a new identity), even after a stop. */
+  renew(): void {
+    if (this.state === 'stopped') this.setState('connecting');
+    this.attempt = 0;
+    this.reconnectAtOnce();
+  }
+
   /** Gives up for good (the server refused the site or origin). */
   stop(): void {
     this.setState('stopped');

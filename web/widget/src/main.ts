@@ -6,6 +6,7 @@
 // Page API on window.Juttu:
 //   Juttu.open() / Juttu.close()                       show / hide the chat panel
 //   Juttu.identify({name, email})                      tell the agents who the visitor is
+//   Juttu.identify({token}) or ({user_id, user_hash})  the shop's signed customer (docs/identity.md)
 //   Juttu.setAttributes({cart_total: '59.90 EUR'})     string values; null removes a key
 //   Juttu.on('message', fn)                            fn({body, author:{kind,name}, created_at, seq})
 //                                                      for every new message; returns an unsubscribe
@@ -17,7 +18,7 @@
 import { FileInfo, humanSize, safeUrl } from '../../shared/uploads';
 import { ChatClient } from './chat';
 import { pickLanguage, stringsFor } from './i18n';
-import { alreadyLoaded, cleanAttributes, installPageApi, MessageEvent } from './page-api';
+import { alreadyLoaded, cleanAttributes, identityOf, installPageApi, MessageEvent } from './page-api';
 import { Chime } from './sound';
 import { SiteStorage } from './storage';
 import { ChatItem } from './store';
@@ -228,15 +229,16 @@ function start(script: HTMLScriptElement): void {
   });
 
   view.mount();
-  chat.start();
   installPageApi({
     open: () => openPanel(true),
     close: () => closePanel(),
     identify: (person) => {
+      const identity = identityOf(person);
+      if (identity) chat.setIdentity(identity);
       const frame: { name?: string; email?: string } = {};
       if (person && typeof person.name === 'string') frame.name = person.name;
       if (person && typeof person.email === 'string') frame.email = person.email;
-      chat.identify(frame);
+      if (frame.name !== undefined || frame.email !== undefined || !identity) chat.identify(frame);
     },
     setAttributes: (attributes) => chat.setAttributes(cleanAttributes(attributes)),
     on: (event, listener) => {
@@ -245,6 +247,9 @@ function start(script: HTMLScriptElement): void {
       return () => listeners.delete(listener);
     },
   });
+  // After the page's queued calls: an identify() made before widget.js loaded is in the
+  // first hello.
+  chat.start();
 }
 
 (function boot() {

@@ -1,3 +1,5 @@
+import type { Identity } from './protocol';
+
 // `window.Juttu`: what the shop's own scripts can do with the widget. Calls made before
 // widget.js has loaded are kept by the stub from the README and replayed here in order.
 
@@ -11,7 +13,11 @@ export interface MessageEvent {
 export interface JuttuApi {
   open(): void;
   close(): void;
-  identify(person: { name?: string; email?: string }): void;
+  /**
+   * Who the visitor is: a name and e-mail as the page says them, and (docs/identity.md)
+   * the shop's signed identity, a `token` or a `user_id` with its `user_hash`.
+   */
+  identify(person: { name?: string; email?: string; token?: string; user_id?: string; user_hash?: string }): void;
   setAttributes(attributes: Record<string, string | null>): void;
   /** Subscribes to an event ('message'); returns a function that unsubscribes. */
   on(event: 'message', listener: (message: MessageEvent) => void): () => void;
@@ -42,6 +48,17 @@ export function installPageApi(api: JuttuApi): void {
       console.error('Juttu:', error);
     }
   }
+}
+
+/** The signed identity in an identify() call, if it carries one. */
+export function identityOf(person: unknown): Identity | null {
+  if (!person || typeof person !== 'object') return null;
+  const { token, user_id: userId, user_hash: userHash } = person as Record<string, unknown>;
+  if (typeof token === 'string' && token) return { token };
+  if (typeof userId === 'string' && userId && typeof userHash === 'string' && userHash) {
+    return { user_id: userId, user_hash: userHash };
+  }
+  return null;
 }
 
 /** Keeps only string values (and null, which removes a key), as the protocol wants. */

@@ -69,7 +69,7 @@ export interface QueuePlace {
 export interface Welcome {
   type: 'welcome';
   contact_token: string;
-  contact?: { name?: string; email?: string };
+  contact?: { name?: string; email?: string; verified?: boolean };
   site: SiteSettings;
   conversation: Conversation | null;
   availability?: Availability;
@@ -103,12 +103,16 @@ export type ServerFrame =
   | { type: 'error'; code: string; message: string; ref: string; retry_after_ms?: number }
   | { type: 'pong' };
 
+/** The shop's signed identity of its logged-in customer (docs/identity.md). */
+export type Identity = { token: string } | { user_id: string; user_hash: string };
+
 export type ClientFrame =
   | {
       type: 'hello';
       role: 'visitor';
       site_key: string;
       contact_token?: string;
+      identity?: Identity;
       context: { language: string; page_language: string; timezone: string; screen: string };
     }
   | { type: 'send'; client_id: string; body: string; team_id?: number; attachments?: string[] }

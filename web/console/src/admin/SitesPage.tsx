@@ -6,6 +6,7 @@ import type { Hours, Prechat, Routing, Site, SiteTranslation } from '../types';
 import { ErrorCallout } from './ErrorCallout';
 import { FormActions } from './FormActions';
 import { HoursEditor, defaultHours, hoursForSave, hoursProblem, normalizeHours } from './HoursEditor';
+import { IdentityCard } from './IdentityCard';
 import { ItemList } from './ItemList';
 import { PrechatEditor, defaultPrechat, normalizePrechat } from './PrechatEditor';
 import { TranslationsEditor } from './TranslationsEditor';
@@ -170,6 +171,7 @@ export function SitesPage() {
             <FormActions editor={editor} createLabel={t('createSite')} deleteLabel={t('deleteSite')} onDelete={remove} />
           </form>
           {current && <SnippetCard site={current} />}
+          {current && <IdentityCard site={current} />}
         </div>
       </div>
     </main>

@@ -6,6 +6,7 @@ import { ApiError } from '../api';
 import { useController, useLocale, useSelect, useT } from '../context';
 import { dateTime } from '../format';
 import { contactName, initials } from '../names';
+import { VerifiedBadge } from './VerifiedBadge';
 import type { Contact, Id } from '../types';
 import { ContactConversations, ContactPageViews } from './ContactHistory';
 import { ContactEditForm } from './ContactEditForm';
@@ -75,6 +76,10 @@ export function ContactPage({ id }: { id: Id }) {
             <span class="avatar avatar-large" aria-hidden="true">{initials(name)}</span>
             <div class="contact-title">
               <h1>{name}</h1>
+              <VerifiedBadge verified={contact.verified} />
+              {contact.external_id && (
+                <span class="muted small">{t('externalId')}: <code>{contact.external_id}</code></span>
+              )}
               {contact.email && <a href={`mailto:${contact.email}`}>{contact.email}</a>}
             </div>
             <span class="muted push-right" role="status">{saved ? t('saved') : ''}</span>

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
 import { shortTime } from '../format';
 import { contactName, initials } from '../names';
+import { VerifiedBadge } from './VerifiedBadge';
 import { contactHash, contactsFilter, contactsHash } from '../route';
 import type { Contact } from '../types';
 import { moveFocus } from './keyboard';
@@ -23,7 +24,9 @@ function ContactRow({ contact }: { contact: Contact }) {
     <a class="contact-row" href={contactHash(contact.id)}>
       <span class="avatar" aria-hidden="true">{initials(name)}</span>
       <span class="row-main">
-        <span class="row-name">{name}</span>
+        <span class="row-name">
+          {name} <VerifiedBadge verified={contact.verified} />
+        </span>
         {contact.email && <span class="row-preview">{contact.email}</span>}
       </span>
       {contact.last_seen > 0 && (

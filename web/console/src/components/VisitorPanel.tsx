@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useController, useLocale, useSelect, useT } from '../context';
 import { dateTime, displayUrl, languageName, shortTime, timeInZone, messagePreview } from '../format';
 import { contactName, initials } from '../names';
+import { VerifiedBadge } from './VerifiedBadge';
 import { contactHash } from '../route';
 import type { Id, PageView } from '../types';
 import { parseUserAgent } from '../useragent';
@@ -72,6 +73,7 @@ export function VisitorPanel({ contactId, activeId, children }: { contactId: Id;
           <h2 class="visitor-name">
             <a href={contactHash(contactId)} title={t('openContactPage')}>{name}</a>
           </h2>
+          <VerifiedBadge verified={contact?.verified} />
           {contact?.email && <a class="visitor-email" href={`mailto:${contact.email}`}>{contact.email}</a>}
         </div>
       </div>
