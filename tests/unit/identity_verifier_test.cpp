@@ -12,24 +12,6 @@ constexpr std::int64_t now_s = now / 1000;
 const std::string secret = "k3xV9_first-secret-of-the-shop-0123456789ab";
 const std::string second_secret = "Zq8_second-secret-of-the-shop-0123456789cd";
 
-std::string base64url(std::string_view bytes) {
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    std::uint32_t buffer = 0;
-    int bits = 0;
-    for (unsigned char byte : bytes) {
-        buffer = (buffer << 8) | byte;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out += alphabet[(buffer >> bits) & 0x3F];
-        }
-    }
-    if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 0x3F];
-    return out;
-}
-
 std::string hex(std::string_view bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;

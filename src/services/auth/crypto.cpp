@@ -27,7 +27,9 @@ std::vector<unsigned char> random_bytes(std::size_t count) {
     return bytes;
 }
 
-std::string base64url(const std::vector<unsigned char>& bytes) {
+}  // namespace
+
+std::string base64url(std::string_view bytes) {
     static constexpr char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::string out;
@@ -45,10 +47,10 @@ std::string base64url(const std::vector<unsigned char>& bytes) {
     return out;
 }
 
-}  // namespace
-
 std::string random_token(std::string_view prefix, std::size_t bytes) {
-    return std::string(prefix) + base64url(random_bytes(bytes));
+    const auto raw = random_bytes(bytes);
+    return std::string(prefix) +
+           base64url(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
 }
 
 std::string sha256_hex(std::string_view data) {

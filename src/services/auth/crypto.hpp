@@ -7,6 +7,9 @@
 
 namespace juttu::services {
 
+// Base64url without padding (RFC 4648 §5), as tokens and JWTs spell bytes.
+std::string base64url(std::string_view bytes);
+
 // `prefix` + base64url of `bytes` random bytes from the OS CSPRNG.
 std::string random_token(std::string_view prefix, std::size_t bytes = 24);
 
