@@ -21,6 +21,7 @@ let ctx;
 let browser;
 let consolePage;
 let token;
+let secret; // the site's identity secret
 const contexts = [];
 
 function jwt(claims, secret) {
@@ -51,8 +52,8 @@ async function customerPage() {
 before(async () => {
   server = await startServer();
   ctx = await demo(server);
-  const secret = expectStatus(await api(server, ctx.token, 'POST', `/sites/${ctx.site.id}/identity-secrets`), 201);
-  token = jwt({ sub: 'customer-7', name: 'Kaisa Kuluttaja', exp: Math.floor(Date.now() / 1000) + 600 }, secret.secret);
+  secret = expectStatus(await api(server, ctx.token, 'POST', `/sites/${ctx.site.id}/identity-secrets`), 201).secret;
+  token = jwt({ sub: 'customer-7', name: 'Kaisa Kuluttaja', exp: Math.floor(Date.now() / 1000) + 600 }, secret);
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
   context.setDefaultTimeout(WAIT);
@@ -111,6 +112,32 @@ describe('widget: a verified customer', () => {
     await consolePage.getByRole('heading', { level: 1, name: 'Kaisa Kuluttaja' }).waitFor();
     await consolePage.getByRole('main').getByRole('img', { name: VERIFIED }).first().waitFor();
     await consolePage.getByRole('main').getByText('Shop user id: customer-7').waitFor();
+  });
+
+  step('an expired token is refused, the page is told, and a fresh one chats again', async () => {
+    const expired = jwt({ sub: 'customer-7', exp: Math.floor(Date.now() / 1000) - 3600 }, secret);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    context.setDefaultTimeout(WAIT);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.addInitScript((signed) => {
+      window.Juttu = window.Juttu || { q: [] };
+      ['open', 'close', 'identify', 'setAttributes', 'on'].forEach((m) => {
+        window.Juttu[m] = window.Juttu[m] || function () { window.Juttu.q.push([m].concat([].slice.call(arguments))); };
+      });
+      window.refusals = [];
+      window.Juttu.on('identity_refused', (refusal) => window.refusals.push(refusal));
+      window.Juttu.identify({ token: signed });
+    }, expired);
+    await page.goto(`${server.url}/demo/?site=${ctx.siteKey}`);
+    await page.waitForFunction(() => window.refusals.length > 0, null, { timeout: WAIT });
+    const [refusal] = await page.evaluate(() => window.refusals);
+    assert.equal(refusal.code, 'bad_identity');
+    assert.match(refusal.message, /expired/);
+    // The page signs again, as a shop's page does when told: the customer's chat is back.
+    await page.evaluate((signed) => window.Juttu.identify({ token: signed }), token);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.getByRole('log').getByText(QUESTION).waitFor();
   });
 
   step('an admin creates a second secret on the Sites page', async () => {

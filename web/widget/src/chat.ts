@@ -31,6 +31,8 @@ export interface ChatEvents {
   onNewMessage(item: ChatItem): void;
   /** The server refused the site or this page's origin: the widget cannot work here. */
   onRefused(): void;
+  /** The page's signed identity was refused (bad_identity, identity_required): forgotten. */
+  onIdentityRefused(code: string, message: string): void;
 }
 
 export interface ChatOptions {
@@ -128,6 +130,8 @@ export class ChatClient {
   private agentsTyping = new Map<number, { name: string; timer: number }>();
   /** The bytes of files not uploaded yet, by client_id: they live only in this page. */
   private uploads = new Map<string, { blob: Blob; progress: number; busy: boolean }>();
+  /** Why the last hello was refused, when it was for the identity (the socket then closes). */
+  private identityRefusal: string | null = null;
 
   constructor(private readonly options: ChatOptions, private readonly events: ChatEvents) {
     this.connection = new Connection(options.wsUrl, {
@@ -136,7 +140,7 @@ export class ChatClient {
       onState: (state) => {
         if (state !== 'open') this.welcomed = false;
         this.events.onReconnecting(state === 'reconnecting');
-        if (state === 'stopped') this.events.onRefused();
+        if (state === 'stopped') this.stopped();
       },
       onUnreachable: (unreachable) => {
         this.unreachable = unreachable;
@@ -571,14 +575,31 @@ export class ChatClient {
   }
 
   /**
-   * The server refused the hello and closes the socket. A refused identity is forgotten:
-   * the page's next identify() (with a fresh token) connects again.
+   * The server refused the hello and closes the socket. A refused identity is forgotten,
+   * and the page is told (Juttu.on('identity_refused')): its next identify(), with a
+   * fresh token, connects again.
    */
   private helloRefused(code: string, message: string): void {
     if (code === 'bad_identity' || code === 'identity_required') {
       this.identity = null;
+      this.identityRefusal = code;
       console.warn(`Juttu: ${message}`);
+      this.events.onIdentityRefused(code, message);
     }
+  }
+
+  /**
+   * The server closed the socket for good. For the site or the page's origin the widget
+   * cannot work here; for the identity it can: without one (an expired token, say) the
+   * visitor chats on as an anonymous visitor, unless the site requires one, where the
+   * page's next identify() connects again.
+   */
+  private stopped(): void {
+    const refusal = this.identityRefusal;
+    this.identityRefusal = null;
+    if (refusal === 'bad_identity') return this.connection.renew();
+    if (refusal === 'identity_required') return;
+    this.events.onRefused();
   }
 
   private refused(code: string, ref: string, retryAfterMs?: number): void {

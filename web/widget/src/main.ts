@@ -9,6 +9,7 @@
 //   Juttu.identify({token}) or ({user_id, user_hash})  the shop's signed customer (docs/identity.md)
 //   Juttu.setAttributes({cart_total: '59.90 EUR'})     string values; null removes a key
 //   Juttu.on('message', fn)                            fn({body, author:{kind,name}, created_at, seq})
+//   Juttu.on('identity_refused', fn)                   fn({code, message}): identify() again, freshly signed
 //                                                      for every new message; returns an unsubscribe
 // To call these before widget.js has loaded, put this stub before your calls; the widget
 // replays the queued calls in order when it starts:
@@ -18,7 +19,7 @@
 import { FileInfo, humanSize, safeUrl } from '../../shared/uploads';
 import { ChatClient } from './chat';
 import { pickLanguage, stringsFor } from './i18n';
-import { alreadyLoaded, cleanAttributes, identityOf, installPageApi, MessageEvent } from './page-api';
+import { alreadyLoaded, cleanAttributes, IdentityRefusal, identityOf, installPageApi, MessageEvent } from './page-api';
 import { Chime } from './sound';
 import { SiteStorage } from './storage';
 import { ChatItem } from './store';
@@ -61,11 +62,31 @@ function served(file: FileInfo, server: string): FileInfo | null {
   return { ...file, url, thumbnail_url: thumbnail || undefined };
 }
 
+/** Adds the page's listener; returns the function that removes it. */
+function subscribe<T>(listeners: Set<(value: T) => void>, listener: (value: T) => void): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** Calls the page's listeners; one that throws does not stop the others. */
+function tell<T>(listeners: Set<(value: T) => void>, value: T): void {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch (error) {
+      console.error('Juttu:', error);
+    }
+  }
+}
+
 function start(script: HTMLScriptElement): void {
   const siteKey = script.dataset.site!;
   const lang = pickLanguage(document.documentElement.lang, navigator.languages || [navigator.language]);
   const t = stringsFor(lang);
   const listeners = new Set<(message: MessageEvent) => void>();
+  const identityListeners = new Set<(refusal: IdentityRefusal) => void>();
 
   const storage = new SiteStorage(`juttu:${siteKey}:`);
   const chime = new Chime(storage);
@@ -109,6 +130,7 @@ function start(script: HTMLScriptElement): void {
         console.warn('Juttu: the server refused this site or page origin; the chat is disabled.');
         view.host.remove();
       },
+      onIdentityRefused: (code, message) => tell(identityListeners, { code, message }),
     },
   );
 
@@ -201,13 +223,7 @@ function start(script: HTMLScriptElement): void {
       created_at: item.createdAt,
       seq: item.seq!,
     };
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        console.error('Juttu:', error);
-      }
-    }
+    tell(listeners, event);
   }
 
   function openPanel(focus: boolean): void {
@@ -241,10 +257,13 @@ function start(script: HTMLScriptElement): void {
       if (frame.name !== undefined || frame.email !== undefined || !identity) chat.identify(frame);
     },
     setAttributes: (attributes) => chat.setAttributes(cleanAttributes(attributes)),
-    on: (event, listener) => {
-      if (event !== 'message' || typeof listener !== 'function') return () => {};
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    on: (event: string, listener: unknown) => {
+      if (typeof listener !== 'function') return () => {};
+      if (event === 'message') return subscribe(listeners, listener as (message: MessageEvent) => void);
+      if (event === 'identity_refused') {
+        return subscribe(identityListeners, listener as (refusal: IdentityRefusal) => void);
+      }
+      return () => {};
     },
   });
   // After the page's queued calls: an identify() made before widget.js loaded is in the

@@ -10,6 +10,12 @@ export interface MessageEvent {
   seq: number;
 }
 
+export interface IdentityRefusal {
+  /** bad_identity (forged, expired, malformed) or identity_required (the site requires one). */
+  code: string;
+  message: string;
+}
+
 export interface JuttuApi {
   open(): void;
   close(): void;
@@ -19,8 +25,13 @@ export interface JuttuApi {
    */
   identify(person: { name?: string; email?: string; token?: string; user_id?: string; user_hash?: string }): void;
   setAttributes(attributes: Record<string, string | null>): void;
-  /** Subscribes to an event ('message'); returns a function that unsubscribes. */
+  /**
+   * Subscribes to an event: 'message' (every new message), or 'identity_refused' (the
+   * signed identity was refused, e.g. its token expired: give identify() a fresh one).
+   * Returns a function that unsubscribes.
+   */
   on(event: 'message', listener: (message: MessageEvent) => void): () => void;
+  on(event: 'identity_refused', listener: (refusal: IdentityRefusal) => void): () => void;
 }
 
 type QueuedCall = [keyof JuttuApi, ...unknown[]];
