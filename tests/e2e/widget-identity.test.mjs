@@ -140,6 +140,21 @@ describe('widget: a verified customer', () => {
     await page.getByRole('log').getByText(QUESTION).waitFor();
   });
 
+  step('a site that requires an identity asks an anonymous visitor to sign in', async () => {
+    expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { require_verified_identity: true }), 200);
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI' });
+      context.setDefaultTimeout(WAIT);
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/demo/?site=${ctx.siteKey}`);
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      await page.getByRole('dialog').getByRole('status').getByText('Sign in to the shop to chat with us.').waitFor();
+    } finally {
+      expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { require_verified_identity: false }), 200);
+    }
+  });
+
   step('an admin creates a second secret on the Sites page', async () => {
     await consolePage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sites' }).click();
     await consolePage.getByRole('navigation', { name: 'Sites' }).getByRole('button', { name: /Demo shop/ }).click();

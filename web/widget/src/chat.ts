@@ -132,6 +132,8 @@ export class ChatClient {
   private uploads = new Map<string, { blob: Blob; progress: number; busy: boolean }>();
   /** Why the last hello was refused, when it was for the identity (the socket then closes). */
   private identityRefusal: string | null = null;
+  /** The site lets only the shop's signed-in customers chat, and this page gave no identity. */
+  identityRequired = false;
 
   constructor(private readonly options: ChatOptions, private readonly events: ChatEvents) {
     this.connection = new Connection(options.wsUrl, {
@@ -385,6 +387,7 @@ export class ChatClient {
   }
 
   private welcome(frame: Welcome): void {
+    this.identityRequired = false;
     const { contact_token: token, site, conversation } = frame;
     this.welcomed = true;
     this.connection.markHealthy();
@@ -598,7 +601,10 @@ export class ChatClient {
     const refusal = this.identityRefusal;
     this.identityRefusal = null;
     if (refusal === 'bad_identity') return this.connection.renew();
-    if (refusal === 'identity_required') return;
+    if (refusal === 'identity_required') {
+      this.identityRequired = true;
+      return this.events.onState();
+    }
     this.events.onRefused();
   }
 

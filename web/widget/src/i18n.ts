@@ -34,6 +34,7 @@ export interface Strings {
   /** When the site opens next: `days` from today in the visitor's time zone. */
   reopens: (days: number, at: Date) => string;
   thanks: (email: string) => string;
+  signInToChat: string;
   required: string;
   emailMissing: string;
   emailInvalid: string;
@@ -91,6 +92,7 @@ const en: Strings = {
   reopens: (d, at) =>
     `We open again ${d === 0 ? 'today' : d === 1 ? 'tomorrow' : `on ${d < 7 ? weekday('en', at) : format('en', at, { month: 'long', day: 'numeric' })}`} at ${time('en', at)}.`,
   thanks: (email) => `Thanks! We'll reply to you at ${email}.`,
+  signInToChat: 'Sign in to the shop to chat with us.',
   required: 'Please fill in this field.',
   emailMissing: 'Please enter your email address.',
   emailInvalid: 'Please enter a valid email address, like name@example.com.',
@@ -141,6 +143,7 @@ const fi: Strings = {
   reopens: (d, at) =>
     `Palvelemme taas ${d === 0 ? 'tänään' : d === 1 ? 'huomenna' : d < 7 ? `${weekday('fi', at)}na` : format('fi', at, { day: 'numeric', month: 'numeric' })} klo ${time('fi', at)}.`,
   thanks: (email) => `Kiitos! Vastaamme sinulle osoitteeseen ${email}.`,
+  signInToChat: 'Kirjaudu kauppaan sisään, niin voit keskustella kanssamme.',
   required: 'Täytä tämä kenttä.',
   emailMissing: 'Kirjoita sähköpostiosoitteesi.',
   emailInvalid: 'Tarkista sähköpostiosoite, esimerkiksi nimi@esimerkki.fi.',
@@ -194,6 +197,7 @@ const et: Strings = {
     return `Avame taas ${day} kell ${time('et', at)}.`;
   },
   thanks: (email) => `Aitäh! Vastame sulle aadressile ${email}.`,
+  signInToChat: 'Logi poodi sisse, et meiega vestelda.',
   required: 'Täida see väli.',
   emailMissing: 'Sisesta oma e-posti aadress.',
   emailInvalid: 'Kontrolli e-posti aadressi, näiteks nimi@näide.ee.',
@@ -243,6 +247,7 @@ const sv: Strings = {
   reopens: (d, at) =>
     `Vi öppnar igen ${d === 0 ? 'i dag' : d === 1 ? 'i morgon' : d < 7 ? `på ${weekday('sv', at)}` : `den ${format('sv', at, { day: 'numeric', month: 'long' })}`} kl. ${time('sv', at)}.`,
   thanks: (email) => `Tack! Vi svarar dig på ${email}.`,
+  signInToChat: 'Logga in i butiken för att chatta med oss.',
   required: 'Fyll i det här fältet.',
   emailMissing: 'Fyll i din e-postadress.',
   emailInvalid: 'Ange en giltig e-postadress, till exempel namn@exempel.se.',

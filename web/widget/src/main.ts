@@ -210,7 +210,7 @@ function start(script: HTMLScriptElement): void {
     const place = chat.queue;
     const wait = place && place.estimated_wait_s ? Math.ceil(place.estimated_wait_s / 60) : 0;
     view.setQueue(place && place.position > 0 ? t.queue(place.position, wait) : '');
-    view.setNotice(chat.leftEmail ? t.thanks(chat.leftEmail) : '');
+    view.setNotice(chat.identityRequired ? t.signInToChat : chat.leftEmail ? t.thanks(chat.leftEmail) : '');
   }
 
   function announce(item: ChatItem): void {
