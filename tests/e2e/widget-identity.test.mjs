@@ -30,20 +30,26 @@ function jwt(claims, secret) {
   return `${signed}.${crypto.createHmac('sha256', secret).update(signed).digest('base64url')}`;
 }
 
-/** The demo shop in a browser of its own, its page calling identify() before widget.js loads. */
-async function customerPage() {
+/**
+ * The demo shop in a browser of its own, its page calling identify() with `signed` before
+ * widget.js loads (none: an anonymous visitor), and keeping what identity_refused tells
+ * it in window.refusals.
+ */
+async function customerPage(signed = token) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   context.setDefaultTimeout(WAIT);
   contexts.push(context);
   const page = await context.newPage();
-  await page.addInitScript((signed) => {
-    // The stub of the README, as a shop's page has it, and the shop's own call.
+  await page.addInitScript((given) => {
+    // The stub of the README, as a shop's page has it, and the shop's own calls.
     window.Juttu = window.Juttu || { q: [] };
     ['open', 'close', 'identify', 'setAttributes', 'on'].forEach((m) => {
       window.Juttu[m] = window.Juttu[m] || function () { window.Juttu.q.push([m].concat([].slice.call(arguments))); };
     });
-    window.Juttu.identify({ token: signed });
-  }, token);
+    window.refusals = [];
+    window.Juttu.on('identity_refused', (refusal) => window.refusals.push(refusal));
+    if (given) window.Juttu.identify({ token: given });
+  }, signed);
   page.on('pageerror', (error) => console.error('page error:', error.message));
   await page.goto(`${server.url}/demo/?site=${ctx.siteKey}`);
   return page;
@@ -116,20 +122,7 @@ describe('widget: a verified customer', () => {
 
   step('an expired token is refused, the page is told, and a fresh one chats again', async () => {
     const expired = jwt({ sub: 'customer-7', exp: Math.floor(Date.now() / 1000) - 3600 }, secret);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    context.setDefaultTimeout(WAIT);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.addInitScript((signed) => {
-      window.Juttu = window.Juttu || { q: [] };
-      ['open', 'close', 'identify', 'setAttributes', 'on'].forEach((m) => {
-        window.Juttu[m] = window.Juttu[m] || function () { window.Juttu.q.push([m].concat([].slice.call(arguments))); };
-      });
-      window.refusals = [];
-      window.Juttu.on('identity_refused', (refusal) => window.refusals.push(refusal));
-      window.Juttu.identify({ token: signed });
-    }, expired);
-    await page.goto(`${server.url}/demo/?site=${ctx.siteKey}`);
+    const page = await customerPage(expired);
     await page.waitForFunction(() => window.refusals.length > 0, null, { timeout: WAIT });
     const [refusal] = await page.evaluate(() => window.refusals);
     assert.equal(refusal.code, 'bad_identity');
@@ -143,13 +136,10 @@ describe('widget: a verified customer', () => {
   step('a site that requires an identity asks an anonymous visitor to sign in', async () => {
     expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { require_verified_identity: true }), 200);
     try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI' });
-      context.setDefaultTimeout(WAIT);
-      contexts.push(context);
-      const page = await context.newPage();
-      await page.goto(`${server.url}/demo/?site=${ctx.siteKey}`);
+      const page = await customerPage(null);
       await page.getByRole('button', { name: 'Open chat' }).click();
       await page.getByRole('dialog').getByRole('status').getByText('Sign in to the shop to chat with us.').waitFor();
+      assert.deepEqual((await page.evaluate(() => window.refusals)).map((r) => r.code), ['identity_required']);
     } finally {
       expectStatus(await api(server, ctx.token, 'PATCH', `/sites/${ctx.site.id}`, { require_verified_identity: false }), 200);
     }

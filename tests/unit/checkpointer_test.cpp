@@ -74,9 +74,9 @@ TEST(Checkpointer, TheWalStartsOverUnderSteadyWrites) {
     // The writer copied the tails left by the rounds, so the WAL was reused from its
     // start instead of growing with every commit (without the tails: ~37 MB). It may
     // pass the threshold by what commits add while the rounds run, more on a busy
-    // machine: a few thresholds at most.
+    // machine (9 thresholds seen with the browser tests beside it): 16 at most.
     EXPECT_GT(checkpointer.tails(), 0U);
-    EXPECT_LT(largest, 8U * 64U * 4120U);
+    EXPECT_LT(largest, 16U * 64U * 4120U);
     auto count = db->prepare("SELECT count(*) FROM t");
     ASSERT_TRUE(count.step());
     EXPECT_EQ(count.column_int64(0), 3000);
