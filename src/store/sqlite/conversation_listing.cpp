@@ -135,12 +135,7 @@ std::optional<std::string> few_matching(Database& db, Id workspace_id,
             if (ids.size() > most) return std::nullopt;
         }
     }
-    std::string json = "[";
-    for (Id id : ids) {
-        if (json.size() > 1) json += ',';
-        json += std::to_string(id);
-    }
-    return json + "]";
+    return json_ids(ids);
 }
 
 }  // namespace
@@ -181,14 +176,10 @@ std::vector<core::Conversation> run_listing(Database& db, const std::string& sql
     return conversations;
 }
 
-// The ids as one JSON array, for json_each (one cached statement for any number).
-std::string json_ids(const std::vector<core::Conversation>& conversations) {
-    std::string json = "[";
-    for (const auto& conversation : conversations) {
-        if (json.size() > 1) json += ',';
-        json += std::to_string(conversation.id);
-    }
-    return json + "]";
+std::vector<Id> ids_of(const std::vector<core::Conversation>& conversations) {
+    std::vector<Id> ids;
+    for (const auto& conversation : conversations) ids.push_back(conversation.id);
+    return ids;
 }
 
 // Which of these conversations have a message or a contact that matches: one pass over
@@ -238,7 +229,8 @@ std::optional<std::vector<core::Conversation>> walked_page(Database& db,
     values.emplace_back(std::int64_t{walked});
     auto recent = run_listing(db, sql, values);
     constexpr std::int64_t most_messages = 100'000;
-    const auto matching = matching_among(db, json_ids(recent), filter.text_match, most_messages);
+    const auto matching =
+        matching_among(db, json_ids(ids_of(recent)), filter.text_match, most_messages);
     if (!matching) return std::nullopt;
     std::vector<core::Conversation> page;
     for (auto& conversation : recent) {

@@ -27,6 +27,18 @@ std::string preview_of(std::string_view body);
 std::string join(const std::vector<std::string>& parts, char separator);
 std::vector<std::string> split(std::string_view text, char separator);
 
+// Ids as one JSON array ("[3,5,8]"), for json_each: one cached statement serves any
+// number of them.
+template <class Ids>
+std::string json_ids(const Ids& ids) {
+    std::string json = "[";
+    for (const Id id : ids) {
+        if (json.size() > 1) json += ',';
+        json += std::to_string(id);
+    }
+    return json + "]";
+}
+
 // The pre-chat form as stored in sites.prechat: "1;required;optional;off;0;Order number".
 std::string encode_prechat(const core::PrechatForm& form);
 core::PrechatForm decode_prechat(std::string_view text);

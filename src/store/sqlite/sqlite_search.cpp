@@ -39,13 +39,8 @@ std::vector<core::Message> SqliteStore::matching_messages(Id workspace_id,
     // One pass over the index for the whole page of conversations, from the first message
     // of the oldest of them on (a page of recent chats reads the index's newest part only:
     // 2 ms instead of ~90 for a common word at a million messages); a window keeps each
-    // one's newest matches. The ids go in as one JSON array, so the statement is cached.
-    std::string ids = "[";
-    for (Id id : conversation_ids) {
-        if (ids.size() > 1) ids += ',';
-        ids += std::to_string(id);
-    }
-    ids += ']';
+    // one's newest matches.
+    const std::string ids = json_ids(conversation_ids);
     static const std::string sql =
         "SELECT * FROM (SELECT " + message_columns +
         ", row_number() OVER (PARTITION BY m.conversation_id ORDER BY m.seq DESC) AS rank "

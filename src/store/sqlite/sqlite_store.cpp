@@ -914,13 +914,7 @@ std::vector<Id> SqliteStore::delete_account_sessions(Id account_id, std::optiona
 }
 
 std::vector<Id> SqliteStore::live_sessions(const std::vector<Id>& session_ids, TimeMs now) {
-    // The ids travel as one JSON array, so that one statement serves any number of them.
-    std::string ids = "[";
-    for (const auto id : session_ids) {
-        if (ids.size() > 1) ids += ',';
-        ids += std::to_string(id);
-    }
-    ids += ']';
+    const std::string ids = json_ids(session_ids);
     auto db = read();
     Statement query = db->prepare(
         "SELECT s.id FROM sessions s JOIN agents a ON a.id = s.agent_id "
