@@ -268,21 +268,13 @@ core::Result<core::Agent> AdminService::create_agent(core::Id workspace_id,
     }
     auto email = core::normalize_email(*fields.email);
     if (!email) return fail(ErrorCode::validation_failed, "email is not a valid address");
-    if (auto error = check_name(*fields.name, "name")) return *error;
     if (auto problem = core::password_problem(*fields.password)) {
         return fail(ErrorCode::validation_failed, *problem);
     }
     core::Agent agent;
     agent.workspace_id = workspace_id;
     agent.email = *email;
-    agent.name = *fields.name;
-    agent.role = fields.role.value_or(core::Role::agent);
-    agent.disabled = fields.disabled.value_or(false);
-    if (auto error = check_capacity(fields.capacity)) return *error;
-    if (auto error = check_languages(fields.languages)) return *error;
-    agent.capacity = fields.capacity.value_or(agent.capacity);
-    agent.languages = fields.languages.value_or(agent.languages);
-    agent.created_at = clock_.now_ms();
+    if (auto error = fill_membership(agent, fields)) return *error;
     auto created = store_.create_agent(agent, hash_password(*fields.password));
     if (!created) return fail(ErrorCode::conflict, "an agent with this email exists");
     events_.agent_changed(*created);
@@ -314,21 +306,27 @@ core::Result<core::Agent> AdminService::add_existing_person(const core::Agent& a
     }
     core::Agent agent = person->agent;  // their languages and capacity, unless given
     agent.workspace_id = adder.workspace_id;
-    if (!fields.name) return fail(ErrorCode::validation_failed, "name is required");
-    if (auto error = check_name(*fields.name, "name")) return *error;
-    agent.name = *fields.name;
-    if (auto error = check_capacity(fields.capacity)) return *error;
-    if (auto error = check_languages(fields.languages)) return *error;
-    agent.role = fields.role.value_or(core::Role::agent);
-    agent.disabled = fields.disabled.value_or(false);
-    agent.capacity = fields.capacity.value_or(agent.capacity);
-    agent.languages = fields.languages.value_or(agent.languages);
-    agent.created_at = clock_.now_ms();
+    if (auto error = fill_membership(agent, fields)) return *error;
     auto added = store_.add_membership(agent);
     if (!added)
         return fail(ErrorCode::conflict, "this person is an agent of this workspace already");
     events_.agent_changed(*added);
     return *added;
+}
+
+std::optional<core::Error> AdminService::fill_membership(core::Agent& agent,
+                                                         const AgentFields& fields) const {
+    if (!fields.name) return fail(ErrorCode::validation_failed, "name is required");
+    if (auto error = check_name(*fields.name, "name")) return *error;
+    if (auto error = check_capacity(fields.capacity)) return *error;
+    if (auto error = check_languages(fields.languages)) return *error;
+    agent.name = *fields.name;
+    agent.role = fields.role.value_or(core::Role::agent);
+    agent.disabled = fields.disabled.value_or(false);
+    agent.capacity = fields.capacity.value_or(agent.capacity);
+    agent.languages = fields.languages.value_or(agent.languages);
+    agent.created_at = clock_.now_ms();
+    return std::nullopt;
 }
 
 core::Result<core::Agent> AdminService::get_agent(core::Id workspace_id, core::Id agent_id) {

@@ -95,6 +95,9 @@ public:
 
 private:
     void revoke_agent(const core::Agent& agent);
+    // A new membership's own fields from `fields` (name required), checked; the rest of
+    // `agent` (its e-mail or account) is the caller's.
+    std::optional<core::Error> fill_membership(core::Agent& agent, const AgentFields& fields) const;
     void revoke_account(const core::Agent& agent);
 
     store::Store& store_;
