@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { startServer, demo, api, expectStatus, eventually } from '../integration/lib/harness.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
 import {
-  dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy, loseFirstAck,
+  dialog, log, messageBox, bubble, messageItem, openChat, sendFromWidget, receivedBy, loseFirstAck, setPageLanguage,
 } from './lib/widget.mjs';
 import { onlineAgent, closeAllConversations, waitAvailability } from './lib/agent.mjs';
 
@@ -43,13 +43,7 @@ async function newVisitor({ lang } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: TIME_ZONE });
   context.setDefaultTimeout(WAIT);
   const page = await context.newPage();
-  if (lang) {
-    await page.addInitScript((code) => {
-      new MutationObserver(() => {
-        if (document.documentElement && document.documentElement.lang !== code) document.documentElement.lang = code;
-      }).observe(document, { childList: true, subtree: true });
-    }, lang);
-  }
+  if (lang) await setPageLanguage(page, lang);
   page.on('pageerror', (error) => console.error('page error:', error.message));
   const sent = [];
   const received = [];

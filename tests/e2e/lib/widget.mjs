@@ -16,16 +16,19 @@ export async function shopPage(browser, server, siteKey, { locale = 'en-US', lan
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
   context.setDefaultTimeout(timeoutMs);
   const page = await context.newPage();
-  if (lang) {
-    await page.addInitScript((code) => {
-      new MutationObserver(() => {
-        if (document.documentElement && document.documentElement.lang !== code) document.documentElement.lang = code;
-      }).observe(document, { childList: true, subtree: true });
-    }, lang);
-  }
+  if (lang) await setPageLanguage(page, lang);
   page.on('pageerror', (error) => console.error('page error:', error.message));
   await page.goto(`${server.url}/demo/?site=${siteKey}`);
   return { context, page };
+}
+
+/** Sets the page's <html lang> to `code` before its scripts run, as a shop's page in that language. */
+export async function setPageLanguage(page, code) {
+  await page.addInitScript((given) => {
+    new MutationObserver(() => {
+      if (document.documentElement && document.documentElement.lang !== given) document.documentElement.lang = given;
+    }).observe(document, { childList: true, subtree: true });
+  }, code);
 }
 
 export async function openChat(page) {
